@@ -1,0 +1,74 @@
+"""The ``sitegen`` command: build, check, schema."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .content import ContentErrors, load_portal
+
+
+def _report_content_errors(exc: ContentErrors) -> None:
+    for error in exc.errors:
+        click.echo(str(error), err=True)
+    click.echo(f"{len(exc.errors)} content error(s); nothing was built.", err=True)
+
+
+@click.group()
+@click.version_option(package_name="sitegen")
+def main() -> None:
+    """Build a budget disclosure portal from a folder of YAML."""
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error.")
+def check(content_dir: Path, strict: bool) -> None:
+    """Load the content, run the consistency checks and print the findings."""
+    from .check import run_checks
+
+    try:
+        portal = load_portal(content_dir)
+    except ContentErrors as exc:
+        _report_content_errors(exc)
+        sys.exit(2)
+    findings = run_checks(portal)
+    for finding in findings:
+        click.echo(finding.one_line())
+    errors = sum(1 for f in findings if f.severity == "error")
+    click.echo(f"{len(findings)} finding(s), {errors} error(s) in {len(portal.documents())} document(s).", err=True)
+    if strict and errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
+@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
+@click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
+@click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
+def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool) -> None:
+    """Build the portal from CONTENT into OUTPUT."""
+    from .build import build_portal
+
+    try:
+        result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search)
+    except ContentErrors as exc:
+        _report_content_errors(exc)
+        sys.exit(2)
+    click.echo(result.summary())
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the content documents."""
+    from pydantic import TypeAdapter
+
+    from .model import AnyDocument, Site, Unit
+
+    click.echo(json.dumps({
+        "document": TypeAdapter(AnyDocument).json_schema(),
+        "unit": Unit.model_json_schema(),
+        "site": Site.model_json_schema(),
+    }, ensure_ascii=False, indent=2))

@@ -1,0 +1,29 @@
+"""Content errors that name the file, line and column, and what was expected."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ContentError(Exception):
+    """A problem in a content file. ``line``/``column`` are 1-based; ``path`` is the data path
+    (e.g. ``projects[3].indicators[5].score``) when the problem is in a value."""
+
+    file: Path
+    line: int
+    column: int
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = f" at {self.path}" if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.message}{where}"
+
+
+class ContentErrors(Exception):
+    """All the content errors of one build, reported together."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} content error(s)")
+        self.errors = errors

@@ -1,0 +1,283 @@
+"""The content model: units and their three kinds of disclosure document.
+
+Principle (design.md): store what the document declares, exactly as published; the
+checker computes what it implies. Nothing here computes derived values or knows HTML.
+
+Shapes follow the seed tables; field names follow the glossary in design.md.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .values import MeasureValue, Money, PercentValue, Points
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+DocumentKind = Literal["budget", "final_accounts", "self_evaluation"]
+
+
+class Model(BaseModel):
+    """Base for content models: unknown keys are errors, so a typo cannot hide a figure."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+def check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"'{value}' is not a slug — use lower-case ASCII letters, digits and '-'")
+    return value
+
+
+# ---------------------------------------------------------------- site and unit
+
+
+class Site(Model):
+    """``content/site.yaml``: the portal's own settings."""
+
+    title: Text
+    subtitle: str | None = None
+    base_url: str = "/"
+    language: str = "zh-CN"
+    theme: str | None = None
+    publisher: str | None = None
+
+
+class Region(Model):
+    """Administrative place of a unit: 省 / 市 (prefecture) / 县 (county)."""
+
+    province: Text
+    city: str | None = None
+    county: str | None = None
+
+
+class Unit(Model):
+    """``units/<unit-id>/unit.yaml``: a reporting unit (预算单位)."""
+
+    name: Text
+    short_name: str | None = None
+    region: Region
+    level: Literal["省", "市", "县"]
+    kind: str | None = None
+    parent: str | None = None
+    code: str | None = None
+
+
+# ---------------------------------------------------------------- stated figures
+
+
+class Figure(Model):
+    """One quantity a document states, with what it says about it, and its stated parts.
+
+    Used for narrative statements and the standard tables' figures alike, e.g.
+    ``收入合计 1058.66 万元，其中：财政拨款收入 1056.66 万元，占 99.81%``.
+    Money in the document's ``money_unit``. ``amount`` is the figure the sentence is
+    about (executed for final accounts, budgeted for budgets); the other columns are
+    what the document gives next to it. ``parts`` are the stated 其中 items.
+    """
+
+    label: Text
+    key: str | None = None
+    code: str | None = None
+    amount: Money | None = None
+    initial: Money | None = None
+    adjusted: Money | None = None
+    previous: Money | None = None
+    change: Money | None = None
+    growth: PercentValue | None = None
+    share: PercentValue | None = None
+    completion: PercentValue | None = None
+    execution_rate: PercentValue | None = None
+    quantity: str | None = None
+    text: str | None = None
+    section: str | None = None
+    parts: list[Figure] = []
+
+
+# ---------------------------------------------------------------- performance tables
+
+
+class FundingRow(Model):
+    """A row of a performance table's funding block (项目资金 / 预算执行情况).
+
+    ``key``: ``total`` (年度资金总额 / 预算数), ``fiscal`` (其中：财政拨款), ``carryover``
+    (上年结转), ``other`` (其他资金), or ``basic`` / ``project`` for department-wide tables.
+    """
+
+    label: Text
+    key: Literal["total", "fiscal", "carryover", "other", "basic", "project"] | None = None
+    initial: Money | None = None
+    adjusted: Money | None = None
+    received: Money | None = None
+    executed: Money | None = None
+    weight: Points | None = None
+    execution_rate: PercentValue | None = None
+    score: Points | None = None
+
+
+class Goal(Model):
+    """A goal (预期目标) and what was achieved (实际完成情况)."""
+
+    target: str | None = None
+    result: str | None = None
+    completion: str | None = None
+
+
+class Indicator(Model):
+    """One row of a three-level indicator table (绩效指标).
+
+    ``weight`` is 分值 (points, or 权重占比 % where the table converts); ``score`` is 得分
+    (折算得分 where the table converts from ``item_score``, the 0–100 单项指标得分).
+    """
+
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    description: str | None = None
+    target: MeasureValue | None = None
+    actual: MeasureValue | None = None
+    completion: str | None = None
+    item_score: Points | None = None
+    weight: Points | None = None
+    score: Points | None = None
+    basis: str | None = None
+    deviation: str | None = None
+
+
+class Evaluation(Model):
+    """A performance table: department-wide (部门整体) or one project (项目支出).
+
+    In a self-evaluation it carries actuals and scores; in a budget it carries only the
+    targets (绩效目标表). ``group_weights`` are level-1 group weights printed in the table
+    (大厂: 产出指标（50）). ``total_weight``/``total_score``/``grade`` are as stated in the
+    table's 总分/合计 row; ``execution_weight`` is the execution-rate weight a table states
+    only in its notes (乐亭: 预算执行率指标权重占比固定为10%).
+    """
+
+    slug: Annotated[str, Field(description="ASCII slug used in the project's URL")]
+    name: Text
+    department: str | None = None
+    implementer: str | None = None
+    budget_unit: str | None = None
+    level: str | None = None
+    funding: list[FundingRow] = []
+    goals: list[Goal] = []
+    indicators: list[Indicator] = []
+    group_weights: dict[str, Points] = {}
+    total_weight: Points | None = None
+    total_score: Points | None = None
+    grade: str | None = None
+    execution_weight: Points | None = None
+    deviation: str | None = None
+    notes: str | None = None
+    narrative: str | None = None
+
+    _slug = field_validator("slug")(check_slug)
+
+
+class SummaryRow(Model):
+    """A row of a project summary table (绩效自评情况汇总表); ``project`` is the slug of the
+    project's own table in the same document, when it has one."""
+
+    no: str | None = None
+    unit: str | None = None
+    name: Text
+    project: str | None = None
+    initial: Money | None = None
+    supplementary: Money | None = None
+    adjusted: Money | None = None
+    executed: Money | None = None
+    fund_type: str | None = None
+    score: Points | None = None
+    grade: str | None = None
+    rate: PercentValue | None = None
+
+
+class SummaryTotal(Model):
+    """The summary table's stated totals (合计 row and the lines under it)."""
+
+    label: str = "合计"
+    initial: Money | None = None
+    adjusted: Money | None = None
+    executed: Money | None = None
+    project_count: str | None = None
+    evaluated_count: str | None = None
+    average_score: Points | None = None
+    coverage: PercentValue | None = None
+    coverage_definition: str | None = None
+
+
+class ProjectSummary(Model):
+    """A department's summary table of its evaluated projects."""
+
+    title: Text
+    rows: list[SummaryRow]
+    total: SummaryTotal | None = None
+
+
+class DepartmentGoal(Model):
+    """A budget's department-wide performance goal (部门整体绩效目标) with its indicators text."""
+
+    title: str | None = None
+    goal: str | None = None
+    indicators: str | None = None
+
+
+# ---------------------------------------------------------------- documents
+
+
+class Document(Model):
+    """Fields every disclosure document has."""
+
+    kind: DocumentKind
+    year: int
+    title: Text
+    publisher: str | None = None
+    published: str | None = None
+    money_unit: Literal["万元", "元"] = "万元"
+    source: Text
+    narrative: str | None = None
+    figures: list[Figure] = []
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, value: object) -> object:
+        if isinstance(value, str) and not re.fullmatch(r"(19|20)\d\d", value.strip()):
+            raise ValueError(f"'{value}' is not a year — expected four digits such as 2023")
+        return value
+
+
+class Budget(Document):
+    """部门预算: figures, department-wide goals and the project performance-target tables."""
+
+    kind: Literal["budget"]
+    department_goals: list[DepartmentGoal] = []
+    projects: list[Evaluation] = []
+
+
+class FinalAccounts(Document):
+    """部门决算: the stated figures of the standard tables and the 情况说明."""
+
+    kind: Literal["final_accounts"]
+
+
+class SelfEvaluation(Document):
+    """绩效自评: department-wide table, project tables and the projects' summary table."""
+
+    kind: Literal["self_evaluation"]
+    department_wide: Evaluation | None = None
+    projects: list[Evaluation] = []
+    project_summary: ProjectSummary | None = None
+
+
+AnyDocument = Annotated[Budget | FinalAccounts | SelfEvaluation, Field(discriminator="kind")]
+
+FILE_NAMES: dict[str, DocumentKind] = {
+    "budget.yaml": "budget",
+    "final-accounts.yaml": "final_accounts",
+    "self-evaluation.yaml": "self_evaluation",
+}

@@ -1,0 +1,67 @@
+"""The loaded portal: site settings, units and their documents, with source locations."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .source import DataPath, SourceMap
+from .documents import Budget, DocumentKind, FinalAccounts, SelfEvaluation, Site, Unit
+
+DOCUMENT_ORDER: tuple[DocumentKind, ...] = ("budget", "final_accounts", "self_evaluation")
+URL_NAMES: dict[DocumentKind, str] = {
+    "budget": "budget", "final_accounts": "final-accounts", "self_evaluation": "self-evaluation",
+}
+
+
+@dataclass
+class LoadedDocument:
+    """One document as loaded: the model, where it came from, and its narrative Markdown."""
+
+    unit_id: str
+    model: Budget | FinalAccounts | SelfEvaluation
+    file: Path
+    source: SourceMap
+    narrative: str | None = None
+    project_narratives: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> DocumentKind:
+        return self.model.kind
+
+    @property
+    def year(self) -> int:
+        return self.model.year
+
+    @property
+    def key(self) -> tuple[str, int, DocumentKind]:
+        return (self.unit_id, self.year, self.kind)
+
+    def locate(self, path: DataPath) -> tuple[int, int]:
+        """(line, column) in ``file`` of the value at ``path``."""
+        return self.source.locate(path)
+
+
+@dataclass
+class LoadedUnit:
+    """A reporting unit and its documents, newest year first, standard kind order within a year."""
+
+    id: str
+    model: Unit
+    file: Path
+    documents: list[LoadedDocument] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({doc.year for doc in self.documents}, reverse=True)
+
+
+@dataclass
+class Portal:
+    """Everything a build renders. ``units`` are sorted by id for deterministic output."""
+
+    site: Site
+    root: Path
+    units: list[LoadedUnit]
+
+    def documents(self) -> list[LoadedDocument]:
+        return [doc for unit in self.units for doc in unit.documents]
