@@ -1,0 +1,29 @@
+"""The consistency checker: recompute what each document implies and report disagreements.
+
+Checks read the model and never change it. ``run_checks`` returns findings sorted by unit,
+year, document, severity and location, so output is deterministic.
+"""
+from __future__ import annotations
+
+from ..model.portal import LoadedDocument, Portal
+from . import ratios, scores, sums
+from .context import Reporter
+from .findings import Finding
+from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule
+
+FAMILIES = (sums, ratios, scores)
+
+__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "run_checks"]
+
+
+def check_document(doc: LoadedDocument) -> list[Finding]:
+    """All findings of one document, sorted by severity then source line."""
+    report = Reporter(doc)
+    for family in FAMILIES:
+        family.check(doc, report)
+    return sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.line, f.column, f.rule_id))
+
+
+def run_checks(portal: Portal) -> list[Finding]:
+    """Findings of every document of the portal, in portal order."""
+    return [finding for doc in portal.documents() for finding in check_document(doc)]

@@ -1,0 +1,56 @@
+"""What every rule module shares: the reporter that turns a comparison into a finding."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..model.documents import Evaluation
+from ..model.portal import LoadedDocument
+from ..model.source import DataPath
+from .arith import fmt
+from .findings import Finding
+from .rules import RULES_BY_ID, Severity
+
+COLUMN_NAMES = {
+    "amount": "", "initial": "年初预算数", "adjusted": "全年预算数", "previous": "上年数",
+    "change": "增减额", "received": "到位数", "executed": "全年执行数",
+}
+
+
+class Reporter:
+    """Collects the findings of one document; rules call ``add`` and never touch the model."""
+
+    def __init__(self, doc: LoadedDocument):
+        self.doc = doc
+        self.findings: list[Finding] = []
+        self.unit = doc.model.money_unit
+
+    def money(self, value: Decimal, n_places: int | None = None) -> str:
+        return f"{fmt(value, n_places)} {self.unit}"
+
+    def add(self, rule_id: str, path: DataPath, *, declared: str, computed: str, difference: str,
+            message: str, severity: Severity | None = None) -> None:
+        line, column = self.doc.locate(path)
+        project = None
+        if len(path) >= 2 and path[0] == "projects" and isinstance(path[1], int):
+            project = self.doc.model.projects[path[1]].slug  # type: ignore[union-attr]
+        self.findings.append(Finding(
+            rule_id=rule_id, severity=severity or RULES_BY_ID[rule_id].severity,
+            unit_id=self.doc.unit_id, year=self.doc.year, document=self.doc.kind, path=path,
+            file=self.doc.file, line=line, column=column, declared=declared, computed=computed,
+            difference=difference, message=message, project=project,
+        ))
+
+
+def evaluations(doc: LoadedDocument) -> Iterator[tuple[DataPath, Evaluation]]:
+    """Every performance table of a document with its data path."""
+    model = doc.model
+    department = getattr(model, "department_wide", None)
+    if department is not None:
+        yield ("department_wide",), department
+    for i, project in enumerate(getattr(model, "projects", [])):
+        yield ("projects", i), project
+
+
+def signed(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + fmt(value)

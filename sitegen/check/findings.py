@@ -1,0 +1,62 @@
+"""A finding: one place where a document's own numbers disagree (or need a remark)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model.source import DataPath
+from .rules import RULES_BY_ID, Rule, Severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One consistency finding.
+
+    ``path`` is the data path in the document (``("projects", 2, "total_score")``); ``file``,
+    ``line`` and ``column`` locate it in the content file; ``project`` is the slug of the
+    project table it concerns, if any. ``declared``/``computed``/``difference`` are display
+    text in the document's units; ``message`` is one Chinese sentence.
+    """
+
+    rule_id: str
+    severity: Severity
+    unit_id: str
+    year: int
+    document: str
+    path: DataPath
+    file: Path
+    line: int
+    column: int
+    declared: str
+    computed: str
+    difference: str
+    message: str
+    project: str | None = None
+
+    @property
+    def rule(self) -> Rule:
+        return RULES_BY_ID[self.rule_id]
+
+    @property
+    def dotted_path(self) -> str:
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out
+
+    @property
+    def anchor(self) -> str:
+        """Stable HTML id of this finding on its page."""
+        return "finding-" + self.rule_id.lower() + "-" + self.dotted_path.replace(".", "-").replace("[", "-").replace("]", "")
+
+    def one_line(self) -> str:
+        """``file:line:col: RULE-ID severity message`` for terminals and CI logs."""
+        return f"{self.file}:{self.line}:{self.column}: {self.rule_id} {self.severity} {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule_id, "severity": self.severity, "unit": self.unit_id, "year": self.year,
+            "document": self.document, "path": self.dotted_path, "file": str(self.file), "line": self.line,
+            "column": self.column, "declared": self.declared, "computed": self.computed,
+            "difference": self.difference, "message": self.message, "project": self.project,
+        }

@@ -1,0 +1,48 @@
+"""The one translation table: every UI string of the default theme, by key.
+
+Templates call ``t("key")``; a site may add a language by extending ``STRINGS``.
+"""
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "home": "首页", "search": "搜索", "rules": "核对规则", "data_quality": "数据质量",
+        "search_placeholder": "搜索单位、项目、指标、金额……", "skip": "跳到正文",
+        "units_by_region": "按地区浏览单位", "latest_year": "最新年度", "documents": "公开文件",
+        "budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评",
+        "department_wide": "部门整体支出绩效", "project": "项目支出绩效", "projects": "项目",
+        "findings": "一致性核对", "no_findings": "未发现数字不一致。", "error": "错误", "warning": "警告",
+        "notice": "提示", "rule": "规则", "declared": "文件所列", "computed": "计算值", "difference": "差额",
+        "source": "来源", "money_unit": "金额单位", "narrative": "情况说明", "figures": "文件所列数字",
+        "funding": "项目资金", "goals": "年度总体目标", "indicators": "绩效指标", "charts": "图表",
+        "chart_data": "图表数据", "total_score": "自评得分", "grade": "自评等级", "total_weight": "总分值",
+        "target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分",
+        "level1": "一级指标", "level2": "二级指标", "indicator": "三级指标", "description": "指标说明",
+        "completion": "完成情况", "item_score": "单项得分", "basis": "指标值确定依据", "deviation": "偏差原因及改进措施",
+        "initial": "年初预算数", "adjusted": "全年预算数", "received": "到位数", "executed": "全年执行数",
+        "execution_rate": "执行率", "previous": "上年数", "change": "增减额", "growth": "增减率", "share": "占比",
+        "amount": "金额", "label": "项目", "note": "说明", "expected_goal": "预期目标", "result": "实际完成情况",
+        "summary_table": "项目自评汇总表", "name": "项目名称", "fund_type": "资金类型", "no": "序号",
+        "supplementary": "年中追加/追减", "rate": "比例", "total": "合计", "department_goals": "部门整体绩效目标",
+        "project_targets": "项目绩效目标表", "level": "级次", "region": "地区", "unit": "单位",
+        "all_units": "全部单位", "years": "年度", "rules_intro": "每条规则核对文件内部数字之间的一种关系。发现不一致时，页面上会列出所在位置、文件所列数值、计算值和差额。",
+        "data_quality_intro": "门户全部文件的一致性核对结果。", "severity": "级别", "count": "数量",
+        "example": "示例", "rule_source": "依据", "findings_of_rule": "本规则的发现", "see_rule": "规则说明",
+        "published": "发布日期", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
+        "back_to_document": "返回文件", "footer": "本站由 sitegen 生成；数字按原文照录，不一致之处由程序自动核对标出。",
+        "search_title": "全文搜索", "search_hint": "输入关键词，如：雪亮工程、三公经费、138.29", "noscript_search": "搜索需要启用 JavaScript。",
+        "composition": "构成", "budget_vs_executed": "预算与执行", "score_vs_weight": "得分与分值",
+        "location": "位置", "document": "文件", "year": "年度", "summary": "概况", "total_findings": "核对发现",
+    },
+}
+
+
+def translator(language: str):
+    """``t(key)`` for ``language``, falling back to zh-CN, then to the key itself."""
+    table = STRINGS.get(language, {})
+    fallback = STRINGS["zh-CN"]
+
+    def t(key: str) -> str:
+        return table.get(key) or fallback.get(key) or key
+
+    return t

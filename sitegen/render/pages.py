@@ -1,0 +1,164 @@
+"""The page plan: every page of the portal with its template and view context.
+
+``plan_pages`` is pure: portal + findings in, ``Page`` list out, in a fixed order.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from itertools import count
+
+from ..check import RULES, Finding
+from ..model.documents import Evaluation
+from ..model.portal import LoadedDocument, LoadedUnit, Portal
+from . import charts, urls
+from .markdown import render_markdown
+from .views import (Marks, figure_tables, funding_table, group_findings, indicator_table, summary_table)
+
+KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
+COMPOSITION_KEYS = ("revenue", "expenditure", "general_public_expenditure", "functional", "basic", "three_public", "assets")
+
+
+@dataclass
+class Page:
+    url: str
+    template: str
+    context: dict
+    has_charts: bool = False
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    counter = Counter(f.severity for f in findings)
+    return {s: counter.get(s, 0) for s in ("error", "warning", "notice")}
+
+
+def plan_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Page]:
+    """All pages. ``findings`` maps a document's ``key`` to its findings."""
+    all_findings = [f for doc in portal.documents() for f in findings.get(doc.key, [])]
+    pages = [_home(portal, findings, all_findings)]
+    for unit in portal.units:
+        pages.append(_unit_page(unit, findings))
+        for doc in unit.documents:
+            doc_findings = findings.get(doc.key, [])
+            pages.append(_document_page(unit, doc, doc_findings))
+            for i, project in enumerate(getattr(doc.model, "projects", [])):
+                pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug]))
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in all_findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    pages.append(Page(urls.RULES, "rules.html", {"rules": RULES, "counts": {r.id: len(by_rule.get(r.id, [])) for r in RULES}}))
+    for rule in RULES:
+        pages.append(Page(urls.rule(rule.id), "rule.html", {"rule": rule, "findings": by_rule.get(rule.id, [])}))
+    pages.append(Page(urls.DATA_QUALITY, "data-quality.html", {"findings": all_findings, "counts": _counts(all_findings)}))
+    pages.append(Page(urls.SEARCH, "search.html", {}))
+    return pages
+
+
+def _home(portal: Portal, findings: dict, all_findings: list[Finding]) -> Page:
+    regions: dict[str, dict[str, list[dict]]] = {}
+    for unit in sorted(portal.units, key=lambda u: (u.model.region.province, u.model.region.city or "", u.model.region.county or "", u.id)):
+        region = unit.model.region
+        unit_findings = [f for d in unit.documents for f in findings.get(d.key, [])]
+        regions.setdefault(region.province, {}).setdefault(region.city or region.province, []).append({
+            "unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
+            "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
+            "counts": _counts(unit_findings),
+        })
+    return Page("", "home.html", {"regions": regions, "counts": _counts(all_findings),
+                                  "document_count": len(portal.documents()), "unit_count": len(portal.units)})
+
+
+def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
+    years = []
+    for year in unit.years:
+        docs = [d for d in unit.documents if d.year == year]
+        years.append({"year": year, "documents": [{
+            "doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind], "counts": _counts(findings.get(d.key, [])),
+            "projects": len(getattr(d.model, "projects", [])),
+        } for d in docs]})
+    return Page(urls.unit(unit.id), "unit.html", {"unit": unit, "years": years,
+                                                   "breadcrumbs": [(unit.model.name, None)]})
+
+
+def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding]) -> Page:
+    model = doc.model
+    marks = Marks(doc_findings)
+    unit_name = model.money_unit
+    ids = (f"chart-{n}" for n in count(1))
+    chart_list = []
+    figures_with_parts = [f for f in model.figures if sum(p.amount is not None for p in f.parts) >= 2]
+    preferred = [f for key in COMPOSITION_KEYS for f in figures_with_parts if f.key == key] or figures_with_parts[:1]
+    for figure in preferred[:4]:
+        chart_list.append(charts.composition(next(ids), figure, unit_name))
+    projects: list[Evaluation] = list(getattr(model, "projects", []))
+    summary = getattr(model, "project_summary", None)
+    if summary is not None:
+        items = charts.summary_items(summary)
+    elif projects:
+        items = [(p.name, *charts.evaluation_totals(p)) for p in projects]
+    else:
+        items = [(f.label, f.adjusted, f.amount) for f in _flat(model.figures) if f.adjusted is not None and f.amount is not None]
+    chart_list.append(charts.budget_vs_executed(next(ids), items, unit_name))
+    department = getattr(model, "department_wide", None)
+    scored = [p for p in projects if p.total_score is not None]
+    if scored:
+        chart_list.append(charts.score_vs_weight(next(ids), [(p.name, p.total_weight or None, p.total_score) for p in scored],
+                                                 "各项目自评得分（分）"))
+    elif department is not None:
+        chart_list.append(charts.score_vs_weight(next(ids), [(i.name or i.level2 or "", i.weight, i.score) for i in department.indicators],
+                                                 "部门整体绩效指标得分与分值（分）"))
+    chart_list = [c for c in chart_list if c is not None]
+    project_rows = []
+    for i, project in enumerate(projects):
+        budget, executed = charts.evaluation_totals(project)
+        project_rows.append({"project": project, "url": urls.project(doc, project.slug), "budget": budget, "executed": executed,
+                             "counts": _counts([f for f in doc_findings if f.project == project.slug])})
+    context = {
+        "unit": unit, "doc": doc, "model": model, "kind": KIND_NAMES[doc.kind],
+        "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{KIND_NAMES[doc.kind]}", None)],
+        "findings": group_findings(doc_findings), "finding_count": len(doc_findings), "counts": _counts(doc_findings),
+        "charts": chart_list, "figure_tables": figure_tables(model.figures, marks, unit_name),
+        "department": None, "summary": None, "projects": project_rows,
+        "department_goals": getattr(model, "department_goals", []),
+        "narrative": render_markdown(doc.narrative) if doc.narrative else None,
+    }
+    if department is not None:
+        context["department"] = _evaluation_tables(department, ("department_wide",), marks, unit_name)
+    if summary is not None:
+        links = {p.slug: urls.project(doc, p.slug) for p in projects}
+        context["summary"] = summary_table(summary, marks, unit_name, links)
+    return Page(urls.document(doc), "document.html", context, has_charts=bool(chart_list))
+
+
+def _flat(figures):
+    for figure in figures:
+        yield figure
+        yield from _flat(figure.parts)
+
+
+def _evaluation_tables(evaluation: Evaluation, path: tuple, marks: Marks, unit: str) -> dict:
+    return {"evaluation": evaluation, "funding": funding_table(evaluation, path, marks, unit),
+            "indicators": indicator_table(evaluation, path, marks),
+            "goal_completion": any(goal.completion for goal in evaluation.goals)}
+
+
+def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Evaluation, project_findings: list[Finding]) -> Page:
+    marks = Marks(project_findings)
+    unit_name = doc.model.money_unit
+    chart_list = [
+        charts.budget_vs_executed("chart-1", [(r.label, r.adjusted if r.adjusted is not None else r.initial, r.executed)
+                                              for r in project.funding], unit_name, "预算与执行"),
+        charts.score_vs_weight("chart-2", [(i.name or i.level2 or "", i.weight, i.score) for i in project.indicators],
+                               "各指标得分与分值（分）"),
+    ]
+    chart_list = [c for c in chart_list if c is not None]
+    narrative = doc.project_narratives.get(project.slug)
+    context = {
+        "unit": unit, "doc": doc, "project": project, "kind": KIND_NAMES[doc.kind], "document_url": urls.document(doc),
+        "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{KIND_NAMES[doc.kind]}", urls.document(doc)),
+                        (project.name, None)],
+        "findings": group_findings(project_findings), "finding_count": len(project_findings), "counts": _counts(project_findings),
+        "charts": chart_list, "tables": _evaluation_tables(project, ("projects", index), marks, unit_name),
+        "narrative": render_markdown(narrative) if narrative else None,
+    }
+    return Page(urls.project(doc, project.slug), "project.html", context, has_charts=bool(chart_list))

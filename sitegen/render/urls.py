@@ -1,0 +1,35 @@
+"""The portal's URL scheme: stable, readable, ASCII (``units/<unit-id>/<year>/<kind>/``)."""
+from __future__ import annotations
+
+from ..model.portal import URL_NAMES, LoadedDocument
+
+
+def unit(unit_id: str) -> str:
+    return f"units/{unit_id}/"
+
+
+def document(doc: LoadedDocument) -> str:
+    return f"units/{doc.unit_id}/{doc.year}/{URL_NAMES[doc.kind]}/"
+
+
+def project(doc: LoadedDocument, slug: str) -> str:
+    return f"{document(doc)}projects/{slug}/"
+
+
+def rule(rule_id: str) -> str:
+    return f"rules/{rule_id.lower()}/"
+
+
+RULES = "rules/"
+SEARCH = "search/"
+DATA_QUALITY = "data-quality/"
+
+
+def file_for(url: str) -> str:
+    """Output file of a page URL: ``units/x/`` → ``units/x/index.html``."""
+    return f"{url}index.html"
+
+
+def root_from(url: str) -> str:
+    """Relative prefix from the page at ``url`` back to the portal root (works from file:// too)."""
+    return "../" * url.count("/") if url else ""

@@ -1,0 +1,176 @@
+"""View models: the model and its findings turned into rows and cells ready to print.
+
+Templates only loop and print; every decision about which columns exist, what a cell
+shows and which finding marks it is made here.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..check import Finding
+from ..check.rules import SEVERITY_ORDER
+from ..model.documents import Evaluation, Figure, ProjectSummary
+from ..model.source import DataPath
+from .formatting import display
+
+
+@dataclass
+class Cell:
+    text: str
+    numeric: bool = False
+    marks: list[Finding] = field(default_factory=list)
+
+    @property
+    def severity(self) -> str | None:
+        return min((f.severity for f in self.marks), key=SEVERITY_ORDER.__getitem__) if self.marks else None
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    depth: int = 0
+    link: str | None = None
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[str]
+    rows: list[Row]
+    numeric: list[bool] = field(default_factory=list)
+
+
+class Marks:
+    """Findings by the data path of the value they concern."""
+
+    def __init__(self, findings: list[Finding]):
+        self._by_path: dict[DataPath, list[Finding]] = defaultdict(list)
+        for finding in findings:
+            self._by_path[finding.path].append(finding)
+
+    def at(self, path: DataPath) -> list[Finding]:
+        return self._by_path.get(path, [])
+
+
+def cell(value: object, path: DataPath, marks: Marks, *, numeric: bool = False) -> Cell:
+    return Cell(display(value), numeric=numeric, marks=marks.at(path))
+
+
+FIGURE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("amount", "金额", True), ("initial", "年初预算数", True), ("adjusted", "全年预算数", True),
+    ("previous", "上年数", True), ("change", "增减额", True), ("growth", "增减率", True), ("share", "占比", True),
+    ("completion", "完成年初预算", True), ("execution_rate", "执行率", True), ("quantity", "数量", False),
+    ("text", "说明", False),
+)
+
+
+def figure_tables(figures: list[Figure], marks: Marks, unit: str) -> list[Table]:
+    """One table per section of stated figures, with only the columns that section uses."""
+    sections: dict[str, list[tuple[int, Figure]]] = {}
+    for i, figure in enumerate(figures):
+        sections.setdefault(figure.section or "文件所列数字", []).append((i, figure))
+    tables = []
+    for section, items in sections.items():
+        flat: list[tuple[DataPath, int, Figure]] = []
+        for i, figure in items:
+            _flatten(figure, ("figures", i), 0, flat)
+        used = [c for c in FIGURE_COLUMNS if any(getattr(f, c[0]) is not None for _, _, f in flat)]
+        columns = ["项目"] + [f"{title}（{unit}）" if c in ("amount", "initial", "adjusted", "previous", "change") else title
+                               for c, title, _ in used]
+        rows = [Row([Cell(f.label)] + [cell(getattr(f, c), (*path, c), marks, numeric=num) for c, _, num in used], depth=depth)
+                for path, depth, f in flat]
+        # A finding on the figure as a whole (SUM on amount) sits on the amount cell already.
+        tables.append(Table(section, columns, rows, [False] + [num for _, _, num in used]))
+    return tables
+
+
+def _flatten(figure: Figure, path: DataPath, depth: int, out: list) -> None:
+    out.append((path, depth, figure))
+    for i, part in enumerate(figure.parts):
+        _flatten(part, (*path, "parts", i), depth + 1, out)
+
+
+FUNDING_COLUMNS = (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("received", "到位数"), ("executed", "全年执行数"),
+                   ("weight", "分值"), ("execution_rate", "执行率"), ("score", "得分"))
+INDICATOR_COLUMNS = (("level1", "一级指标", False), ("level2", "二级指标", False), ("name", "三级指标", False),
+                     ("description", "指标说明", False), ("target", "年度指标值", False), ("actual", "实际完成值", False),
+                     ("completion", "完成情况", False), ("item_score", "单项得分", True), ("weight", "分值", True),
+                     ("score", "得分", True), ("basis", "指标值确定依据", False), ("deviation", "偏差原因及改进措施", False))
+
+
+def funding_table(evaluation: Evaluation, path: DataPath, marks: Marks, unit: str) -> Table | None:
+    if not evaluation.funding:
+        return None
+    used = [c for c in FUNDING_COLUMNS if any(getattr(r, c[0]) is not None for r in evaluation.funding)]
+    rows = [Row([Cell(r.label)] + [cell(getattr(r, c), (*path, "funding", i, c), marks, numeric=True) for c, _ in used])
+            for i, r in enumerate(evaluation.funding)]
+    return Table(f"项目资金（{unit}）", ["资金"] + [t for _, t in used], rows, [False] + [True] * len(used))
+
+
+def indicator_table(evaluation: Evaluation, path: DataPath, marks: Marks) -> Table | None:
+    if not evaluation.indicators:
+        return None
+    used = [c for c in INDICATOR_COLUMNS if any(getattr(i, c[0]) is not None for i in evaluation.indicators)]
+    rows = [Row([cell(getattr(ind, c), (*path, "indicators", i, c), marks, numeric=num) for c, _, num in used])
+            for i, ind in enumerate(evaluation.indicators)]
+    totals = [("total_weight", "总分值"), ("total_score", "自评得分"), ("grade", "自评等级")]
+    stated = [(key, title) for key, title in totals if getattr(evaluation, key) is not None]
+    for key, title in stated:
+        rows.append(Row([Cell(title)] + [Cell("")] * (len(used) - 2) + [cell(getattr(evaluation, key), (*path, key), marks, numeric=True)]))
+    indicator_marks = marks.at((*path, "indicators"))
+    if indicator_marks and rows:
+        rows[-1].cells[0].marks = indicator_marks
+    return Table("绩效指标", [t for _, t, _ in used], rows, [num for _, _, num in used])
+
+
+SUMMARY_COLUMNS = (("no", "序号", False), ("unit", "预算单位", False), ("name", "项目名称", False),
+                   ("initial", "年初预算数", True), ("supplementary", "年中追加/追减", True), ("adjusted", "全年预算数", True),
+                   ("executed", "全年执行数", True), ("fund_type", "资金类型", False), ("score", "自评得分", True),
+                   ("grade", "自评等级", False), ("rate", "自评率", True))
+
+
+def summary_table(summary: ProjectSummary, marks: Marks, unit: str, project_links: dict[str, str]) -> Table:
+    used = [c for c in SUMMARY_COLUMNS if any(getattr(r, c[0]) is not None for r in summary.rows)]
+    rows = []
+    for i, r in enumerate(summary.rows):
+        rows.append(Row([cell(getattr(r, c), ("project_summary", "rows", i, c), marks, numeric=num) for c, _, num in used],
+                        link=project_links.get(r.project or "")))
+    total = summary.total
+    if total is not None:
+        cells = []
+        for c, _, num in used:
+            value = getattr(total, c, None) if c not in ("no", "unit", "name") else None
+            cells.append(cell(value, ("project_summary", "total", c), marks, numeric=num))
+        cells[0] = Cell(total.label)
+        rows.append(Row(cells))
+        extra = [("evaluated_count", "开展绩效自评项目数"), ("project_count", "部门预算项目总个数"),
+                 ("average_score", "自评平均分"), ("coverage", "比例")]
+        for key, title in extra:
+            if getattr(total, key) is not None:
+                label = title + (f"（{total.coverage_definition}）" if key == "coverage" and total.coverage_definition else "")
+                rows.append(Row([Cell(label)] + [Cell("")] * (len(used) - 2) + [cell(getattr(total, key), ("project_summary", "total", key), marks, numeric=True)]))
+    columns = [t + (f"（{unit}）" if c in ("initial", "supplementary", "adjusted", "executed") else "") for c, t, _ in used]
+    return Table(summary.title, columns, rows, [num for _, _, num in used])
+
+
+@dataclass
+class FindingGroup:
+    severity: str
+    findings: list[Finding]
+
+
+def group_findings(findings: list[Finding]) -> list[FindingGroup]:
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        groups[finding.severity].append(finding)
+    return [FindingGroup(s, groups[s]) for s in sorted(groups, key=SEVERITY_ORDER.__getitem__)]
+
+
+def source_label(finding: Finding, root: Path) -> str:
+    try:
+        file = finding.file.resolve().relative_to(root.resolve())
+    except ValueError:
+        file = finding.file
+    return f"{file.as_posix()}:{finding.line}"

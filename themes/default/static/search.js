@@ -1,0 +1,15 @@
+// Pagefind's UI on the search page; a ?q= from any page's search box starts the search.
+(function () {
+  function start() {
+    var element = document.getElementById("search");
+    if (!element || !window.PagefindUI) return;
+    var ui = new window.PagefindUI({
+      element: "#search", bundlePath: element.dataset.bundle, showSubResults: true, showImages: false,
+      translations: { placeholder: "搜索单位、项目、指标、金额……", zero_results: "没有找到与 [SEARCH_TERM] 相关的结果" }
+    });
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (q) ui.triggerSearch(q);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
