@@ -32,6 +32,7 @@ class Row:
     cells: list[Cell]
     depth: int = 0
     link: str | None = None
+    link_at: int = 0
 
 
 @dataclass
@@ -136,7 +137,7 @@ def summary_table(summary: ProjectSummary, marks: Marks, unit: str, project_link
     rows = []
     for i, r in enumerate(summary.rows):
         rows.append(Row([cell(getattr(r, c), ("project_summary", "rows", i, c), marks, numeric=num) for c, _, num in used],
-                        link=project_links.get(r.project or "")))
+                        link=project_links.get(r.project or ""), link_at=_index_of(used, "name")))
     total = summary.total
     if total is not None:
         cells = []
@@ -153,6 +154,10 @@ def summary_table(summary: ProjectSummary, marks: Marks, unit: str, project_link
                 rows.append(Row([Cell(label)] + [Cell("")] * (len(used) - 2) + [cell(getattr(total, key), ("project_summary", "total", key), marks, numeric=True)]))
     columns = [t + (f"（{unit}）" if c in ("initial", "supplementary", "adjusted", "executed") else "") for c, t, _ in used]
     return Table(summary.title, columns, rows, [num for _, _, num in used])
+
+
+def _index_of(columns: list[tuple], name: str) -> int:
+    return next((i for i, column in enumerate(columns) if column[0] == name), 0)
 
 
 @dataclass

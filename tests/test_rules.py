@@ -1,0 +1,177 @@
+"""Each rule on small documents: a case that must fire and a near miss that must not."""
+import pytest
+
+
+def ids(findings, severity=None):
+    return sorted(f.rule_id for f in findings if severity is None or f.severity == severity)
+
+
+FIGURE = """
+figures:
+  - label: 收入合计
+    amount: {total}
+    parts:
+      - {{label: 财政拨款收入, amount: {a}, share: "{share}"}}
+      - {{label: 其他收入, amount: 2.00}}
+"""
+
+
+def test_sum_parts_exceed_total_is_an_error(check_yaml):
+    findings = check_yaml(FIGURE.format(total="1058.66", a="1066.66", share="99.81%"))
+    [sum_finding] = [f for f in findings if f.rule_id == "SUM-001"]
+    assert sum_finding.severity == "error"
+    assert sum_finding.computed == "1068.66 万元" and sum_finding.difference == "-10.00"
+    assert sum_finding.path == ("figures", 0, "amount")
+
+
+def test_sum_parts_short_of_total_is_a_warning(check_yaml):
+    findings = check_yaml(FIGURE.format(total="1068.66", a="1056.66", share="98.88%"))
+    assert [(f.rule_id, f.severity) for f in findings if f.rule_id == "SUM-001"] == [("SUM-001", "warning")]
+
+
+def test_sum_within_rounding_is_a_notice_and_exact_is_silent(check_yaml):
+    assert ids(check_yaml(FIGURE.format(total="1058.67", a="1056.66", share="99.81%"))) == ["SUM-001"]
+    assert ids(check_yaml(FIGURE.format(total="1058.67", a="1056.66", share="99.81%")), "notice") == ["SUM-001"]
+    assert check_yaml(FIGURE.format(total="1058.66", a="1056.66", share="99.81%")) == []
+
+
+def test_share_ratio(check_yaml):
+    assert ids(check_yaml(FIGURE.format(total="1058.66", a="1056.66", share="98.81%"))) == ["RATIO-002"]
+    # 1056.66 / 1058.66 = 99.811%: published at one place, 99.8% is consistent.
+    assert check_yaml(FIGURE.format(total="1058.66", a="1056.66", share="99.8%")) == []
+
+
+RATE = """
+figures:
+  - {{label: 部门预算资金, adjusted: 1677.95, amount: 939.10, execution_rate: "{rate}"}}
+"""
+
+
+@pytest.mark.parametrize("rate, fired", [("55.97%", []), ("56%", []), ("55.9%", ["RATIO-001"]), ("99.6%", ["RATIO-001"])])
+def test_execution_rate_at_published_precision(check_yaml, rate, fired):
+    assert ids(check_yaml(RATE.format(rate=rate))) == fired
+
+
+def test_growth_change_and_completion(check_yaml):
+    body = """
+    figures:
+      - {label: 收支总计, amount: 1058.95, change: 24.62, growth: "2.38%"}
+      - {label: 公用经费, amount: 80.36, previous: 93.34, change: -12.98, growth: "-13.91%"}
+      - {label: 一般公共预算财政拨款支出, amount: 1054.28, initial: 927.60, completion: "113.66%"}
+    """
+    assert check_yaml(body) == []
+    wrong = body.replace('"2.38%"', '"2.83%"').replace("change: -12.98", "change: -12.89").replace('"113.66%"', '"113.6%"')
+    assert ids(check_yaml(wrong)) == ["RATIO-003", "RATIO-004", "SUM-004"]
+
+
+def test_growth_from_small_rounded_figures_is_rounding_not_error(check_yaml):
+    # 三公经费 0.66, +0.18: previous 0.48 is itself rounded; 36.62% is reachable (0.185 / 0.505).
+    findings = check_yaml('figures:\n  - {label: 三公经费, amount: 0.66, change: 0.18, growth: "36.62%"}\n')
+    assert [(f.rule_id, f.severity) for f in findings] == [("RATIO-003", "notice")]
+
+
+PROJECT = """
+projects:
+  - slug: p1
+    name: 雪亮工程
+    funding:
+      - {{label: 年度资金总额, key: total, adjusted: 17.52, executed: 17.52, weight: 10, execution_rate: "{rate}", score: {exec_score}}}
+      - {{label: 其中：财政拨款, key: fiscal, adjusted: {fiscal}, executed: 17.52}}
+    indicators:
+      - {{level1: 产出指标, name: 点位, weight: 50, score: {s1}}}
+      - {{level1: 效益指标, name: 治安, weight: 30, score: 30}}
+      - {{level1: 满意度指标, name: 满意度, weight: {w3}, score: 10}}
+    group_weights: {{产出指标: 50}}
+    total_score: {total}
+    grade: {grade}
+"""
+GOOD = dict(rate="100%", exec_score="10", fiscal="17.52", s1="50", w3="10", total="100", grade="优")
+
+
+def project(**changes):
+    return PROJECT.format(**{**GOOD, **changes})
+
+
+def test_consistent_project_raises_nothing(check_yaml):
+    assert check_yaml(project()) == []
+
+
+@pytest.mark.parametrize("changes, fired", [
+    (dict(rate="10%"), [("RATIO-001", "error"), ("SCORE-005", "warning")]),  # 定西 雪亮工程: 10% printed for 100%
+    (dict(fiscal="17.25"), [("SUM-003", "error")]),
+    (dict(s1="55", total="105"), [("SCORE-002", "error")]),
+    (dict(w3="20"), [("SCORE-001", "error")]),
+    (dict(s1="40"), [("SCORE-003", "error")]),
+    (dict(total="70", s1="20"), [("SCORE-004", "error")]),
+    (dict(exec_score="9"), [("SCORE-003", "error"), ("SCORE-005", "warning")]),
+])
+def test_project_rules_fire(check_yaml, changes, fired):
+    assert sorted((f.rule_id, f.severity) for f in check_yaml(project(**changes))) == fired
+
+
+def test_group_weight(check_yaml):
+    body = project().replace("group_weights: {产出指标: 50}", "group_weights: {产出指标: 40}")
+    assert ids(check_yaml(body)) == ["SCORE-007"]
+
+
+def test_grade_bands(check_yaml):
+    from sitegen.check.scores import grade_for
+    from decimal import Decimal
+    assert [grade_for(Decimal(s)) for s in ("90", "89.9", "80", "79.99", "60", "59")] == ["优", "良", "良", "中", "中", "差"]
+
+
+CONVERTED = """
+department_wide:
+  slug: dept
+  name: 部门整体
+  funding:
+    - {label: 预算数, key: total, adjusted: 1677.95, received: 939.1}
+  indicators:
+    - {name: 法制宣传, item_score: 100.00, weight: 10, score: 10}
+    - {name: 群众满意度, item_score: 100.00, weight: 10}
+    - {name: 效果, item_score: 90.00, weight: 70, score: SCORE}
+  execution_weight: 10
+  total_score: TOTAL
+"""
+
+
+def test_converted_scores_and_execution_weight_from_notes(check_yaml):
+    # 10 + (10, computed) + 63 + 55.967% × 10 = 88.597 → 88.6
+    assert check_yaml(CONVERTED.replace("SCORE", "63").replace("TOTAL", "88.6")) == []
+    assert ids(check_yaml(CONVERTED.replace("SCORE", "70").replace("TOTAL", "95.6"))) == ["SCORE-006"]
+    assert ids(check_yaml(CONVERTED.replace("SCORE", "63").replace("TOTAL", "90"))) == ["SCORE-003"]
+
+
+def test_execution_row_inferred_when_weights_total_90(check_yaml):
+    body = """
+    projects:
+      - slug: p1
+        name: 综治经费
+        funding:
+          - {label: 预算数, key: total, adjusted: 17, executed: 16.94, execution_rate: "99.6%"}
+        indicators:
+          - {level1: 产出指标, name: a, weight: 50, score: 50}
+          - {level1: 效益指标, name: b, weight: 30, score: 30}
+          - {level1: 满意度指标, name: c, weight: 10, score: 10}
+        total_score: 100
+    """
+    findings = check_yaml(body)
+    assert [(f.rule_id, f.severity) for f in findings] == [("SCORE-008", "notice")]
+    assert ids(check_yaml(body.replace("total_score: 100", "total_score: 70"))) == ["SCORE-003", "SCORE-008"]
+
+
+SUMMARY = """
+project_summary:
+  title: 汇总表
+  rows:
+    - {{name: 甲, adjusted: 31.5, executed: 31.5, score: 100, grade: 优}}
+    - {{name: 乙, adjusted: 61.45, executed: 0, score: {score}, grade: 差}}
+  total: {{adjusted: 92.95, executed: {executed}, evaluated_count: "2", project_count: "2", coverage: "{coverage}"}}
+"""
+
+
+def test_summary_table_sums_grades_and_coverage(check_yaml):
+    assert check_yaml(SUMMARY.format(score="50", executed="31.5", coverage="100%")) == []
+    assert ids(check_yaml(SUMMARY.format(score="50", executed="31.05", coverage="100%"))) == ["SUM-002"]
+    assert ids(check_yaml(SUMMARY.format(score="65", executed="31.5", coverage="100%"))) == ["SCORE-004"]
+    assert ids(check_yaml(SUMMARY.format(score="50", executed="31.5", coverage="34%"))) == ["RATIO-005"]
