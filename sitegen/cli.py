@@ -50,12 +50,22 @@ def check(content_dir: Path, strict: bool) -> None:
 @click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
 def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool) -> None:
     """Build the portal from CONTENT into OUTPUT."""
+    import jinja2
+
     from .build import build_portal
+    from .search import SearchIndexError
 
     try:
         result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search)
     except ContentErrors as exc:
         _report_content_errors(exc)
+        sys.exit(2)
+    except jinja2.TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        click.echo(f"{where}theme template error: {exc}; the previous output was kept.", err=True)
+        sys.exit(2)
+    except SearchIndexError as exc:
+        click.echo(f"{exc}; the previous output was kept.", err=True)
         sys.exit(2)
     click.echo(result.summary())
 

@@ -1,0 +1,122 @@
+"""The real portal built end to end: every page exists, links resolve, no outside URL."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sitegen.render import urls
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.refs.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def parse(file: Path) -> Links:
+    parser = Links()
+    parser.feed(file.read_text(encoding="utf-8"))
+    return parser
+
+
+def html_files(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def test_pages_for_every_unit_document_and_project(built, portal):
+    output, result = built
+    for unit in portal.units:
+        assert (output / urls.file_for(urls.unit(unit.id))).is_file()
+        for doc in unit.documents:
+            page = output / urls.file_for(urls.document(doc))
+            assert page.is_file(), page
+            for project in getattr(doc.model, "projects", []):
+                assert (output / urls.file_for(urls.project(doc, project.slug))).is_file()
+    assert result.pages == len(html_files(output))
+
+
+def test_home_links_every_unit_and_document(built, portal):
+    output, _ = built
+    refs = set(parse(output / "index.html").refs)
+    for unit in portal.units:
+        assert urls.unit(unit.id) in refs
+        for doc in unit.documents:
+            assert urls.document(doc) in refs
+
+
+def test_every_internal_link_resolves(built):
+    output, _ = built
+    checked = 0
+    for page in html_files(output):
+        parsed = parse(page)
+        for ref in parsed.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("//"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(output)} links to missing {ref}"
+            if parts.fragment and target == page:
+                assert parts.fragment in parsed.ids, f"{page.relative_to(output)}: no #{parts.fragment}"
+            checked += 1
+    assert checked > 500
+
+
+def test_no_outside_urls_in_pages_or_assets(built):
+    output, _ = built
+    outside = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+    for file in list(output.rglob("*.html")) + list(output.rglob("*.css")):
+        text = file.read_text(encoding="utf-8")
+        assert not outside.search(text), f"outside URL in {file.relative_to(output)}"
+        assert "@import" not in text and "fonts.googleapis" not in text
+
+
+def test_plotly_ships_once_and_is_loaded_only_where_charts_are(built):
+    output, _ = built
+    copies = [p for p in output.rglob("*.js") if p.read_bytes().startswith(b"/**\n* plotly.js")]
+    assert [p.relative_to(output).as_posix() for p in copies] == ["assets/plotly.min.js"]
+    for page in html_files(output):
+        text = page.read_text(encoding="utf-8")
+        has_chart = 'class="chart-spec"' in text
+        assert ("plotly.min.js" in text) == has_chart, page
+        assert len(text.encode()) < 300_000, f"{page} is heavier than 300 KB"
+
+
+def test_document_and_project_pages_have_findings_panel_and_charts(built, portal):
+    output, _ = built
+    for doc in portal.documents():
+        pages = [urls.document(doc)] + [urls.project(doc, p.slug) for p in getattr(doc.model, "projects", [])]
+        for url in pages:
+            text = (output / urls.file_for(url)).read_text(encoding="utf-8")
+            assert 'id="findings-title"' in text, url
+        text = (output / urls.file_for(urls.document(doc))).read_text(encoding="utf-8")
+        assert text.count('class="chart-spec"') >= 1, urls.document(doc)
+
+
+def test_search_index_built(built):
+    output, _ = built
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert (output / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def test_build_is_deterministic(tmp_path):
+    from sitegen.build import build_portal
+    from .conftest import CONTENT
+    first, second = tmp_path / "a", tmp_path / "b"
+    build_portal(CONTENT, first, search=False)
+    build_portal(CONTENT, second, search=False)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for relative in files:
+        assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
