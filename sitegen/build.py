@@ -27,17 +27,23 @@ class BuildResult:
     documents: int
     findings: dict[str, int]
     timings: dict[str, float] = field(default_factory=dict)
+    content_errors: list = field(default_factory=list)
 
     def summary(self) -> str:
-        counts = "，".join(f"{k} {v}" for k, v in self.findings.items())
+        counts = ", ".join(f"{k} {v}" for k, v in self.findings.items())
         stages = " ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
-        return f"built {self.pages} pages from {self.documents} documents; findings: {counts}; {stages}"
+        errors = f"; {len(self.content_errors)} content error(s), their pages list them" if self.content_errors else ""
+        return f"built {self.pages} pages from {self.documents} documents{errors}; findings: {counts}; {stages}"
 
 
-def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True) -> BuildResult:
+def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True,
+                 strict: bool = False) -> BuildResult:
     """Build the portal from ``content`` into ``output``.
 
-    Raises ``ContentErrors`` (nothing written, previous output kept) when content is invalid.
+    Lenient by default: documents and units with content errors get error pages and the
+    rest builds (``BuildResult.content_errors`` lists them). Raises ``ContentErrors``
+    (nothing written, previous output kept) when ``site.yaml`` is invalid, or on any content
+    error when ``strict``.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -48,7 +54,7 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
         timings[stage] = now - started
         started = now
 
-    portal = load_portal(content)
+    portal = load_portal(content, strict=strict)
     lap("load")
     findings = {doc.key: check_document(doc) for doc in portal.documents()}
     lap("check")
@@ -80,4 +86,5 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
             lap("index")
     all_findings = [f for fs in findings.values() for f in fs]
     counts = {s: sum(1 for f in all_findings if f.severity == s) for s in ("error", "warning", "notice")}
-    return BuildResult(pages=len(pages), documents=len(portal.documents()), findings=counts, timings=timings)
+    return BuildResult(pages=len(pages), documents=len(portal.documents()), findings=counts, timings=timings,
+                       content_errors=list(portal.errors))

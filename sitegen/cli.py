@@ -34,11 +34,16 @@ def check(content_dir: Path, strict: bool) -> None:
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(2)
+    for error in portal.errors:
+        click.echo(str(error))
     findings = run_checks(portal)
     for finding in findings:
         click.echo(finding.one_line())
     errors = sum(1 for f in findings if f.severity == "error")
-    click.echo(f"{len(findings)} finding(s), {errors} error(s) in {len(portal.documents())} document(s).", err=True)
+    click.echo(f"{len(portal.errors)} content error(s); {len(findings)} finding(s), {errors} error(s) "
+               f"in {len(portal.documents())} document(s).", err=True)
+    if portal.errors:
+        sys.exit(2)
     if strict and errors:
         sys.exit(1)
 
@@ -48,15 +53,20 @@ def check(content_dir: Path, strict: bool) -> None:
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
 @click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
 @click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
-def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool) -> None:
-    """Build the portal from CONTENT into OUTPUT."""
+@click.option("--strict", is_flag=True, help="Fail (build nothing) when any content file has an error.")
+def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool, strict: bool) -> None:
+    """Build the portal from CONTENT into OUTPUT.
+
+    Exit status: 0 built cleanly; 1 built, but some content had errors (their pages list
+    them); 2 nothing built (invalid site.yaml or theme, --strict with content errors).
+    """
     import jinja2
 
     from .build import build_portal
     from .search import SearchIndexError
 
     try:
-        result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search)
+        result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search, strict=strict)
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(2)
@@ -67,7 +77,11 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
     except SearchIndexError as exc:
         click.echo(f"{exc}; the previous output was kept.", err=True)
         sys.exit(2)
+    for error in result.content_errors:
+        click.echo(str(error), err=True)
     click.echo(result.summary())
+    if result.content_errors:
+        sys.exit(1)
 
 
 @main.command()

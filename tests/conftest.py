@@ -16,7 +16,7 @@ CONTENT = REPO / "content"
 
 @pytest.fixture(scope="session")
 def portal():
-    return load_portal(CONTENT)
+    return load_portal(CONTENT, strict=True)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +62,6 @@ def check_yaml(tmp_path):
     """Findings of one self-evaluation whose body (after the header) is ``body``."""
     def run(body: str, header: str = HEADER, file: str = "2023/self-evaluation.yaml"):
         content = write_portal(tmp_path, {file: header + textwrap.dedent(body)})
-        portal = load_portal(content)
+        portal = load_portal(content, strict=True)
         return [f for doc in portal.documents() for f in check_document(doc)]
     return run

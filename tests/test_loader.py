@@ -11,7 +11,7 @@ from .conftest import HEADER, write_portal
 def errors_of(tmp_path, text: str, file: str = "2023/self-evaluation.yaml") -> list[str]:
     content = write_portal(tmp_path, {file: text})
     with pytest.raises(ContentErrors) as exc:
-        load_portal(content)
+        load_portal(content, strict=True)
     return [str(e) for e in exc.value.errors]
 
 
@@ -56,12 +56,12 @@ def test_syntax_error_and_gbk(tmp_path):
     (content / "units" / "demo" / "2023").mkdir(exist_ok=True)
     (content / "units" / "demo" / "2023" / "self-evaluation.yaml").write_bytes((HEADER + "publisher: 政法委\n").encode("gbk"))
     with pytest.raises(ContentErrors) as exc:
-        load_portal(content)
+        load_portal(content, strict=True)
     assert "GBK" in str(exc.value.errors[0])
 
 
 def test_all_errors_reported_together(tmp_path):
     content = write_portal(tmp_path, {"2023/self-evaluation.yaml": HEADER + "year: 2\n", "2023/budget.yaml": "kind: [\n"})
     with pytest.raises(ContentErrors) as exc:
-        load_portal(content)
+        load_portal(content, strict=True)
     assert len(exc.value.errors) == 2

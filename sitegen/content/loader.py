@@ -6,63 +6,80 @@ Markdown beside the YAML, named by the document's ``narrative`` field.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..model.documents import FILE_NAMES, SLUG, AnyDocument, Site, Unit
-from ..model.portal import DOCUMENT_ORDER, LoadedDocument, LoadedUnit, Portal
-from .errors import ContentError, ContentErrors
+from ..model.portal import DOCUMENT_ORDER, BrokenUnit, FailedDocument, LoadedDocument, LoadedUnit, Portal
 from ..model.source import SourceMap
+from .errors import ContentError, ContentErrors
 from .yamlsource import read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 _DOCUMENT = TypeAdapter(AnyDocument)
+YEAR = re.compile(r"^(19|20)\d\d$")
 
 
-def load_portal(root: Path) -> Portal:
-    """Load ``root`` (a content folder). Raises ``ContentErrors`` listing every problem found."""
+def load_portal(root: Path, *, strict: bool = False) -> Portal:
+    """Load ``root`` (a content folder).
+
+    Lenient (default): a document or unit with errors is left out of the model and its
+    errors are kept on the portal (``Portal.errors``, ``LoadedUnit.failed``,
+    ``Portal.broken_units``) so the rest still builds. Strict: any error raises.
+    Raises ``ContentErrors`` listing every problem found when ``strict`` and there are
+    errors, or when ``site.yaml`` itself is unusable.
+    """
     errors: list[ContentError] = []
     site = _load(root / "site.yaml", Site, errors)
-    units: list[LoadedUnit] = []
+    if site is None:
+        raise ContentErrors(errors)
+    portal = Portal(site=site, root=root, units=[])
     units_dir = root / "units"
     for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
-        unit = _load_unit(unit_dir, errors)
-        if unit is not None:
-            units.append(unit)
-    if errors:
+        _load_unit(unit_dir, portal, errors)
+    portal.errors = errors
+    if strict and errors:
         raise ContentErrors(errors)
-    assert site is not None
-    return Portal(site=site, root=root, units=units)
+    return portal
 
 
-def _load_unit(unit_dir: Path, errors: list[ContentError]) -> LoadedUnit | None:
+def _load_unit(unit_dir: Path, portal: Portal, errors: list[ContentError]) -> None:
     unit_file = unit_dir / "unit.yaml"
     if not SLUG.match(unit_dir.name):
         errors.append(ContentError(unit_file, 1, 1, f"unit folder '{unit_dir.name}' is not a slug — use lower-case ASCII letters, digits and '-'"))
-        return None
-    model = _load(unit_file, Unit, errors)
+        return
+    unit_errors: list[ContentError] = []
+    model = _load(unit_file, Unit, unit_errors)
     documents: list[LoadedDocument] = []
+    failed: list[FailedDocument] = []
     for year_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
         for file_name, kind in FILE_NAMES.items():
             file = year_dir / file_name
-            if file.exists():
-                doc = _load_document(unit_dir.name, year_dir, file, errors)
-                if doc is None:
-                    continue
-                if str(doc.year) != year_dir.name:
-                    line, col = doc.locate(("year",))
-                    errors.append(ContentError(file, line, col, f"year {doc.year} does not match its folder '{year_dir.name}'"))
-                elif doc.kind != kind:
-                    line, col = doc.locate(("kind",))
-                    errors.append(ContentError(file, line, col, f"kind '{doc.kind}' does not match the file name — expected '{kind}'"))
-                else:
-                    documents.append(doc)
+            if not file.exists():
+                continue
+            doc_errors: list[ContentError] = []
+            doc = _load_document(unit_dir.name, year_dir, file, doc_errors)
+            if doc is not None and str(doc.year) != year_dir.name:
+                line, col = doc.locate(("year",))
+                doc_errors.append(ContentError(file, line, col, f"year {doc.year} does not match its folder '{year_dir.name}'"))
+            elif doc is not None and doc.kind != kind:
+                line, col = doc.locate(("kind",))
+                doc_errors.append(ContentError(file, line, col, f"kind '{doc.kind}' does not match the file name — expected '{kind}'"))
+            if doc_errors:
+                if YEAR.match(year_dir.name):
+                    failed.append(FailedDocument(unit_dir.name, int(year_dir.name), kind, file, doc_errors))
+                unit_errors.extend(doc_errors)
+            elif doc is not None:
+                documents.append(doc)
+    errors.extend(unit_errors)
     if model is None:
-        return None
+        portal.broken_units.append(BrokenUnit(unit_dir.name, unit_file, unit_errors))
+        return
     documents.sort(key=lambda d: (-d.year, DOCUMENT_ORDER.index(d.kind)))
-    return LoadedUnit(id=unit_dir.name, model=model, file=unit_file, documents=documents)
+    portal.units.append(LoadedUnit(id=unit_dir.name, model=model, file=unit_file, documents=documents, failed=failed))
 
 
 def _load_document(unit_id: str, year_dir: Path, file: Path, errors: list[ContentError]) -> LoadedDocument | None:

@@ -42,6 +42,26 @@ class LoadedDocument:
 
 
 @dataclass
+class FailedDocument:
+    """A document that could not be loaded; its page lists the errors instead."""
+
+    unit_id: str
+    year: int
+    kind: DocumentKind
+    file: Path
+    errors: list  # list[ContentError]
+
+
+@dataclass
+class BrokenUnit:
+    """A unit whose ``unit.yaml`` could not be loaded; its page lists the errors."""
+
+    id: str
+    file: Path
+    errors: list  # list[ContentError]
+
+
+@dataclass
 class LoadedUnit:
     """A reporting unit and its documents, newest year first, standard kind order within a year."""
 
@@ -49,10 +69,11 @@ class LoadedUnit:
     model: Unit
     file: Path
     documents: list[LoadedDocument] = field(default_factory=list)
+    failed: list[FailedDocument] = field(default_factory=list)
 
     @property
     def years(self) -> list[int]:
-        return sorted({doc.year for doc in self.documents}, reverse=True)
+        return sorted({doc.year for doc in self.documents} | {f.year for f in self.failed}, reverse=True)
 
 
 @dataclass
@@ -62,6 +83,8 @@ class Portal:
     site: Site
     root: Path
     units: list[LoadedUnit]
+    broken_units: list[BrokenUnit] = field(default_factory=list)
+    errors: list = field(default_factory=list)  # every ContentError, in load order
 
     def documents(self) -> list[LoadedDocument]:
         return [doc for unit in self.units for doc in unit.documents]

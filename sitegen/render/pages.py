@@ -13,7 +13,8 @@ from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument, LoadedUnit, Portal
 from . import charts, urls
 from .markdown import render_markdown
-from .views import (Marks, figure_tables, funding_table, group_findings, indicator_table, summary_table)
+from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table,
+                    summary_table)
 
 KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
 COMPOSITION_KEYS = ("revenue", "expenditure", "general_public_expenditure", "functional", "basic", "three_public", "assets")
@@ -36,8 +37,16 @@ def plan_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Pag
     """All pages. ``findings`` maps a document's ``key`` to its findings."""
     all_findings = [f for doc in portal.documents() for f in findings.get(doc.key, [])]
     pages = [_home(portal, findings, all_findings)]
+    for broken in portal.broken_units:
+        pages.append(Page(urls.unit(broken.id), "content-error.html", {
+            "heading": broken.id, "errors": error_views(broken.errors, portal.root), "breadcrumbs": [(broken.id, None)]}))
     for unit in portal.units:
         pages.append(_unit_page(unit, findings))
+        for failed in unit.failed:
+            pages.append(Page(urls.document_at(unit.id, failed.year, failed.kind), "content-error.html", {
+                "heading": f"{unit.model.name} {failed.year}年{KIND_NAMES[failed.kind]}",
+                "errors": error_views(failed.errors, portal.root),
+                "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{failed.year}年{KIND_NAMES[failed.kind]}", None)]}))
         for doc in unit.documents:
             doc_findings = findings.get(doc.key, [])
             pages.append(_document_page(unit, doc, doc_findings))
@@ -49,7 +58,8 @@ def plan_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Pag
     pages.append(Page(urls.RULES, "rules.html", {"rules": RULES, "counts": {r.id: len(by_rule.get(r.id, [])) for r in RULES}}))
     for rule in RULES:
         pages.append(Page(urls.rule(rule.id), "rule.html", {"rule": rule, "findings": by_rule.get(rule.id, [])}))
-    pages.append(Page(urls.DATA_QUALITY, "data-quality.html", {"findings": all_findings, "counts": _counts(all_findings)}))
+    pages.append(Page(urls.DATA_QUALITY, "data-quality.html", {"findings": all_findings, "counts": _counts(all_findings),
+                                                               "content_errors": error_views(portal.errors, portal.root)}))
     pages.append(Page(urls.SEARCH, "search.html", {}))
     return pages
 
@@ -65,7 +75,9 @@ def _home(portal: Portal, findings: dict, all_findings: list[Finding]) -> Page:
             "counts": _counts(unit_findings),
         })
     return Page("", "home.html", {"regions": regions, "counts": _counts(all_findings),
-                                  "document_count": len(portal.documents()), "unit_count": len(portal.units)})
+                                  "document_count": len(portal.documents()), "unit_count": len(portal.units),
+                                  "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
+                                  "content_error_count": len(portal.errors)})
 
 
 def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
@@ -75,7 +87,8 @@ def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
         years.append({"year": year, "documents": [{
             "doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind], "counts": _counts(findings.get(d.key, [])),
             "projects": len(getattr(d.model, "projects", [])),
-        } for d in docs]})
+        } for d in docs], "failed": [{"url": urls.document_at(unit.id, f.year, f.kind), "kind": KIND_NAMES[f.kind],
+                                      "count": len(f.errors)} for f in unit.failed if f.year == year]})
     return Page(urls.unit(unit.id), "unit.html", {"unit": unit, "years": years,
                                                    "breadcrumbs": [(unit.model.name, None)]})
 

@@ -9,7 +9,12 @@ def unit(unit_id: str) -> str:
 
 
 def document(doc: LoadedDocument) -> str:
-    return f"units/{doc.unit_id}/{doc.year}/{URL_NAMES[doc.kind]}/"
+    return document_at(doc.unit_id, doc.year, doc.kind)
+
+
+def document_at(unit_id: str, year: int, kind: str) -> str:
+    """URL of a document by its coordinates (also for one that failed to load)."""
+    return f"units/{unit_id}/{year}/{URL_NAMES[kind]}/"
 
 
 def project(doc: LoadedDocument, slug: str) -> str:

@@ -173,9 +173,24 @@ def group_findings(findings: list[Finding]) -> list[FindingGroup]:
     return [FindingGroup(s, groups[s]) for s in sorted(groups, key=SEVERITY_ORDER.__getitem__)]
 
 
-def source_label(finding: Finding, root: Path) -> str:
+def relative_file(file: Path, root: Path) -> str:
     try:
-        file = finding.file.resolve().relative_to(root.resolve())
+        return file.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        file = finding.file
-    return f"{file.as_posix()}:{finding.line}"
+        return file.as_posix()
+
+
+def source_label(finding: Finding, root: Path) -> str:
+    return f"{relative_file(finding.file, root)}:{finding.line}"
+
+
+@dataclass
+class ErrorView:
+    location: str
+    message: str
+    path: str
+
+
+def error_views(errors: list, root: Path) -> list[ErrorView]:
+    """Content errors as printed on error pages: ``file:line:col``, message, data path."""
+    return [ErrorView(f"{relative_file(e.file, root)}:{e.line}:{e.column}", e.message, e.path) for e in errors]

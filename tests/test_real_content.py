@@ -1,0 +1,79 @@
+"""The checker on the five real disclosures: their real inconsistencies found, agreeing figures silent."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def doc_of(portal, unit_id, kind):
+    [doc] = [d for d in portal.documents() if d.unit_id == unit_id and d.kind == kind]
+    return doc
+
+
+def test_every_seed_is_loaded(portal):
+    kinds = sorted((d.unit_id, d.year, d.kind) for d in portal.documents())
+    assert kinds == [
+        ("dachang-zfw", 2023, "self_evaluation"),
+        ("dingxi-zfw", 2023, "final_accounts"),
+        ("dingxi-zfw", 2023, "self_evaluation"),
+        ("laoting-zfw", 2023, "self_evaluation"),
+        ("pingxiang-zfw", 2021, "budget"),
+        ("quannan-zfw", 2022, "self_evaluation"),
+    ]
+    projects = {(d.unit_id, d.kind): len(getattr(d.model, "projects", [])) for d in portal.documents()}
+    assert projects[("dingxi-zfw", "self_evaluation")] == 9
+    assert projects[("pingxiang-zfw", "budget")] == 14
+    assert projects[("dachang-zfw", "self_evaluation")] == 11
+    assert projects[("quannan-zfw", "self_evaluation")] == 1
+
+
+def test_quannan_summary_executed_column(portal, findings):
+    doc = doc_of(portal, "quannan-zfw", "self_evaluation")
+    summary = doc.model.project_summary
+    assert len(summary.rows) == 12
+    assert sum(row.executed for row in summary.rows) == Decimal("1480.14")
+    [finding] = [f for f in findings[doc.key] if f.rule_id == "SUM-002" and f.path[-1] == "executed"]
+    assert (finding.severity, finding.declared, finding.computed) == ("error", "1480.41 万元", "1480.14 万元")
+    assert finding.line > 1 and finding.file.name == "self-evaluation.yaml"
+
+
+def test_dingxi_xueliang_execution_rate_printed_as_10_percent(portal, findings):
+    doc = doc_of(portal, "dingxi-zfw", "self_evaluation")
+    [project] = [p for p in doc.model.projects if "雪亮工程" in p.name]
+    hits = [f for f in findings[doc.key] if f.project == project.slug and f.rule_id == "RATIO-001"]
+    assert any(f.declared == "10%" and f.computed == "100.00%" and f.severity == "error" for f in hits)
+
+
+def test_dachang_tekun_scores_zero_but_total_70(portal, findings):
+    doc = doc_of(portal, "dachang-zfw", "self_evaluation")
+    [project] = [p for p in doc.model.projects if p.name == "特困干警补贴"]
+    assert project.total_score == Decimal("70")
+    assert all(ind.score in (None, Decimal(0)) for ind in project.indicators)
+    [finding] = [f for f in findings[doc.key] if f.project == project.slug and f.rule_id == "SCORE-003"]
+    assert finding.severity == "error" and finding.declared == "70"
+
+
+def test_consistent_figures_raise_no_error(portal, findings):
+    laoting = doc_of(portal, "laoting-zfw", "self_evaluation")
+    budget_figures = [f for f in findings[laoting.key] if f.path[0] == "figures" and f.severity == "error"]
+    assert budget_figures == []  # 939.10 / 1677.95 = 55.97%
+    dachang = doc_of(portal, "dachang-zfw", "self_evaluation")
+    total = dachang.model.project_summary.total
+    assert (total.adjusted, total.executed) == (Decimal("459.11"), Decimal("453.64"))
+    assert [f for f in findings[dachang.key] if f.path[:2] == ("project_summary", "total")] == []
+
+
+def test_stated_values_kept_as_published(portal):
+    laoting = doc_of(portal, "laoting-zfw", "self_evaluation")
+    rates = [f.execution_rate.text for f in laoting.model.figures if f.execution_rate]
+    assert "55.97%" in rates
+    dingxi = doc_of(portal, "dingxi-zfw", "final_accounts")
+    texts = dingxi.file.read_text(encoding="utf-8")
+    for published in ("1058.95", "1056.66", "909.50", "3558.54%", "188.57"):
+        assert published in texts
+
+
+def test_findings_point_at_real_lines(portal, findings):
+    for doc in portal.documents():
+        lines = doc.file.read_text(encoding="utf-8").splitlines()
+        for finding in findings[doc.key]:
+            assert 1 <= finding.line <= len(lines)
