@@ -23,6 +23,8 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_BYTES = 8 * 1024 * 1024
+# Tags plain YAML resolves to by itself; anything else was written explicitly (!!python/…, !x).
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "value")}
 
 
 def read_yaml(file: Path) -> tuple[Any, SourceMap]:
@@ -40,14 +42,20 @@ def read_yaml(file: Path) -> tuple[Any, SourceMap]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start: exc.start].decode("utf-8", "replace")) + 1
         hint = " — the file looks GBK-encoded; save it as UTF-8" if _looks_gbk(raw) else " — save it as UTF-8"
-        raise ContentError(file, line, 1, f"bytes are not UTF-8{hint}") from None
+        raise ContentError(file, line, column, f"bytes are not UTF-8{hint}") from None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ContentError(file, line, column, f"YAML syntax: {exc.problem or exc.context}") from None
+        problem = exc.problem or exc.context or "invalid YAML"
+        lines = text.splitlines()
+        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+            problem += " — the line has a tab: indent with spaces, not tabs"
+        raise ContentError(file, line, column, f"YAML syntax: {problem}") from None
     if node is None:
         raise ContentError(file, 1, 1, "file is empty — expected a mapping of keys to values")
     if not isinstance(node, yaml.MappingNode):
@@ -79,8 +87,8 @@ class _Walker:
             raise self.error(node, "anchors and aliases (&, *) are not allowed — write the value out")
         self.seen.add(id(node))
         self.source[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if node.tag.startswith("!") and not node.tag.startswith("!!"):
-            raise self.error(node, f"YAML tag {node.tag} is not allowed — remove it")
+        if node.tag not in _PLAIN_TAGS:
+            raise self.error(node, f"YAML tag {node.tag} is not allowed — remove it and write plain values")
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.value in _NULLS:
                 return None

@@ -32,14 +32,33 @@ def parse_decimal(value: Any, what: str = "a number") -> Decimal:
     if not isinstance(value, str):
         raise ValueError(f"expected {what}, got {type(value).__name__}")
     text = value.strip().translate(_FULLWIDTH)
-    if "," in text or "，" in text:
-        raise ValueError(f"'{value}' is not {what} — remove the thousands separator")
     if not _NUMBER.match(text):
-        raise ValueError(f"'{value}' is not {what} — expected digits such as 1677.95")
+        raise ValueError(f"'{value}' is not {what} — {_hint(text)}")
+    if re.match(r"^[+-]?0\d", text):
+        raise ValueError(f"'{value}' has a leading zero — write it without (YAML 1.1 would even read 010 as octal 8)")
     try:
         return Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
         raise ValueError(f"'{value}' is not {what}") from exc
+
+
+_UNITS = ("万元", "元", "万", "分", "亿元")
+
+
+def _hint(text: str) -> str:
+    """The likely fix for text that is not a plain number."""
+    if re.fullmatch(r"[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?", text):
+        return "remove the thousands separator"
+    if text.endswith("%"):
+        return "this is a percentage; write it in a percentage field, or drop the %"
+    for unit in _UNITS:
+        if text.endswith(unit) and _NUMBER.match(text[: -len(unit)].strip()):
+            return f"remove the unit '{unit}' (amounts are in the document's money_unit, points are bare numbers)"
+    if re.fullmatch(r"\d+(:\d+)+", text):
+        return "a colon-separated value is not a number (YAML 1.1 would read 1:30 as 90)"
+    if text in ("", "-", "—", "——", "－"):
+        return "leave a value the document does not print out (omit the key) instead of a dash"
+    return "expected digits such as 1677.95"
 
 
 def _money(value: Any) -> Decimal:
