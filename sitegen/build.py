@@ -72,7 +72,7 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
         rendered.append((urls.file_for(page.url), template.render(
             page.context, root=root, page_url=page.url, plotly_url=root + PLOTLY_URL if page.has_charts else None)))
     lap("render")
-    with staged_output(output) as staging:
+    with staged_output(output, protect=(content, dirs[0])) as staging:
         for relative, html in rendered:
             write_text(staging, relative, html)
         for relative, file in static_files(dirs).items():

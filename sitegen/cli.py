@@ -64,6 +64,7 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
 
     from .build import build_portal
     from .search import SearchIndexError
+    from .write import OutputError
 
     try:
         result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search, strict=strict)
@@ -74,7 +75,7 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
         where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         click.echo(f"{where}theme template error: {exc}; the previous output was kept.", err=True)
         sys.exit(2)
-    except SearchIndexError as exc:
+    except (SearchIndexError, OutputError) as exc:
         click.echo(f"{exc}; the previous output was kept.", err=True)
         sys.exit(2)
     for error in result.content_errors:

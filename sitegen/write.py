@@ -12,23 +12,50 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+MARKER = ".sitegen-output"
+
+
+class OutputError(RuntimeError):
+    """The output folder cannot safely be replaced."""
+
+
 @contextmanager
-def staged_output(output: Path) -> Iterator[Path]:
-    """Yield an empty staging folder beside ``output``; on success it replaces ``output``."""
+def staged_output(output: Path, protect: tuple[Path, ...] = ()) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``output``; on success it replaces ``output``.
+
+    Raises ``OutputError`` rather than replace a non-empty folder sitegen did not make, or
+    one that holds any of ``protect`` (e.g. the content folder).
+    """
     output = output.resolve()
+    for kept in protect:
+        kept = kept.resolve()
+        if kept == output or output in kept.parents:
+            raise OutputError(f"output folder {output} would replace {kept} — choose another --output")
+    if output.exists() and any(output.iterdir()) and not (output / MARKER).exists():
+        raise OutputError(f"{output} exists and was not made by sitegen — refusing to replace it; remove it or choose another --output")
     output.parent.mkdir(parents=True, exist_ok=True)
+    previous = output.with_name(f".{output.name}-previous")
+    _recover(output, previous)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-build-", dir=output.parent))
     try:
+        (staging / MARKER).write_text("Built by sitegen; replaced whole by each build.\n", encoding="utf-8")
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    previous = output.with_name(f".{output.name}-previous")
-    shutil.rmtree(previous, ignore_errors=True)
     if output.exists():
         output.rename(previous)
     staging.rename(output)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def _recover(output: Path, previous: Path) -> None:
+    """Undo what a killed build left: a half-done swap, stale staging folders."""
+    if previous.exists() and not output.exists():
+        previous.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)
+    for stale in output.parent.glob(f".{output.name}-build-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def write_text(root: Path, relative: str, text: str) -> None:
