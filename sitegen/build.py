@@ -10,15 +10,47 @@ import plotly
 
 from .check import RULES_BY_ID, check_document
 from .content import load_portal
+from .model.documents import Site
+from .model.portal import Portal
 from .render import urls
-from .render.pages import plan_pages
+from .render.pages import Page, plan_pages
 from .render.views import source_label
-from .search import build_index
+from .search import SearchIndexError, build_index
 from .theme import environment, static_files, theme_dirs
 from .write import staged_output, write_text
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = "assets/plotly.min.js"
+
+
+class Renderer:
+    """Renders pages through the theme's template search path.
+
+    ``preview`` adds the preview banner and script (``sitegen serve`` only; a published
+    build never carries them).
+    """
+
+    def __init__(self, content: Path, site: Site, theme_dir: Path | None = None, *, preview: bool = False):
+        self.content = content
+        self.dirs = theme_dirs(content.resolve().parent, site.theme, theme_dir)
+        self.env = environment(self.dirs, site.language)
+        self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls, preview=preview)
+        self.env.globals["source_label"] = lambda finding: source_label(finding, content)
+
+    def render(self, page: Page) -> tuple[str, str]:
+        """(output-relative file, HTML) of ``page``."""
+        root = urls.root_from(page.url)
+        html = self.env.get_template(page.template).render(
+            page.context, root=root, page_url=page.url, plotly_url=root + PLOTLY_URL if page.has_charts else None)
+        return urls.file_for(page.url), html
+
+    def write_static(self, output: Path) -> None:
+        """Theme static files into ``output/assets/``, and plotly.js, once."""
+        for relative, file in static_files(self.dirs).items():
+            target = output / "assets" / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, target)
+        shutil.copyfile(PLOTLY_JS, output / PLOTLY_URL)
 
 
 @dataclass
@@ -34,6 +66,16 @@ class BuildResult:
         stages = " ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
         errors = f"; {len(self.content_errors)} content error(s), their pages list them" if self.content_errors else ""
         return f"built {self.pages} pages from {self.documents} documents{errors}; findings: {counts}; {stages}"
+
+
+def check_portal(portal: Portal) -> dict[tuple, list]:
+    """Findings per document key."""
+    return {doc.key: check_document(doc) for doc in portal.documents()}
+
+
+def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
+    everything = [f for fs in findings.values() for f in fs]
+    return {s: sum(1 for f in everything if f.severity == s) for s in ("error", "warning", "notice")}
 
 
 def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True,
@@ -56,35 +98,19 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
 
     portal = load_portal(content, strict=strict)
     lap("load")
-    findings = {doc.key: check_document(doc) for doc in portal.documents()}
+    findings = check_portal(portal)
     lap("check")
-    dirs = theme_dirs(content.resolve().parent, portal.site.theme, theme_dir)
-    env = environment(dirs, portal.site.language)
-    env.globals["site"] = portal.site
-    env.globals["rules"] = RULES_BY_ID
-    env.globals["urls"] = urls
-    env.globals["source_label"] = lambda finding: source_label(finding, portal.root)
+    renderer = Renderer(content, portal.site, theme_dir)
     pages = plan_pages(portal, findings)
-    rendered = []
-    for page in pages:
-        template = env.get_template(page.template)
-        root = urls.root_from(page.url)
-        rendered.append((urls.file_for(page.url), template.render(
-            page.context, root=root, page_url=page.url, plotly_url=root + PLOTLY_URL if page.has_charts else None)))
+    rendered = [renderer.render(page) for page in pages]
     lap("render")
-    with staged_output(output, protect=(content, dirs[0])) as staging:
+    with staged_output(output, protect=(content, renderer.dirs[0])) as staging:
         for relative, html in rendered:
             write_text(staging, relative, html)
-        for relative, file in static_files(dirs).items():
-            target = staging / "assets" / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(file, target)
-        shutil.copyfile(PLOTLY_JS, staging / PLOTLY_URL)
+        renderer.write_static(staging)
         lap("write")
         if search:
             build_index(staging)
             lap("index")
-    all_findings = [f for fs in findings.values() for f in fs]
-    counts = {s: sum(1 for f in all_findings if f.severity == s) for s in ("error", "warning", "notice")}
-    return BuildResult(pages=len(pages), documents=len(portal.documents()), findings=counts, timings=timings,
-                       content_errors=list(portal.errors))
+    return BuildResult(pages=len(pages), documents=len(portal.documents()), findings=finding_counts(findings),
+                       timings=timings, content_errors=list(portal.errors))

@@ -35,32 +35,52 @@ def _counts(findings: list[Finding]) -> dict[str, int]:
 
 def plan_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Page]:
     """All pages. ``findings`` maps a document's ``key`` to its findings."""
-    all_findings = [f for doc in portal.documents() for f in findings.get(doc.key, [])]
-    pages = [_home(portal, findings, all_findings)]
+    pages = portal_pages(portal, findings)
     for broken in portal.broken_units:
-        pages.append(Page(urls.unit(broken.id), "content-error.html", {
-            "heading": broken.id, "errors": error_views(broken.errors, portal.root), "breadcrumbs": [(broken.id, None)]}))
+        pages.append(broken_unit_page(portal, broken))
     for unit in portal.units:
-        pages.append(_unit_page(unit, findings))
-        for failed in unit.failed:
-            pages.append(Page(urls.document_at(unit.id, failed.year, failed.kind), "content-error.html", {
-                "heading": f"{unit.model.name} {failed.year}年{KIND_NAMES[failed.kind]}",
-                "errors": error_views(failed.errors, portal.root),
-                "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{failed.year}年{KIND_NAMES[failed.kind]}", None)]}))
+        pages.extend(unit_pages(portal, unit, findings))
         for doc in unit.documents:
-            doc_findings = findings.get(doc.key, [])
-            pages.append(_document_page(unit, doc, doc_findings))
-            for i, project in enumerate(getattr(doc.model, "projects", [])):
-                pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug]))
+            pages.extend(document_pages(unit, doc, findings.get(doc.key, [])))
+    return pages
+
+
+def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Page]:
+    """Pages that summarise the whole portal: home, rules, data quality, search."""
+    all_findings = [f for doc in portal.documents() for f in findings.get(doc.key, [])]
     by_rule: dict[str, list[Finding]] = {}
     for finding in all_findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
-    pages.append(Page(urls.RULES, "rules.html", {"rules": RULES, "counts": {r.id: len(by_rule.get(r.id, [])) for r in RULES}}))
-    for rule in RULES:
-        pages.append(Page(urls.rule(rule.id), "rule.html", {"rule": rule, "findings": by_rule.get(rule.id, [])}))
+    pages = [_home(portal, findings, all_findings),
+             Page(urls.RULES, "rules.html", {"rules": RULES, "counts": {r.id: len(by_rule.get(r.id, [])) for r in RULES}})]
+    pages.extend(Page(urls.rule(rule.id), "rule.html", {"rule": rule, "findings": by_rule.get(rule.id, [])}) for rule in RULES)
     pages.append(Page(urls.DATA_QUALITY, "data-quality.html", {"findings": all_findings, "counts": _counts(all_findings),
                                                                "content_errors": error_views(portal.errors, portal.root)}))
     pages.append(Page(urls.SEARCH, "search.html", {}))
+    return pages
+
+
+def broken_unit_page(portal: Portal, broken) -> Page:
+    return Page(urls.unit(broken.id), "content-error.html", {
+        "heading": broken.id, "errors": error_views(broken.errors, portal.root), "breadcrumbs": [(broken.id, None)]})
+
+
+def unit_pages(portal: Portal, unit: LoadedUnit, findings: dict[tuple, list[Finding]]) -> list[Page]:
+    """The unit's page and the error pages of its documents that failed to load."""
+    pages = [_unit_page(unit, findings)]
+    for failed in unit.failed:
+        pages.append(Page(urls.document_at(unit.id, failed.year, failed.kind), "content-error.html", {
+            "heading": f"{unit.model.name} {failed.year}年{KIND_NAMES[failed.kind]}",
+            "errors": error_views(failed.errors, portal.root),
+            "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{failed.year}年{KIND_NAMES[failed.kind]}", None)]}))
+    return pages
+
+
+def document_pages(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding]) -> list[Page]:
+    """A document's page and the pages of its projects."""
+    pages = [_document_page(unit, doc, doc_findings)]
+    for i, project in enumerate(getattr(doc.model, "projects", [])):
+        pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug]))
     return pages
 
 
