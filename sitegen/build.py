@@ -15,7 +15,7 @@ from .model.portal import Portal
 from .render import urls
 from .render.pages import Page, plan_pages
 from .render.views import source_label
-from .search import SearchIndexError, build_index
+from .search import build_index
 from .theme import environment, static_files, theme_dirs
 from .write import staged_output, write_text
 

@@ -143,14 +143,15 @@ def test_killed_build_leaves_previous_output_intact(tmp_path):
 
 def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
     import sitegen.build as build
+    from sitegen.search import SearchIndexError
     output = tmp_path / "output"
     build.build_portal(CONTENT, output, search=False)
     before = snapshot(output)
 
     def broken_index(site):
-        raise build.SearchIndexError("pagefind failed")
+        raise SearchIndexError("pagefind failed")
     monkeypatch.setattr(build, "build_index", broken_index)
-    with pytest.raises(build.SearchIndexError):
+    with pytest.raises(SearchIndexError):
         build.build_portal(CONTENT, output, search=True)
     assert snapshot(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
