@@ -11,7 +11,7 @@ def test_decimal_keeps_published_places():
     assert str(parse_decimal("１６７７．９５")) == "1677.95"
 
 
-@pytest.mark.parametrize("bad, hint", [("1,677.95", "thousands separator"), ("12万", "expected digits"), (1.5, "as text")])
+@pytest.mark.parametrize("bad, hint", [("1,677.95", "thousands separator"), ("12万", "remove the unit"), ("abc", "expected digits"), (1.5, "as text")])
 def test_decimal_refuses_with_a_hint(bad, hint):
     with pytest.raises(ValueError, match=hint):
         parse_decimal(bad)

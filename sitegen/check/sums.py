@@ -81,6 +81,8 @@ def _compare_sum(rule_id: str, path: DataPath, stated: Decimal, values: list[Dec
     if verdict is Verdict.CONSISTENT:
         return
     difference = stated - computed.value
+    if len(values) == 1 and under_is_warning and difference >= 0:
+        return  # one 其中 item is a part, not a breakdown: it need only not exceed its total
     if verdict is Verdict.ROUNDING:
         severity = "notice"
         message = f"{name}为 {stated}，{len(values)} 个分项之和为 {computed.value}，差额 {signed(difference)} 在取整误差范围内（尾差）。"

@@ -47,52 +47,73 @@ def load_portal(root: Path, *, strict: bool = False) -> Portal:
 
 
 def _load_unit(unit_dir: Path, portal: Portal, errors: list[ContentError]) -> None:
-    unit_file = unit_dir / "unit.yaml"
     if not SLUG.match(unit_dir.name):
-        errors.append(ContentError(unit_file, 1, 1, f"unit folder '{unit_dir.name}' is not a slug — use lower-case ASCII letters, digits and '-'"))
+        errors.append(ContentError(unit_dir / "unit.yaml", 1, 1, f"unit folder '{unit_dir.name}' is not a slug — use lower-case ASCII letters, digits and '-'"))
         return
+    unit, unit_errors = load_unit(unit_dir)
+    errors.extend(unit_errors)
+    if isinstance(unit, BrokenUnit):
+        portal.broken_units.append(unit)
+    else:
+        portal.units.append(unit)
+
+
+def load_unit(unit_dir: Path) -> tuple[LoadedUnit | BrokenUnit, list[ContentError]]:
+    """One unit folder (its ``unit.yaml`` and every document) and all its errors.
+
+    A unit whose ``unit.yaml`` fails is a ``BrokenUnit``; a document that fails is listed
+    in ``LoadedUnit.failed``.
+    """
+    unit_file = unit_dir / "unit.yaml"
     unit_errors: list[ContentError] = []
     model = _load(unit_file, Unit, unit_errors)
     documents: list[LoadedDocument] = []
     failed: list[FailedDocument] = []
     for year_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
-        for file_name, kind in FILE_NAMES.items():
+        for file_name in FILE_NAMES:
             file = year_dir / file_name
             if not file.exists():
                 continue
-            doc_errors: list[ContentError] = []
-            doc = _load_document(unit_dir.name, year_dir, file, doc_errors)
-            if doc is not None and str(doc.year) != year_dir.name:
-                line, col = doc.locate(("year",))
-                doc_errors.append(ContentError(file, line, col, f"year {doc.year} does not match its folder '{year_dir.name}'"))
-            elif doc is not None and doc.kind != kind:
-                line, col = doc.locate(("kind",))
-                doc_errors.append(ContentError(file, line, col, f"kind '{doc.kind}' does not match the file name — expected '{kind}'"))
-            if doc_errors:
-                if YEAR.match(year_dir.name):
-                    failed.append(FailedDocument(unit_dir.name, int(year_dir.name), kind, file, doc_errors))
-                unit_errors.extend(doc_errors)
-            elif doc is not None:
+            doc, doc_errors = load_document(unit_dir.name, file)
+            if doc is not None:
                 documents.append(doc)
-    errors.extend(unit_errors)
+            elif YEAR.match(year_dir.name):
+                failed.append(FailedDocument(unit_dir.name, int(year_dir.name), FILE_NAMES[file_name], file, doc_errors))
+            unit_errors.extend(doc_errors)
     if model is None:
-        portal.broken_units.append(BrokenUnit(unit_dir.name, unit_file, unit_errors))
-        return
-    documents.sort(key=lambda d: (-d.year, DOCUMENT_ORDER.index(d.kind)))
-    portal.units.append(LoadedUnit(id=unit_dir.name, model=model, file=unit_file, documents=documents, failed=failed))
+        return BrokenUnit(unit_dir.name, unit_file, unit_errors), unit_errors
+    documents.sort(key=document_order)
+    return LoadedUnit(id=unit_dir.name, model=model, file=unit_file, documents=documents, failed=failed), unit_errors
 
 
-def _load_document(unit_id: str, year_dir: Path, file: Path, errors: list[ContentError]) -> LoadedDocument | None:
+def document_order(doc: LoadedDocument) -> tuple[int, int]:
+    """Newest year first, then budget, final accounts, self-evaluation."""
+    return (-doc.year, DOCUMENT_ORDER.index(doc.kind))
+
+
+def load_document(unit_id: str, file: Path) -> tuple[LoadedDocument | None, list[ContentError]]:
+    """One document file (``<unit>/<year>/<kind>.yaml``) with its narratives.
+
+    Returns the document, or ``None`` and every error found (syntax, types, a year or kind
+    that contradicts the folder or file name, missing narrative files).
+    """
+    errors: list[ContentError] = []
     parsed = _parse(file, errors)
     if parsed is None:
-        return None
+        return None, errors
     data, source = parsed
     try:
         model = _DOCUMENT.validate_python(data)
     except ValidationError as exc:
-        errors.extend(_located(file, source, exc))
-        return None
+        return None, _located(file, source, exc)
     doc = LoadedDocument(unit_id=unit_id, model=model, file=file, source=source)
+    year_dir = file.parent
+    if str(model.year) != year_dir.name:
+        line, col = doc.locate(("year",))
+        errors.append(ContentError(file, line, col, f"year {model.year} does not match its folder '{year_dir.name}'"))
+    elif model.kind != FILE_NAMES.get(file.name):
+        line, col = doc.locate(("kind",))
+        errors.append(ContentError(file, line, col, f"kind '{model.kind}' does not match the file name — expected '{FILE_NAMES.get(file.name)}'"))
     if model.narrative:
         doc.narrative = _read_markdown(year_dir, model.narrative, file, source, ("narrative",), errors)
     for i, project in enumerate(getattr(model, "projects", [])):
@@ -100,7 +121,7 @@ def _load_document(unit_id: str, year_dir: Path, file: Path, errors: list[Conten
             text = _read_markdown(year_dir, project.narrative, file, source, ("projects", i, "narrative"), errors)
             if text is not None:
                 doc.project_narratives[project.slug] = text
-    return doc
+    return (None, errors) if errors else (doc, errors)
 
 
 def _read_markdown(folder: Path, name: str, file: Path, source: SourceMap, path: tuple, errors: list[ContentError]) -> str | None:
