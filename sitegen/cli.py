@@ -97,3 +97,40 @@ def schema() -> None:
         "unit": Unit.model_json_schema(),
         "site": Site.model_json_schema(),
     }, ensure_ascii=False, indent=2))
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
+@click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback.")
+def serve(content_dir: Path, theme_dir: Path | None, host: str, port: int, expose: bool) -> None:
+    """Preview the portal: build, serve, and rebuild and reload on every saved change."""
+    import logging
+    import shutil
+    import tempfile
+
+    from .preview.server import serve as run
+    from .preview.site import PreviewSite
+    from .theme import DEFAULT_THEME
+
+    if host not in LOOPBACK and not expose:
+        raise click.UsageError(f"--host {host} would expose the preview beyond this machine; add --expose if you mean it")
+    if host not in LOOPBACK:
+        click.echo(f"warning: the preview is reachable by anyone who can reach {host}:{port}", err=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    output = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
+    site = PreviewSite(content_dir, output, theme_dir)
+    watched: list[Path] = []
+    for path in (content_dir, content_dir.resolve().parent / "themes", DEFAULT_THEME, theme_dir):
+        if path is not None and not any(w == path.resolve() or w in path.resolve().parents for w in watched):
+            watched.append(path.resolve())
+    click.echo(f"preview: http://{host}:{port}/  (Ctrl-C to stop)", err=True)
+    try:
+        run(site, watched, host, port)
+    finally:
+        shutil.rmtree(output, ignore_errors=True)

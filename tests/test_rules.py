@@ -100,13 +100,22 @@ def test_consistent_project_raises_nothing(check_yaml):
     (dict(rate="10%"), [("RATIO-001", "error"), ("SCORE-005", "warning")]),  # 定西 雪亮工程: 10% printed for 100%
     (dict(fiscal="17.25"), [("SUM-003", "error")]),
     (dict(s1="55", total="105"), [("SCORE-002", "error")]),
-    (dict(w3="20"), [("SCORE-001", "error")]),
+    (dict(w3="15"), [("SCORE-001", "error")]),
+    # 全南: indicator weights alone make the 总分 100, execution scored on top: a warning.
+    (dict(w3="20"), [("SCORE-001", "warning")]),
+    (dict(w3="20", s1="60", total="100"), [("SCORE-001", "warning"), ("SCORE-002", "error"), ("SCORE-003", "warning")]),
     (dict(s1="40"), [("SCORE-003", "error")]),
     (dict(total="70", s1="20"), [("SCORE-004", "error")]),
     (dict(exec_score="9"), [("SCORE-003", "error"), ("SCORE-005", "warning")]),
 ])
 def test_project_rules_fire(check_yaml, changes, fired):
     assert sorted((f.rule_id, f.severity) for f in check_yaml(project(**changes))) == fired
+
+
+def test_single_part_need_only_not_exceed_its_total(check_yaml):
+    body = 'figures:\n  - label: 部门预算资金\n    amount: {total}\n    parts:\n      - {{label: 专项项目, amount: 573.89}}\n'
+    assert check_yaml(body.format(total="939.10")) == []
+    assert ids(check_yaml(body.format(total="500.00")), "error") == ["SUM-001"]
 
 
 def test_group_weight(check_yaml):

@@ -107,17 +107,29 @@ def _evaluation(evaluation: Evaluation, path: DataPath, report: Reporter) -> Non
     if weight_sum:
         total_weight = weight_sum + (execution_weight or 0)
         if total_weight != expected_weight:
+            # 全南: the 总分 row totals the indicator rows only, while the funding block scores
+            # execution on top: consistent with itself, not with the standard 100-point split.
+            apart = bool(execution_weight) and weight_sum == expected_weight
             report.add("SCORE-001", (*path, "total_weight" if evaluation.total_weight is not None else "indicators"),
                        declared=fmt(expected_weight), computed=fmt(total_weight), difference=signed(expected_weight - total_weight),
-                       message=f"{name}各项分值之和为 {fmt(total_weight)}，应为 {fmt(expected_weight)}。")
+                       severity="warning" if apart else None,
+                       message=(f"{name}指标分值合计 {fmt(weight_sum)} 等于总分值，但另列预算执行率 {fmt(execution_weight)} 分，"
+                                f"合计 {fmt(total_weight)}；按标准，含预算执行率的总分值应为 {fmt(expected_weight)}。") if apart else
+                               f"{name}各项分值之和为 {fmt(total_weight)}，应为 {fmt(expected_weight)}。")
     _group_weights(evaluation, path, report)
     if evaluation.total_score is not None and scores:
-        computed = sum(scores, Decimal(0)) + (execution_score or 0)
-        if round_to(computed, places(evaluation.total_score)) != evaluation.total_score:
+        indicator_total = sum(scores, Decimal(0))
+        computed = indicator_total + (execution_score or 0)
+        n_places = places(evaluation.total_score)
+        if round_to(computed, n_places) != evaluation.total_score:
             note = "（含按单项得分 × 权重计算的未填折算得分）" if filled else ""
+            apart = bool(execution_score) and round_to(indicator_total, n_places) == evaluation.total_score
             report.add("SCORE-003", (*path, "total_score"), declared=fmt(evaluation.total_score), computed=fmt(computed, 2),
                        difference=signed(round_to(evaluation.total_score - computed, 2)),
-                       message=f"{name}自评总分为 {evaluation.total_score}，但各项得分之和为 {fmt(computed, 2)}{note}。")
+                       severity="warning" if apart else None,
+                       message=(f"{name}自评总分 {evaluation.total_score} 等于指标得分之和，未计入预算执行率得分 "
+                                f"{fmt(execution_score, 2)}；含执行率应为 {fmt(computed, 2)}{note}。") if apart else
+                               f"{name}自评总分为 {evaluation.total_score}，但各项得分之和为 {fmt(computed, 2)}{note}。")
     if evaluation.grade and evaluation.total_score is not None:
         _grade(evaluation.grade, evaluation.total_score, (*path, "grade"), name, report)
 

@@ -1,0 +1,1 @@
+"""Live preview for editors: incremental rebuilds, livereload, error overlay (``sitegen serve``)."""
