@@ -88,7 +88,8 @@ def test_charts_render_as_svg_with_their_marks(server, page, portal):
         page.goto(server + urls.document(doc))
         specs = page.locator("script.chart-spec").count()
         assert specs >= 1
-        page.wait_for_function(f"document.querySelectorAll('.chart-canvas .main-svg').length >= {specs}", timeout=15000)
+        # Locator waits: the pages' CSP forbids the eval behind wait_for_function.
+        page.locator(".chart-canvas").nth(specs - 1).locator(".main-svg").first.wait_for(timeout=15000)
         # Each bar trace draws one path per point: the first chart's marks match its spec.
         expected = page.evaluate("""() => { const s = JSON.parse(document.querySelector('script.chart-spec').textContent);
             return s.data.reduce((n, t) => n + t.x.filter(v => v !== null).length, 0); }""")

@@ -92,6 +92,10 @@ def _compare(report: Reporter, rule_id: str, path: DataPath, stated: Percent, nu
     if verdict is Verdict.ROUNDING:
         message = f"{what}为 {stated.text}，按 {terms} 计算为 {shown}%，差异在所用数字的取整误差之内。"
         severity = "notice"
+    elif rule_id == "RATIO-001" and stated.value == 100 and computed[0] > 100:
+        # Scoring caps execution at 100% (财预〔2020〕10号), and some tables print the cap.
+        message = f"{what}为 {stated.text}，但 {terms} = {shown}%（超过 100%，表中可能按计分上限填列）。"
+        severity = "warning"
     else:
         message = f"{what}为 {stated.text}，但 {terms} = {shown}%。"
         severity = None

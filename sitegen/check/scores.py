@@ -30,6 +30,11 @@ def normal_grade(text: str) -> str | None:
     return _GRADE_WORDS.get(text.strip())
 
 
+def is_execution_indicator(indicator) -> bool:
+    """An indicator row that scores budget execution itself (大厂's 预算执行进度 row)."""
+    return any("预算执行" in (text or "") for text in (indicator.level1, indicator.level2, indicator.name))
+
+
 def check(doc: LoadedDocument, report: Reporter) -> None:
     for path, evaluation in evaluations(doc):
         if any(ind.weight is not None or ind.score is not None for ind in evaluation.indicators):
@@ -89,7 +94,9 @@ def _evaluation(evaluation: Evaluation, path: DataPath, report: Reporter) -> Non
     execution_weight = row.weight if row is not None and row.weight is not None else evaluation.execution_weight
     execution_score = row.score if row is not None else None
     rate = _execution_rate(row) if row is not None else None
-    if execution_weight is None and weight_sum and weight_sum + STANDARD_EXECUTION_WEIGHT == expected_weight:
+    has_execution_row = any(is_execution_indicator(ind) for ind in evaluation.indicators)
+    if (execution_weight is None and not has_execution_row and weight_sum
+            and weight_sum + STANDARD_EXECUTION_WEIGHT == expected_weight):
         execution_weight = STANDARD_EXECUTION_WEIGHT
         shown_rate = "未知" if rate is None else f"{fmt(rate, 2)}%"
         report.add("SCORE-008", (*path, "indicators"), declared=f"指标分值合计 {fmt(weight_sum)}",

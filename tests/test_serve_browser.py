@@ -1,0 +1,81 @@
+"""`sitegen serve` in a real headless Chromium: edits appear without a manual reload, errors
+show an overlay with their line, and fixing the file clears it."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import CONTENT
+from .test_browser import ARGS, CHROMIUM
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed"),
+]
+
+DOCUMENT = "units/quannan-zfw/2022/self-evaluation/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--content", str(content), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read() if process.stdout else ""
+            time.sleep(0.2)
+    yield base, content / "units" / "quannan-zfw" / "2022" / "self-evaluation.yaml"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_edit_reloads_break_shows_overlay_fix_clears_it(server):
+    from playwright.sync_api import expect, sync_playwright
+    base, yaml_file = server
+    good = yaml_file.read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.goto(base + DOCUMENT)
+        # Predicates go through locators: the pages' CSP forbids the eval behind wait_for_function.
+        expect(page.locator("#preview-banner")).to_contain_text("生成于")
+        assert "1480.14" in page.content()  # the SUM-002 finding: the column sums to 1480.14
+
+        yaml_file.write_text(good.replace("executed: 342.67", "executed: 342.94"), encoding="utf-8")
+        expect(page.locator("main")).to_contain_text("342.94", timeout=15000)
+        assert "1480.14" not in page.content()  # the finding changed with the figure
+
+        lines = good.splitlines()
+        broken_line = next(i for i, line in enumerate(lines) if "executed: 342.67" in line)
+        lines[broken_line] = lines[broken_line].replace("executed: 342.67", "executed: [342.67")
+        yaml_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        page.wait_for_selector("#preview-overlay", timeout=15000)
+        overlay = page.inner_text("#preview-overlay")
+        assert "units/quannan-zfw/2022/self-evaluation.yaml:" in overlay
+        assert "342.94" in page.inner_text("main")  # still the last good page: the edit before the break
+
+        yaml_file.write_text(good, encoding="utf-8")
+        expect(page.locator("#preview-overlay")).to_have_count(0, timeout=15000)
+        expect(page.locator("main")).to_contain_text("342.67")
+        browser.close()
