@@ -20,7 +20,8 @@ def test_every_seed_is_loaded(portal):
         ("quannan-zfw", 2022, "self_evaluation"),
     ]
     projects = {(d.unit_id, d.kind): len(getattr(d.model, "projects", [])) for d in portal.documents()}
-    assert projects[("dingxi-zfw", "self_evaluation")] == 9
+    # nine project tables, and the 综治维稳 table printed a second time under 重点项目绩效评价
+    assert projects[("dingxi-zfw", "self_evaluation")] == 10
     assert projects[("pingxiang-zfw", "budget")] == 14
     assert projects[("dachang-zfw", "self_evaluation")] == 11
     assert projects[("quannan-zfw", "self_evaluation")] == 1
