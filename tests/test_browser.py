@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 
@@ -56,6 +57,25 @@ def page(browser):
     page.close()
 
 
+def search_results(page) -> list[str]:
+    """Wait for Pagefind's UI to list every result (clicking "load more"); return their URLs."""
+    from playwright.sync_api import expect
+    message = page.locator(".pagefind-ui__message")
+    expect(message).to_contain_text(re.compile(r"\d+"), timeout=15000)
+    total = int(re.search(r"\d+", message.inner_text()).group())
+    results = page.locator("li.pagefind-ui__result")
+    while results.count() < total:
+        page.locator("button.pagefind-ui__button").click()
+        page.wait_for_timeout(200)
+    first_links = "els => els.map(e => (e.querySelector('a.pagefind-ui__result-link') || {}).href || null)"
+    for _ in range(100):
+        links = results.evaluate_all(first_links)
+        if len(links) == total and all(links):
+            return links
+        page.wait_for_timeout(100)
+    raise AssertionError(f"search listed {links}, expected {total} results")
+
+
 def text_of(unit) -> str:
     return "".join(doc.file.read_text(encoding="utf-8") + (doc.narrative or "") + "".join(doc.project_narratives.values())
                    for doc in unit.documents)
@@ -65,12 +85,7 @@ def test_search_finds_every_unit_mentioning_xueliang(server, page, portal):
     mentioning = {unit.model.name for unit in portal.units if "雪亮工程" in text_of(unit)}
     assert len(mentioning) >= 3
     page.goto(server + urls.SEARCH + "?q=雪亮工程")
-    page.wait_for_selector(".pagefind-ui__result", timeout=15000)
-    while page.locator("button.pagefind-ui__button").count():  # "load more results"
-        before = page.locator(".pagefind-ui__result").count()
-        page.click("button.pagefind-ui__button")
-        page.locator(".pagefind-ui__result").nth(before).wait_for(timeout=15000)
-    links = page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    links = search_results(page)
     found = {unit.model.name for unit in portal.units for link in links if f"/units/{unit.id}/" in link}
     # Every unit that writes 雪亮工程 is found; Chinese segmentation also finds 大厂's 雪亮安防工程.
     assert mentioning <= found
