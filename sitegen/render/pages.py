@@ -125,13 +125,15 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         chart_list.append(charts.composition(next(ids), figure, unit_name))
     projects: list[Evaluation] = list(getattr(model, "projects", []))
     summary = getattr(model, "project_summary", None)
+    title = "各项目预算与执行"
     if summary is not None:
         items = charts.summary_items(summary)
     elif projects:
         items = [(p.name, *charts.evaluation_totals(p)) for p in projects]
     else:
+        title = "预算与执行"
         items = [(f.label, f.adjusted, f.amount) for f in _flat(model.figures) if f.adjusted is not None and f.amount is not None]
-    chart_list.append(charts.budget_vs_executed(next(ids), items, unit_name))
+    chart_list.append(charts.budget_vs_executed(next(ids), items, unit_name, title))
     department = getattr(model, "department_wide", None)
     scored = [p for p in projects if p.total_score is not None]
     if scored:
