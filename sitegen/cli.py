@@ -99,6 +99,23 @@ def schema() -> None:
     }, ensure_ascii=False, indent=2))
 
 
+@main.command()
+@click.option("--units", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--years", type=click.IntRange(1, 30), default=2, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.argument("out_dir", type=click.Path(path_type=Path))
+def synth(units: int, years: int, seed: int, out_dir: Path) -> None:
+    """Write a synthetic portal (UNITS × YEARS × 3 documents) into OUT_DIR/content,
+    with the inconsistencies it planted listed in OUT_DIR/planted.json."""
+    from .synth import synthesize
+
+    try:
+        portal = synthesize(out_dir, units, years, seed)
+    except FileExistsError:
+        raise click.UsageError(f"{out_dir / 'content'} exists — choose an empty OUT_DIR") from None
+    click.echo(f"{portal.units} units, {portal.documents} documents, {len(portal.planted)} planted inconsistencies in {out_dir}")
+
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 

@@ -17,9 +17,22 @@ from ..model.source import DataPath, SourceMap
 from .errors import ContentError
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Composes nodes without implicit typing: every untagged scalar is text.
+
+    YAML's implicit resolvers (a regex per scalar) are most of the parse time and decide
+    only what we refuse to decide (numbers, booleans, dates), so they are skipped.
+    """
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML hook
+        return _STR if kind is yaml.ScalarNode else _SEQ if kind is yaml.SequenceNode else _MAP
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_BYTES = 8 * 1024 * 1024
