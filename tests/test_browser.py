@@ -22,15 +22,25 @@ pytestmark = [
 ]
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+SERVED: list[str] = []
+
+
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """A plain static host: assets cacheable for a day, as any web server or CDN would set."""
+
+    def end_headers(self):
+        if self.path.startswith("/assets/"):
+            self.send_header("Cache-Control", "public, max-age=86400")
+        super().end_headers()
+
     def log_message(self, *args):
-        pass
+        SERVED.append(self.path)
 
 
 @pytest.fixture(scope="module")
 def server(built):
     output, _ = built
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_port}/"
     httpd.shutdown()
@@ -103,18 +113,48 @@ def test_search_box_on_every_page_leads_to_results(server, page, portal):
     assert page.locator(".pagefind-ui__result").count() >= 1
 
 
+def chart_pages(portal):
+    """One URL of each page kind that has charts: home, unit, every document, one project of each document kind."""
+    pages = {"home": "", "unit": urls.unit(portal.units[0].id)}
+    for doc in portal.documents():
+        pages[f"{doc.unit_id}-{doc.year}-{doc.kind}"] = urls.document(doc)
+        projects = getattr(doc.model, "projects", [])
+        if projects and doc.kind == "self_evaluation":
+            pages[f"project-{doc.unit_id}"] = urls.project(doc, projects[0].slug)
+    return pages
+
+
 def test_charts_render_as_svg_with_their_marks(server, page, portal):
     os.makedirs(ARTIFACTS, exist_ok=True)
-    for doc in portal.documents():
-        page.goto(server + urls.document(doc))
-        specs = page.locator("script.chart-spec").count()
-        assert specs >= 1
-        # Locator waits: the pages' CSP forbids the eval behind wait_for_function.
-        page.locator(".chart-canvas").nth(specs - 1).locator(".main-svg").first.wait_for(timeout=15000)
-        # Each bar trace draws one path per point: the first chart's marks match its spec.
-        expected = page.evaluate("""() => { const s = JSON.parse(document.querySelector('script.chart-spec').textContent);
-            return s.data.reduce((n, t) => n + t.x.filter(v => v !== null).length, 0); }""")
-        drawn = page.locator(".chart-canvas").first.locator("g.point").count()
-        assert drawn == expected, urls.document(doc)
-        page.screenshot(path=f"{ARTIFACTS}/{doc.unit_id}-{doc.year}-{doc.kind}.png", full_page=False)
+    for name, url in chart_pages(portal).items():
+        page.goto(server + url)
+        figures = page.locator("figure.chart")
+        assert figures.count() >= 1, url
+        for i in range(figures.count()):
+            figure = figures.nth(i)
+            figure.locator(".main-svg").first.wait_for(timeout=15000)  # locator waits: CSP forbids eval
+            expected = int(figure.get_attribute("data-marks"))
+            drawn = figure.locator("g.point path, g.slice path.surface").count()
+            assert drawn == expected, f"{url} chart {i + 1}: {drawn} marks drawn, {expected} expected"
+        page.screenshot(path=f"{ARTIFACTS}/{name}.png", full_page=False)
     assert page.errors == []
+
+
+def test_chart_tables_are_there_without_javascript(built, portal):
+    output, _ = built
+    for url in chart_pages(portal).values():
+        html = (output / urls.file_for(url)).read_text(encoding="utf-8")
+        assert html.count('<details class="chart-data">') == html.count('class="chart-spec"') >= 1
+
+
+def test_plotly_is_fetched_once_per_visit(server, browser, portal):
+    context = browser.new_context()
+    page = context.new_page()
+    SERVED.clear()
+    visited = list(chart_pages(portal).values())[:5]
+    for url in visited:
+        page.goto(server + url)
+        page.locator(".chart-canvas .main-svg").first.wait_for(timeout=15000)
+    context.close()
+    assert [p for p in SERVED if p.endswith("plotly.min.js")] == ["/assets/plotly.min.js"]
+    assert len([p for p in SERVED if not p.startswith("/assets/")]) >= len(visited)

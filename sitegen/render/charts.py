@@ -1,31 +1,41 @@
-"""Chart specs for Plotly, built as plain dicts (no plotly.py validation: it is slow and
-adds nothing for specs we control). Each chart carries the data table shown beside it.
+"""Chart primitives: Plotly specs built as plain dicts, each with the data table shown beside it.
 
-Values are plotted from the published ``Decimal`` text; hover labels show the published
-figure in its unit, so no rounding from float reaches a reader.
+Plotly's Python layer validates every property (milliseconds per figure); these specs are
+ours and fixed, so they are written directly. Values are plotted from the published
+``Decimal``; hover labels and tables show the published text. A value involved in a
+consistency finding is outlined in red in the chart and flagged in its table row, so a
+chart never hides a finding.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model.documents import Evaluation, Figure, ProjectSummary
-from .formatting import money
+from ..model.documents import Figure
+from ..model.source import DataPath
+from .views import Marks
 
 FONT = "-apple-system, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
-BUDGET_COLOUR, EXECUTED_COLOUR, WEIGHT_COLOUR, SCORE_COLOUR = "#9fb8d6", "#1f4e8c", "#c9ced6", "#b8322a"
+PALETTE = ("#9fb8d6", "#1f4e8c", "#d4a017", "#5b8c5a", "#8c5a8c")
+FLAG = {"error": "#b3261e", "warning": "#8a5a00", "notice": "#33597a"}
+SEVERITY = ("error", "warning", "notice")
+MAX_DEPTH = 3  # rings a sunburst shows at once; deeper parts open on click and stay in the table
+GRADE_COLOURS = {"优": "#1e6b34", "良": "#1f4e8c", "中": "#d4a017", "差": "#b3261e"}
 
 
 @dataclass
 class Chart:
-    """A chart: an HTML id, a title, the Plotly spec and its data table (header + rows)."""
+    """A chart: an HTML id, a title, the Plotly spec, its data table, and how many marks it draws."""
 
     id: str
     title: str
     spec: dict
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    marks: int = 0
+    numeric: list[bool] = field(default_factory=list)
 
     @property
     def spec_json(self) -> str:
@@ -34,102 +44,132 @@ class Chart:
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _num(value: Decimal | None) -> float | None:
-    # Plot coordinates only; every label shows the published Decimal text.
-    return None if value is None else float(value)
+@dataclass(frozen=True)
+class Bar:
+    """One category of a bar chart: a value per series, the data path of each value (for
+    findings), and an optional note shown on hover and in the table."""
+
+    label: str
+    values: tuple[Decimal | None, ...]
+    paths: tuple[DataPath | None, ...] = ()
+    note: str = ""
+    colour: str | None = None
 
 
-def _layout(title: str, unit: str, *, horizontal: bool, count: int) -> dict:
-    axis_title = {"text": unit}
-    layout = {
-        "title": {"text": title, "font": {"size": 15}},
-        "font": {"family": FONT, "size": 12},
-        "margin": {"l": 10, "r": 10, "t": 48, "b": 10},
-        "legend": {"orientation": "h", "y": -0.15},
-        "barmode": "group",
-        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
-        "height": max(260, 40 + 34 * count) if horizontal else 340,
-    }
-    if horizontal:
-        layout["xaxis"] = {"title": axis_title, "automargin": True, "gridcolor": "#e3e6ea"}
-        layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
-    else:
-        layout["yaxis"] = {"title": axis_title, "automargin": True, "gridcolor": "#e3e6ea"}
-        layout["xaxis"] = {"automargin": True}
-    return layout
+def _plot(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)  # a coordinate only; labels show the Decimal
 
 
 def _short(label: str, limit: int = 14) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def composition(chart_id: str, figure: Figure, unit: str) -> Chart | None:
-    """Bars of a stated figure's parts (收入构成, 支出构成 …); ``None`` when it has fewer than two."""
-    parts = [p for p in figure.parts if p.amount is not None]
-    if len(parts) < 2:
-        return None
-    title = f"{figure.label}构成（{unit}）"
-    trace = {
-        "type": "bar", "orientation": "h", "name": figure.label, "marker": {"color": EXECUTED_COLOUR},
-        "y": [_short(p.label) for p in parts], "x": [_num(p.amount) for p in parts],
-        "text": [money(p.amount) for p in parts], "textposition": "auto",
-        "customdata": [p.label for p in parts],
-        "hovertemplate": "%{customdata}：%{text} " + unit + "<extra></extra>",
+def _unique(labels: list[str]) -> list[str]:
+    """Category labels made distinct (Plotly merges equal categories into one bar)."""
+    seen: dict[str, int] = {}
+    result = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        result.append(label if seen[label] == 1 else f"{label}（{seen[label]}）")
+    return result
+
+
+def _flag_colour(found: list) -> str:
+    """Outline colour of a mark in a finding: the colour of its most severe finding."""
+    return FLAG[min((f.severity for f in found), key=SEVERITY.index)]
+
+
+def _layout(title: str, axis: str, rows: int, *, legend: bool) -> dict:
+    return {
+        "title": {"text": title, "font": {"size": 15}, "x": 0.02, "xanchor": "left"},
+        "font": {"family": FONT, "size": 12},
+        "margin": {"l": 10, "r": 10, "t": 64 if legend else 48, "b": 10},
+        "showlegend": legend, "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
+        "barmode": "group", "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+        "height": max(240, 90 + 26 * rows),
+        "xaxis": {"title": {"text": axis}, "automargin": True, "gridcolor": "#e3e6ea", "zerolinecolor": "#9aa3ad"},
+        "yaxis": {"automargin": True, "autorange": "reversed"},
     }
-    rows = [[p.label, money(p.amount), p.share.text if p.share else ""] for p in parts]
-    rows.append([f"{figure.label}（合计）", money(figure.amount), ""])
-    return Chart(chart_id, title, {"data": [trace], "layout": _layout(title, unit, horizontal=True, count=len(parts))},
-                 ["项目", f"金额（{unit}）", "占比"], rows)
 
 
-def budget_vs_executed(chart_id: str, items: list[tuple[str, Decimal | None, Decimal | None]], unit: str,
-                       title: str = "各项目预算与执行") -> Chart | None:
-    """Grouped bars of (name, budget, executed) per project; ``None`` when there is nothing to plot."""
-    items = [item for item in items if item[1] is not None or item[2] is not None]
-    if not items:
+def bar_chart(chart_id: str, title: str, axis: str, series: tuple[str, ...], bars: list[Bar], marks: Marks,
+              show: Callable[[Decimal], str]) -> Chart | None:
+    """Horizontal grouped bars, one trace per series; ``None`` when no value is stated."""
+    bars = [b for b in bars if any(v is not None for v in b.values)]
+    if not bars:
         return None
-    title = f"{title}（{unit}）"
-    names = [_short(name) for name, _, _ in items]
-    traces = []
-    for label, index, colour in (("全年预算数", 1, BUDGET_COLOUR), ("全年执行数", 2, EXECUTED_COLOUR)):
+    flags = [[marks.at(b.paths[s]) if s < len(b.paths) and b.paths[s] else [] for s in range(len(series))] for b in bars]
+    categories = _unique([_short(b.label) for b in bars])
+    traces, drawn = [], 0
+    for s, name in enumerate(series):
+        values = [b.values[s] for b in bars]
+        flagged = [f[s] for f in flags]
+        hover = [f"{b.label}<br>{name}：{'' if v is None else show(v)}" + (f"<br>{b.note}" if b.note else "")
+                 + ("<br>⚠ " + "、".join(x.rule_id for x in f[s]) if f[s] else "") for b, v, f in zip(bars, values, flags)]
+        colour = PALETTE[(s + (1 if len(series) == 1 else 0)) % len(PALETTE)]
         traces.append({
-            "type": "bar", "orientation": "h", "name": label, "marker": {"color": colour},
-            "y": names, "x": [_num(item[index]) for item in items], "text": [money(item[index]) for item in items],
-            "customdata": [item[0] for item in items],
-            "hovertemplate": "%{customdata}<br>" + label + "：%{text} " + unit + "<extra></extra>",
+            "type": "bar", "orientation": "h", "name": name, "y": categories, "x": [_plot(v) for v in values],
+            "text": ["" if v is None else show(v) for v in values], "textposition": "auto",
+            "hovertext": hover, "hoverinfo": "text",
+            "marker": {"color": [b.colour or colour for b in bars],
+                       "line": {"color": [_flag_colour(f) if f else "rgba(0,0,0,0)" for f in flagged],
+                                "width": [3 if f else 0 for f in flagged]}},
         })
-    rows = [[name, money(budget), money(executed)] for name, budget, executed in items]
-    return Chart(chart_id, title, {"data": traces, "layout": _layout(title, unit, horizontal=True, count=2 * len(items))},
-                 ["项目", f"全年预算数（{unit}）", f"全年执行数（{unit}）"], rows)
+        drawn += len(values)  # Plotly draws a (zero-width) bar for an unstated value too
+    has_notes = any(b.note for b in bars)
+    has_flags = any(any(per_series) for f in flags for per_series in f)
+    columns = ["项目", *series] + (["说明"] if has_notes else []) + (["核对"] if has_flags else [])
+    rows = []
+    for b, f in zip(bars, flags):
+        rules = sorted({x.rule_id for per_series in f for x in per_series})
+        row = [b.label, *("" if v is None else show(v) for v in b.values)]
+        row += ([b.note] if has_notes else []) + (["⚠ " + "、".join(rules) if rules else ""] if has_flags else [])
+        rows.append(row)
+    spec = {"data": traces, "layout": _layout(title, axis, len(bars) * len(series), legend=len(series) > 1)}
+    numeric = [False] + [True] * len(series) + [False] * (len(columns) - 1 - len(series))
+    return Chart(chart_id, title, spec, columns, rows, drawn, numeric)
 
 
-def score_vs_weight(chart_id: str, items: list[tuple[str, Decimal | None, Decimal | None]], title: str) -> Chart | None:
-    """Grouped bars of (name, weight, score) in points; ``None`` when no weight or score is stated."""
-    items = [item for item in items if item[1] is not None or item[2] is not None]
-    if not items:
+def hierarchy(chart_id: str, title: str, unit: str, roots: list[tuple[DataPath, Figure]], marks: Marks,
+              show: Callable[[Decimal], str]) -> Chart | None:
+    """A sunburst of stated figures and their parts (收入来源, 支出构成 …).
+
+    Area needs non-negative sizes that cover their children, so a node is drawn as large
+    as the larger of its stated amount and its parts' sum; hover and table keep the stated
+    figure, and a node in a finding is outlined in red.
+    """
+    ids, labels, parents, values, hover, lines, rows, depths = [], [], [], [], [], [], [], []
+
+    def add(path: DataPath, figure: Figure, parent: str, depth: int) -> Decimal:
+        node = ".".join(str(p) for p in path)
+        found = marks.at((*path, "amount")) + marks.at((*path, "share"))
+        index = len(ids)
+        ids.append(node), labels.append(_short(figure.label, 10)), parents.append(parent), values.append(None)
+        depths.append(depth)
+        text = f"{figure.label}<br>{show(figure.amount)} {unit}" + (f"<br>占 {figure.share.text}" if figure.share else "")
+        hover.append(text + ("<br>⚠ " + "、".join(f.rule_id for f in found) if found else ""))
+        lines.append(found)
+        rows.append(["　" * depth + figure.label, show(figure.amount), figure.share.text if figure.share else "",
+                     "⚠ " + "、".join(sorted({f.rule_id for f in found})) if found else ""])
+        children = [(i, p) for i, p in enumerate(figure.parts) if p.amount is not None and p.amount > 0]
+        size = sum((add((*path, "parts", i), part, node, depth + 1) for i, part in children), Decimal(0))
+        size = max(size, figure.amount)
+        values[index] = _plot(size)
+        return size
+
+    for path, figure in roots:
+        if figure.amount is not None and figure.amount > 0:
+            add(path, figure, "", 0)
+    if len(ids) < 2:
         return None
-    names = [_short(name) for name, _, _ in items]
-    traces = []
-    for label, index, colour in (("分值", 1, WEIGHT_COLOUR), ("得分", 2, SCORE_COLOUR)):
-        traces.append({
-            "type": "bar", "orientation": "h", "name": label, "marker": {"color": colour},
-            "y": names, "x": [_num(item[index]) for item in items],
-            "text": ["" if item[index] is None else format(item[index], "f") for item in items],
-            "customdata": [item[0] for item in items],
-            "hovertemplate": "%{customdata}<br>" + label + "：%{text} 分<extra></extra>",
-        })
-    rows = [[name, "" if w is None else format(w, "f"), "" if s is None else format(s, "f")] for name, w, s in items]
-    return Chart(chart_id, title, {"data": traces, "layout": _layout(title, "分", horizontal=True, count=2 * len(items))},
-                 ["指标", "分值", "得分"], rows)
-
-
-def evaluation_totals(evaluation: Evaluation) -> tuple[Decimal | None, Decimal | None]:
-    """(budget, executed) of a performance table's total funding row, as stated."""
-    for row in evaluation.funding:
-        if row.key == "total":
-            return (row.adjusted if row.adjusted is not None else row.initial), row.executed
-    return None, None
-
-
-def summary_items(summary: ProjectSummary) -> list[tuple[str, Decimal | None, Decimal | None]]:
-    return [(row.name, row.adjusted if row.adjusted is not None else row.initial, row.executed) for row in summary.rows]
+    trace = {
+        "type": "sunburst", "branchvalues": "total", "ids": ids, "labels": labels, "parents": parents, "values": values,
+        "hovertext": hover, "hoverinfo": "text", "insidetextorientation": "horizontal",
+        "maxdepth": MAX_DEPTH,
+        "marker": {"line": {"color": [_flag_colour(f) if f else "#ffffff" for f in lines], "width": [3 if f else 1 for f in lines]}},
+    }
+    layout = {"title": {"text": title, "font": {"size": 15}, "x": 0.02, "xanchor": "left"}, "font": {"family": FONT, "size": 12},
+              "margin": {"l": 10, "r": 10, "t": 48, "b": 10}, "height": 380, "paper_bgcolor": "#ffffff"}
+    return Chart(chart_id, title, {"data": [trace], "layout": layout}, ["项目", f"金额（{unit}）", "占比", "核对"], rows,
+                 sum(d < MAX_DEPTH for d in depths),
+                 [False, True, True, False])

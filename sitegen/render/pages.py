@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import count
 
 from ..check import RULES, Finding
 from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument, LoadedUnit, Portal
-from . import charts, urls
+from . import chartsets, urls
 from .markdown import render_markdown
 from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table,
                     summary_table)
 
 KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
-COMPOSITION_KEYS = ("revenue", "expenditure", "general_public_expenditure", "functional", "basic", "three_public", "assets")
 
 
 @dataclass
@@ -94,10 +92,11 @@ def _home(portal: Portal, findings: dict, all_findings: list[Finding]) -> Page:
             "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
             "counts": _counts(unit_findings),
         })
-    return Page("", "home.html", {"regions": regions, "counts": _counts(all_findings),
+    chart_list = chartsets.home_charts(portal)
+    return Page("", "home.html", {"regions": regions, "counts": _counts(all_findings), "charts": chart_list,
                                   "document_count": len(portal.documents()), "unit_count": len(portal.units),
                                   "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
-                                  "content_error_count": len(portal.errors)})
+                                  "content_error_count": len(portal.errors)}, has_charts=bool(chart_list))
 
 
 def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
@@ -109,43 +108,22 @@ def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
             "projects": len(getattr(d.model, "projects", [])),
         } for d in docs], "failed": [{"url": urls.document_at(unit.id, f.year, f.kind), "kind": KIND_NAMES[f.kind],
                                       "count": len(f.errors)} for f in unit.failed if f.year == year]})
-    return Page(urls.unit(unit.id), "unit.html", {"unit": unit, "years": years,
-                                                   "breadcrumbs": [(unit.model.name, None)]})
+    chart_list = chartsets.unit_charts(unit)
+    return Page(urls.unit(unit.id), "unit.html", {"unit": unit, "years": years, "charts": chart_list,
+                                                   "breadcrumbs": [(unit.model.name, None)]}, has_charts=bool(chart_list))
 
 
 def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding]) -> Page:
     model = doc.model
     marks = Marks(doc_findings)
     unit_name = model.money_unit
-    ids = (f"chart-{n}" for n in count(1))
-    chart_list = []
-    figures_with_parts = [f for f in model.figures if sum(p.amount is not None for p in f.parts) >= 2]
-    preferred = [f for key in COMPOSITION_KEYS for f in figures_with_parts if f.key == key] or figures_with_parts[:1]
-    for figure in preferred[:4]:
-        chart_list.append(charts.composition(next(ids), figure, unit_name))
+    chart_list = chartsets.document_charts(doc, marks)
     projects: list[Evaluation] = list(getattr(model, "projects", []))
     summary = getattr(model, "project_summary", None)
-    title = "各项目预算与执行"
-    if summary is not None:
-        items = charts.summary_items(summary)
-    elif projects:
-        items = [(p.name, *charts.evaluation_totals(p)) for p in projects]
-    else:
-        title = "预算与执行"
-        items = [(f.label, f.adjusted, f.amount) for f in _flat(model.figures) if f.adjusted is not None and f.amount is not None]
-    chart_list.append(charts.budget_vs_executed(next(ids), items, unit_name, title))
     department = getattr(model, "department_wide", None)
-    scored = [p for p in projects if p.total_score is not None]
-    if scored:
-        chart_list.append(charts.score_vs_weight(next(ids), [(p.name, p.total_weight or None, p.total_score) for p in scored],
-                                                 "各项目自评得分（分）"))
-    elif department is not None:
-        chart_list.append(charts.score_vs_weight(next(ids), [(i.name or i.level2 or "", i.weight, i.score) for i in department.indicators],
-                                                 "部门整体绩效指标得分与分值（分）"))
-    chart_list = [c for c in chart_list if c is not None]
     project_rows = []
     for i, project in enumerate(projects):
-        budget, executed = charts.evaluation_totals(project)
+        budget, executed = funding_totals(project)
         project_rows.append({"project": project, "url": urls.project(doc, project.slug), "budget": budget, "executed": executed,
                              "counts": _counts([f for f in doc_findings if f.project == project.slug])})
     context = {
@@ -165,10 +143,12 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     return Page(urls.document(doc), "document.html", context, has_charts=bool(chart_list))
 
 
-def _flat(figures):
-    for figure in figures:
-        yield figure
-        yield from _flat(figure.parts)
+def funding_totals(evaluation: Evaluation) -> tuple:
+    """(budget, executed) of a performance table's total funding row, as stated."""
+    for row in evaluation.funding:
+        if row.key == "total":
+            return (row.adjusted if row.adjusted is not None else row.initial), row.executed
+    return None, None
 
 
 def _evaluation_tables(evaluation: Evaluation, path: tuple, marks: Marks, unit: str) -> dict:
@@ -180,13 +160,7 @@ def _evaluation_tables(evaluation: Evaluation, path: tuple, marks: Marks, unit: 
 def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Evaluation, project_findings: list[Finding]) -> Page:
     marks = Marks(project_findings)
     unit_name = doc.model.money_unit
-    chart_list = [
-        charts.budget_vs_executed("chart-1", [(r.label, r.adjusted if r.adjusted is not None else r.initial, r.executed)
-                                              for r in project.funding], unit_name, "预算与执行"),
-        charts.score_vs_weight("chart-2", [(i.name or i.level2 or "", i.weight, i.score) for i in project.indicators],
-                               "各指标得分与分值（分）"),
-    ]
-    chart_list = [c for c in chart_list if c is not None]
+    chart_list = chartsets.project_charts(doc, index, project, marks)
     narrative = doc.project_narratives.get(project.slug)
     context = {
         "unit": unit, "doc": doc, "project": project, "kind": KIND_NAMES[doc.kind], "document_url": urls.document(doc),
