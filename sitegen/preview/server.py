@@ -22,6 +22,7 @@ from .site import PreviewSite
 
 log = logging.getLogger("sitegen.serve")
 DEBOUNCE_SECONDS = 0.05
+PORTAL_PAGES_DELAY = 0.5  # seconds after a reload: time for the browser to fetch its page first
 
 
 class ChangeWatcher(Watcher, FileSystemEventHandler):
@@ -50,14 +51,15 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
             self.loop.add_callback(self.loop.call_later, DEBOUNCE_SECONDS, self.callback)
 
     def start(self, callback) -> bool:
+        # livereload queues a "reload everything" for its first poll; with events there is no
+        # first poll, and the queued reload would fire at the first save, before the rebuild.
+        self._changes.clear()
         self.loop = ioloop.IOLoop.current()
         self.callback = callback
         self.observer.start()
         return True  # event driven: no polling
 
     def examine(self):
-        if self._changes:
-            return self._changes.pop()
         with self.lock:
             changed, self.pending = self.pending, set()
         changed = {p for p in changed if not p.name.startswith(".") and not p.name.endswith("~")}
@@ -65,8 +67,19 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
             return None, None
         rebuild = self.site.changed(changed)
         log.info("rebuilt %d page(s) in %.3fs after %s", len(rebuild.written), rebuild.seconds, rebuild.reason)
+        if rebuild.portal_pages_pending and self.loop is not None:
+            # After livereload has told the pages to reload (this callback returns first), so
+            # the reloaded page never waits for the portal-wide pages.
+            self.loop.call_later(PORTAL_PAGES_DELAY, self._portal_pages)
         self.filepath = str(sorted(changed)[0])
         return self.filepath, None
+
+    def _portal_pages(self) -> None:
+        if self.pending:  # another change is on its way: it will write them
+            return
+        # On a worker thread, so the server keeps answering while they are written.
+        future = self.loop.run_in_executor(None, self.site.write_portal_pages)
+        future.add_done_callback(lambda f: log.info("portal pages: %d in %.3fs", len(f.result().written), f.result().seconds))
 
 
 def serve(site: PreviewSite, watched: list[Path], host: str, port: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class Rebuild:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    portal_pages_pending: bool = False
 
 
 class PreviewSite:
@@ -47,6 +49,10 @@ class PreviewSite:
     ``output`` is a preview folder written in place (never the published ``output/``).
     A file that fails to load keeps its last good pages; its errors go to the status that
     the preview script shows as an overlay, until the file is fixed.
+
+    The pages of what changed are written first and the rebuild returns; the portal-wide
+    pages (home, rules, data quality), whose cost grows with the portal, are left pending
+    for ``write_portal_pages``, which the server runs after the browser has reloaded.
     """
 
     def __init__(self, content: Path, output: Path, theme_dir: Path | None = None):
@@ -55,6 +61,7 @@ class PreviewSite:
         self.theme_dir = theme_dir
         self.errors: dict[Path, list[ContentError]] = {}
         self.last: Rebuild | None = None
+        self.lock = threading.Lock()  # the server writes portal pages on a worker thread
 
     # ------------------------------------------------------------------ full build
 
@@ -91,6 +98,10 @@ class PreviewSite:
 
     def changed(self, paths: set[Path]) -> Rebuild:
         """Rebuild what depends on ``paths`` (files created, modified or deleted)."""
+        with self.lock:
+            return self._changed(paths)
+
+    def _changed(self, paths: set[Path]) -> Rebuild:
         started = time.perf_counter()
         paths = {p.resolve() for p in paths}
         if self.content / "site.yaml" in paths or not hasattr(self, "portal"):
@@ -120,8 +131,7 @@ class PreviewSite:
             unit = self._unit(unit_id)
             if unit is not None:
                 self._write(plan.unit_pages(self.portal, unit, self.findings), rebuild)
-        if units or documents:
-            self._write(plan.portal_pages(self.portal, self.findings), rebuild)
+        rebuild.portal_pages_pending = bool(units or documents)
         if templates:
             self._rerender_templates(templates, rebuild)
         return self._finish(rebuild, started)
@@ -222,6 +232,15 @@ class PreviewSite:
 
         pages = plan.plan_pages(self.portal, self.findings)
         self._write([p for p in pages if closure(p.template) & changed], rebuild)
+
+    def write_portal_pages(self) -> Rebuild:
+        """The portal-wide pages, after a change that left them pending."""
+        started = time.perf_counter()
+        rebuild = Rebuild("portal pages")
+        with self.lock:
+            self._write(plan.portal_pages(self.portal, self.findings), rebuild)
+        rebuild.seconds = time.perf_counter() - started
+        return rebuild
 
     # ------------------------------------------------------------------ output
 
