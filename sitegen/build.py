@@ -74,8 +74,12 @@ def check_portal(portal: Portal) -> dict[tuple, list]:
 
 
 def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
-    everything = [f for fs in findings.values() for f in fs]
-    return {s: sum(1 for f in everything if f.severity == s) for s in ("error", "warning", "notice")}
+    """Findings per severity over every document."""
+    counts = dict.fromkeys(("error", "warning", "notice"), 0)
+    for document_findings in findings.values():
+        for finding in document_findings:
+            counts[finding.severity] += 1
+    return counts
 
 
 def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True,

@@ -9,7 +9,7 @@ import pytest
 from sitegen.build import build_portal
 from sitegen.content import ContentErrors, load_portal
 
-from .conftest import HEADER, SITE, UNIT, write_portal
+from .conftest import HEADER, UNIT, write_portal
 
 DOC = "2023/self-evaluation.yaml"
 FIG = HEADER + "figures:\n  - label: 合计\n    amount: {}\n"          # amount value at line 7, column 13

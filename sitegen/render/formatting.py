@@ -13,10 +13,6 @@ def money(value: Decimal | None) -> str:
     return format(value, ",")
 
 
-def number(value: Decimal | int | None) -> str:
-    return "" if value is None else format(value, "f") if isinstance(value, Decimal) else str(value)
-
-
 def display(value: object) -> str:
     """Any model value as published text."""
     if value is None:
