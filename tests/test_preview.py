@@ -108,3 +108,15 @@ def test_unit_change_rebuilds_the_units_pages(preview):
     assert not any(u.startswith("units/dingxi-zfw") for u in rebuild.written)
     preview.write_portal_pages()
     assert "平乡县委政法委员会（改）" in (preview.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_preview_search_index_follows_changes(preview):
+    target = doc(preview, "quannan-zfw", "self_evaluation")
+    preview.index_search()
+    fragments = set((preview.output / "pagefind" / "fragment").iterdir())
+    target.file.write_text(target.file.read_text(encoding="utf-8").replace("县综治中心日常运营经费", "县综治中心运营经费（改）"),
+                           encoding="utf-8")
+    preview.changed({target.file})
+    preview.write_portal_pages()
+    preview.index_search()
+    assert set((preview.output / "pagefind" / "fragment").iterdir()) != fragments

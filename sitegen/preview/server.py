@@ -36,6 +36,8 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
         self.callback = None
+        self.indexing = False
+        self.index_again = False
 
     def watch(self, path, func=None, delay=None, ignore=None):
         self.observer.schedule(self, str(path), recursive=True)
@@ -79,7 +81,30 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
             return
         # On a worker thread, so the server keeps answering while they are written.
         future = self.loop.run_in_executor(None, self.site.write_portal_pages)
-        future.add_done_callback(lambda f: log.info("portal pages: %d in %.3fs", len(f.result().written), f.result().seconds))
+        future.add_done_callback(self._portal_pages_written)
+
+    def _portal_pages_written(self, future) -> None:
+        rebuild = future.result()
+        log.info("portal pages: %d in %.3fs", len(rebuild.written), rebuild.seconds)
+        self.loop.add_callback(self.index_search)
+
+    def index_search(self) -> None:
+        """Pagefind over the preview, one run at a time; changes during a run ask for one more."""
+        if self.indexing:
+            self.index_again = True
+            return
+        self.indexing, self.index_again = True, False
+        future = self.loop.run_in_executor(None, self.site.index_search)
+        future.add_done_callback(lambda f: self.loop.add_callback(self._indexed, f))
+
+    def _indexed(self, future) -> None:
+        self.indexing = False
+        try:
+            log.info("search index: %.2fs", future.result())
+        except Exception as exc:  # the preview goes on without search
+            log.warning("search index failed: %s", exc)
+        if self.index_again:
+            self.index_search()
 
 
 def serve(site: PreviewSite, watched: list[Path], host: str, port: int) -> None:
@@ -90,6 +115,7 @@ def serve(site: PreviewSite, watched: list[Path], host: str, port: int) -> None:
     watcher = ChangeWatcher(site)
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however close together
     server = Server(watcher=watcher)
+    ioloop.IOLoop.current().add_callback(watcher.index_search)
     for path in watched:
         if path.exists():
             server.watch(path)

@@ -26,6 +26,7 @@ from ..model.documents import FILE_NAMES
 from ..model.portal import BrokenUnit, LoadedUnit
 from ..render import pages as plan
 from ..render.views import error_views
+from ..search import build_index
 from ..write import write_text
 
 STATUS = "__preview__/status.json"
@@ -241,6 +242,12 @@ class PreviewSite:
             self._write(plan.portal_pages(self.portal, self.findings), rebuild)
         rebuild.seconds = time.perf_counter() - started
         return rebuild
+
+    def index_search(self) -> float:
+        """Re-index the preview for search (Pagefind indexes the whole output); seconds taken."""
+        started = time.perf_counter()
+        build_index(self.output)
+        return time.perf_counter() - started
 
     # ------------------------------------------------------------------ output
 

@@ -9,7 +9,6 @@ pytest (no test_ prefix); prints a table and writes JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
@@ -19,6 +18,7 @@ from sitegen.build import check_portal
 from sitegen.content import load_portal
 from sitegen.render import chartsets
 from sitegen.render.views import Marks
+from report import report
 from sitegen.synth import synthesize
 
 REPO = Path(__file__).resolve().parents[2]
@@ -71,11 +71,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         synthesize(Path(tmp), args.units, args.years, seed=1)
         results[f"synthetic {args.units}×{args.years}"] = measure(Path(tmp) / "content")
-    keys = list(next(iter(results.values())))
-    print(f"{'':24}" + "".join(f"{k:>20}" for k in keys))
-    for name, row in results.items():
-        print(f"{name:24}" + "".join(f"{row[k]:>20}" for k in keys))
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ reload (see sitegen/preview) and are timed separately.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import socket
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from report import report
 from sitegen.synth import synthesize
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,11 +115,7 @@ def main() -> None:
             out = Path(tmp) / size
             synthesize(out, units, years, seed=1)
             results[f"synthetic {size}"] = measure(out / "content", "c0001-zfw/2020/self-evaluation.yaml", args.edits)
-    keys = list(next(iter(results.values())))
-    print(f"{'':20}" + "".join(f"{k:>26}" for k in keys))
-    for name, row in results.items():
-        print(f"{name:20}" + "".join(f"{str(row[k]):>26}" for k in keys))
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    report(results, args.json)
 
 
 if __name__ == "__main__":
