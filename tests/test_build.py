@@ -120,3 +120,26 @@ def test_build_is_deterministic(tmp_path):
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for relative in files:
         assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
+
+
+def test_site_theme_overrides_templates_and_static_files(tmp_path):
+    """MkDocs-style search path: the site's theme first, the default theme for the rest."""
+    import shutil
+
+    from sitegen.build import build_portal
+    from .conftest import CONTENT
+    site = tmp_path / "site"
+    shutil.copytree(CONTENT, site / "content")
+    (site / "content" / "site.yaml").write_text((CONTENT / "site.yaml").read_text(encoding="utf-8").replace(
+        "theme: default", "theme: county"), encoding="utf-8")
+    theme = site / "themes" / "county"
+    (theme / "templates" / "partials").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates" / "partials" / "facets.html").write_text('<p class="county-note">县级主题</p>\n', encoding="utf-8")
+    (theme / "static" / "style.css").write_text("body { color: #123456; }\n", encoding="utf-8")
+    output = tmp_path / "out"
+    build_portal(site / "content", output, search=False)
+    unit_page = (output / "units/laoting-zfw/index.html").read_text(encoding="utf-8")
+    assert '<p class="county-note">县级主题</p>' in unit_page and "data-pagefind-filter" not in unit_page
+    assert (output / "assets/style.css").read_text(encoding="utf-8") == "body { color: #123456; }\n"
+    assert (output / "assets/print.css").exists()  # not overridden: from the default theme

@@ -79,3 +79,15 @@ def test_edit_reloads_break_shows_overlay_fix_clears_it(server):
         expect(page.locator("#preview-overlay")).to_have_count(0, timeout=15000)
         expect(page.locator("main")).to_contain_text("342.67")
         browser.close()
+
+
+def test_preview_serves_nothing_outside_its_output(server):
+    import http.client
+    base, _ = server
+    host, port = base.split("//")[1].rstrip("/").split(":")
+    for path in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc/passwd"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status in (403, 404) and b"root:" not in body, (path, response.status)

@@ -69,6 +69,9 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
             return None, None
         rebuild = self.site.changed(changed)
         log.info("rebuilt %d page(s) in %.3fs after %s", len(rebuild.written), rebuild.seconds, rebuild.reason)
+        for errors in self.site.errors.values():  # the terminal shows what the overlay shows
+            for error in errors:
+                log.error("%s", error)
         if rebuild.portal_pages_pending and self.loop is not None:
             # After livereload has told the pages to reload (this callback returns first), so
             # the reloaded page never waits for the portal-wide pages.
