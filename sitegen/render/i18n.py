@@ -28,7 +28,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_units": "全部单位", "years": "年度", "rules_intro": "每条规则核对文件内部数字之间的一种关系。发现不一致时，页面上会列出所在位置、文件所列数值、计算值和差额。",
         "data_quality_intro": "门户全部文件的一致性核对结果。", "severity": "级别", "count": "数量",
         "example": "示例", "rule_source": "依据", "findings_of_rule": "本规则的发现", "see_rule": "规则说明",
-        "published": "发布日期", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
+        "published": "发布日期", "published_title": "原标题", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
         "back_to_document": "返回文件", "footer": "本站由 sitegen 生成；数字按原文照录，不一致之处由程序自动核对标出。",
         "search_title": "全文搜索", "search_hint": "输入关键词，如：雪亮工程、三公经费、138.29", "noscript_search": "搜索需要启用 JavaScript。",
         "composition": "构成", "budget_vs_executed": "预算与执行", "score_vs_weight": "得分与分值",

@@ -126,8 +126,10 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         budget, executed = funding_totals(project)
         project_rows.append({"project": project, "url": urls.project(doc, project.slug), "budget": budget, "executed": executed,
                              "counts": _counts([f for f in doc_findings if f.project == project.slug])})
+    names = (unit.model.name, unit.model.short_name or unit.model.name)
+    heading = model.title if any(name in model.title for name in names) else f"{unit.model.name}：{model.title}"
     context = {
-        "unit": unit, "doc": doc, "model": model, "kind": KIND_NAMES[doc.kind],
+        "unit": unit, "doc": doc, "model": model, "kind": KIND_NAMES[doc.kind], "heading": heading,
         "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{KIND_NAMES[doc.kind]}", None)],
         "findings": group_findings(doc_findings), "finding_count": len(doc_findings), "counts": _counts(doc_findings),
         "charts": chart_list, "figure_tables": figure_tables(model.figures, marks, unit_name),
