@@ -17,7 +17,8 @@ from .render.pages import Page, plan_pages
 from .render.views import source_label
 from .search import build_index
 from .theme import environment, static_files, theme_dirs
-from .write import staged_output, write_text
+from .export import portal_downloads
+from .write import staged_output, write_bytes, write_text
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = "assets/plotly.min.js"
@@ -113,6 +114,9 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
             write_text(staging, relative, html)
         renderer.write_static(staging)
         lap("write")
+        for relative, data in portal_downloads(portal, findings):
+            write_bytes(staging, relative, data)
+        lap("downloads")
         if search:
             build_index(staging)
             lap("index")

@@ -58,10 +58,15 @@ def _recover(output: Path, previous: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_text(root: Path, relative: str, text: str) -> None:
-    """Write ``text`` to ``root/relative``, refusing paths that would leave ``root``."""
+def write_bytes(root: Path, relative: str, data: bytes) -> None:
+    """Write ``data`` to ``root/relative``, refusing paths that would leave ``root``."""
     target = (root / relative).resolve()
     if root.resolve() not in target.parents:
         raise ValueError(f"refusing to write outside the output folder: {relative}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    target.write_bytes(data)
+
+
+def write_text(root: Path, relative: str, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``root/relative``, refusing paths that would leave ``root``."""
+    write_bytes(root, relative, text.encode("utf-8"))

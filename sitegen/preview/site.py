@@ -27,7 +27,8 @@ from ..model.portal import BrokenUnit, LoadedUnit
 from ..render import pages as plan
 from ..render.views import error_views
 from ..search import build_index
-from ..write import write_text
+from ..export import document_downloads
+from ..write import write_bytes, write_text
 
 STATUS = "__preview__/status.json"
 PREVIEW_JS = Path(__file__).with_name("preview.js")
@@ -213,6 +214,8 @@ class PreviewSite:
 
     def _write_document(self, unit: LoadedUnit, doc, rebuild: Rebuild) -> None:
         pages = plan.document_pages(unit, doc, self.findings[doc.key])
+        for relative, data in document_downloads(doc, self.findings[doc.key]):
+            write_bytes(self.output, relative, data)
         urls = {page.url for page in pages}
         self._remove(sorted(self.document_urls.get(doc.key, set()) - urls), rebuild)
         self.document_urls[doc.key] = urls

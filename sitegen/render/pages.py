@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..check import RULES, Finding
 from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument, LoadedUnit, Portal
+from .. import export
 from . import chartsets, urls
 from .markdown import render_markdown
 from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table,
@@ -96,7 +97,8 @@ def _home(portal: Portal, findings: dict, all_findings: list[Finding]) -> Page:
     return Page("", "home.html", {"regions": regions, "counts": _counts(all_findings), "charts": chart_list,
                                   "document_count": len(portal.documents()), "unit_count": len(portal.units),
                                   "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
-                                  "content_error_count": len(portal.errors)}, has_charts=bool(chart_list))
+                                  "content_error_count": len(portal.errors),
+                                  "archive": export.ARCHIVE, "datapackage": export.DATAPACKAGE}, has_charts=bool(chart_list))
 
 
 def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
@@ -135,6 +137,7 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         "charts": chart_list, "figure_tables": figure_tables(model.figures, marks, unit_name),
         "department": None, "summary": None, "projects": project_rows,
         "department_goals": getattr(model, "department_goals", []),
+        "downloads": downloads(doc, doc_findings),
         "narrative": render_markdown(doc.narrative) if doc.narrative else None,
     }
     if department is not None:
@@ -143,6 +146,13 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         links = {p.slug: urls.project(doc, p.slug) for p in projects}
         context["summary"] = summary_table(summary, marks, unit_name, links)
     return Page(urls.document(doc), "document.html", context, has_charts=bool(chart_list))
+
+
+def downloads(doc: LoadedDocument, doc_findings: list[Finding]) -> list[tuple[str, str]]:
+    """(label, URL) of the document's open-data files."""
+    folder = export.data_folder(doc)
+    files = [(f"{table.title}（CSV）", f"{folder}{table.name}.csv") for table in export.document_tables(doc, doc_findings)]
+    return files + [("全部表格（Excel）", f"{folder}document.xlsx"), ("文件数据与核对结果（JSON）", f"{folder}document.json")]
 
 
 def funding_totals(evaluation: Evaluation) -> tuple:
