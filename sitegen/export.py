@@ -14,7 +14,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from .check import Finding
 from .model.documents import Evaluation, Figure
