@@ -12,7 +12,7 @@ from .check import RULES_BY_ID, check_document
 from .content import load_portal
 from .model.documents import Site
 from .model.portal import Portal
-from .render import urls
+from .render import feeds, urls
 from .render.pages import Page, plan_pages
 from .render.views import source_label
 from .search import build_index
@@ -38,9 +38,10 @@ class Renderer:
         self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls, preview=preview)
         self.env.globals["source_label"] = lambda finding: source_label(finding, content)
 
-    def render(self, page: Page) -> tuple[str, str]:
-        """(output-relative file, HTML) of ``page``."""
-        root = urls.root_from(page.url)
+    def render(self, page: Page, root: str | None = None) -> tuple[str, str]:
+        """(output-relative file, HTML) of ``page``; ``root`` overrides the relative prefix
+        (the 404 page is served at any depth, so its links start from the site's base URL)."""
+        root = urls.root_from(page.url) if root is None else root
         html = self.env.get_template(page.template).render(
             page.context, root=root, page_url=page.url, plotly_url=root + PLOTLY_URL if page.has_charts else None)
         return urls.file_for(page.url), html
@@ -108,6 +109,7 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
     renderer = Renderer(content, portal.site, theme_dir)
     pages = plan_pages(portal, findings)
     rendered = [renderer.render(page) for page in pages]
+    rendered.append(("404.html", renderer.render(Page("404/", "404.html", {}), root=portal.site.base_url)[1]))
     lap("render")
     with staged_output(output, protect=(content, renderer.dirs[0])) as staging:
         for relative, html in rendered:
@@ -116,6 +118,8 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
         lap("write")
         for relative, data in portal_downloads(portal, findings):
             write_bytes(staging, relative, data)
+        write_text(staging, "sitemap.xml", feeds.sitemap([page.url for page in pages], portal.site.base_url))
+        write_text(staging, "feed.xml", feeds.atom(portal, portal.site.base_url))
         lap("downloads")
         if search:
             build_index(staging)

@@ -118,6 +118,8 @@ def xlsx_bytes(tables: list[DataTable]) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
+    if not tables:  # a workbook needs a sheet
+        book.create_sheet("说明").append(["本文件没有可导出的表格数据。"])
     for table in tables:
         sheet = book.create_sheet(table.title[:31])
         sheet.append(table.columns)

@@ -42,7 +42,7 @@ def test_pages_for_every_unit_document_and_project(built, portal):
             assert page.is_file(), page
             for project in getattr(doc.model, "projects", []):
                 assert (output / urls.file_for(urls.project(doc, project.slug))).is_file()
-    assert result.pages == len(html_files(output))
+    assert result.pages + 1 == len(html_files(output))  # and the 404 page
 
 
 def test_home_links_every_unit_and_document(built, portal):
@@ -63,7 +63,10 @@ def test_every_internal_link_resolves(built):
             parts = urlsplit(ref)
             if parts.scheme or ref.startswith("//"):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if parts.path.startswith("/"):  # root-relative (the 404 page): from the output root
+                target = (output / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if target.is_dir():
                 target = target / "index.html"
             assert target.is_file(), f"{page.relative_to(output)} links to missing {ref}"
@@ -143,3 +146,35 @@ def test_site_theme_overrides_templates_and_static_files(tmp_path):
     assert '<p class="county-note">县级主题</p>' in unit_page and "data-pagefind-filter" not in unit_page
     assert (output / "assets/style.css").read_text(encoding="utf-8") == "body { color: #123456; }\n"
     assert (output / "assets/print.css").exists()  # not overridden: from the default theme
+
+
+def test_sitemap_lists_every_page_and_feed_dates_documents(built, portal):
+    import xml.etree.ElementTree as ET
+    output, _ = built
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    listed = {loc.text for loc in ET.parse(output / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)}
+    pages = {"/" + p.relative_to(output).as_posix().removesuffix("index.html") for p in html_files(output)} - {"/404.html"}
+    assert listed == pages
+    feed = ET.parse(output / "feed.xml").getroot()
+    updated = [e.findtext("a:updated", namespaces=namespace) for e in feed.findall("a:entry", namespace)]
+    assert updated == sorted(updated, reverse=True) and "2024-04-09T00:00:00Z" in updated  # 乐亭: 2024年4月9日
+    assert (output / "404.html").is_file()
+
+
+def test_revisions_and_neighbouring_years(tmp_path):
+    from sitegen.build import build_portal
+    from .conftest import HEADER, write_portal
+    body = "published: 2024年3月1日\n"
+    content = write_portal(tmp_path, {
+        "2022/self-evaluation.yaml": HEADER.replace("2023", "2022") + body,
+        "2023/self-evaluation.yaml": HEADER + body + "revisions:\n  - {date: 2024-06-30, note: 更正项目汇总表合计数}\n",
+    })
+    output = tmp_path / "out"
+    build_portal(content, output, search=False)
+    page_2023 = (output / "units/demo/2023/self-evaluation/index.html").read_text(encoding="utf-8")
+    page_2022 = (output / "units/demo/2022/self-evaluation/index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2024-06-30">2024-06-30</time>：更正项目汇总表合计数' in page_2023
+    assert 'rel="prev" href="../../../../units/demo/2022/self-evaluation/"' in page_2023 and 'rel="next"' not in page_2023
+    assert 'rel="next" href="../../../../units/demo/2023/self-evaluation/"' in page_2022
+    feed = (output / "feed.xml").read_text(encoding="utf-8")
+    assert feed.index("2024-06-30") < feed.index("2024-03-01") and "更正项目汇总表合计数" in feed

@@ -230,6 +230,13 @@ class DepartmentGoal(Model):
 # ---------------------------------------------------------------- documents
 
 
+class Revision(Model):
+    """A republication of the document with corrections (修订): ISO date and what changed."""
+
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+    note: Text
+
+
 class Document(Model):
     """Fields every disclosure document has."""
 
@@ -241,6 +248,7 @@ class Document(Model):
     money_unit: Literal["万元", "元"] = "万元"
     source: Text
     narrative: str | None = None
+    revisions: list[Revision] = []
     figures: list[Figure] = []
 
     @field_validator("year", mode="before")

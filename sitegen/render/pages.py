@@ -128,6 +128,10 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         budget, executed = funding_totals(project)
         project_rows.append({"project": project, "url": urls.project(doc, project.slug), "budget": budget, "executed": executed,
                              "counts": _counts([f for f in doc_findings if f.project == project.slug])})
+    same_kind = sorted((d for d in unit.documents if d.kind == doc.kind), key=lambda d: d.year)
+    position = same_kind.index(doc)
+    neighbours = {"previous": same_kind[position - 1] if position > 0 else None,
+                  "next": same_kind[position + 1] if position + 1 < len(same_kind) else None}
     names = (unit.model.name, unit.model.short_name or unit.model.name)
     heading = model.title if any(name in model.title for name in names) else f"{unit.model.name}：{model.title}"
     context = {
@@ -138,6 +142,7 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         "department": None, "summary": None, "projects": project_rows,
         "department_goals": getattr(model, "department_goals", []),
         "downloads": downloads(doc, doc_findings),
+        "neighbours": {k: (d.year, urls.document(d)) for k, d in neighbours.items() if d is not None},
         "narrative": render_markdown(doc.narrative) if doc.narrative else None,
     }
     if department is not None:

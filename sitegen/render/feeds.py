@@ -1,0 +1,61 @@
+"""Machine-readable indexes of the portal: ``sitemap.xml`` and an Atom feed of documents
+by publication or revision date.
+
+Dates come from the documents: the latest revision's ISO date, else the 发布日期 text when
+it reads as a date (``2024年4月9日``, ``2024 年 8 月``). A document with neither is left out
+of the feed, rather than given an invented date.
+"""
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from ..model.portal import LoadedDocument, Portal
+from . import urls
+
+_PUBLISHED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
+
+
+def document_date(doc: LoadedDocument) -> str | None:
+    """``YYYY-MM-DD`` of the document's latest publication, or ``None``."""
+    if doc.model.revisions:
+        return max(r.date for r in doc.model.revisions)
+    match = _PUBLISHED.search(doc.model.published or "")
+    if not match:
+        return None
+    year, month, day = match.group(1), int(match.group(2)), int(match.group(3) or 1)
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def sitemap(page_urls: list[str], base_url: str) -> str:
+    """Every page, under the site's ``base_url``."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    entries = "".join(f"<url><loc>{escape(base + url)}</loc></url>\n" for url in page_urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
+
+
+def atom(portal: Portal, base_url: str) -> str:
+    """Documents newest first; ids are tag: URIs, so the feed names no outside host."""
+    dated = [(date, doc) for doc in portal.documents() if (date := document_date(doc))]
+    dated.sort(key=lambda item: (item[0], item[1].key), reverse=True)
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    updated = dated[0][0] if dated else "2000-01-01"
+    names = {unit.id: unit.model.name for unit in portal.units}
+    entries = []
+    for date, doc in dated:
+        latest = max(doc.model.revisions, key=lambda r: r.date).note if doc.model.revisions else "发布"
+        entries.append(
+            "<entry>"
+            f"<id>tag:sitegen,{doc.year}:{doc.unit_id}/{doc.kind}</id>"
+            f"<title>{escape(names.get(doc.unit_id, doc.unit_id))} {doc.year}年{KIND_NAMES[doc.kind]}</title>"
+            f'<link href="{escape(base + urls.document(doc))}"/>'
+            f"<updated>{date}T00:00:00Z</updated>"
+            f"<summary>{escape(doc.model.title)}：{escape(latest)}</summary>"
+            "</entry>\n")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
+            "<id>tag:sitegen,2000:portal</id>"
+            f"<title>{escape(portal.site.title)}</title>"
+            f"<updated>{updated}T00:00:00Z</updated><author><name>{escape(portal.site.publisher or portal.site.title)}</name></author>\n"
+            + "".join(entries) + "</feed>\n")
