@@ -9,6 +9,7 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from sitegen.render import urls
 
@@ -69,7 +70,6 @@ def page(browser):
 
 def search_results(page) -> list[str]:
     """Wait for Pagefind's UI to list every result (clicking "load more"); return their URLs."""
-    from playwright.sync_api import expect
     message = page.locator(".pagefind-ui__message")
     expect(message).to_contain_text(re.compile(r"\d+"), timeout=15000)
     total = int(re.search(r"\d+", message.inner_text()).group())
@@ -158,3 +158,46 @@ def test_plotly_is_fetched_once_per_visit(server, browser, portal):
     context.close()
     assert [p for p in SERVED if p.endswith("plotly.min.js")] == ["/assets/plotly.min.js"]
     assert len([p for p in SERVED if not p.startswith("/assets/")]) >= len(visited)
+
+
+AXE = os.path.join(os.path.dirname(__file__), ".axe", "node_modules", "axe-core", "axe.min.js")
+
+
+def test_year_filter_narrows_search(server, page):
+    page.goto(server + urls.SEARCH + "?q=雪亮工程")
+    everything = search_results(page)
+    page.locator("summary.pagefind-ui__filter-name", has_text="年度").click()
+    page.locator("input[name='年度'][value='2023']").check()
+    message = page.locator(".pagefind-ui__message")
+    expect(message).not_to_contain_text(f"{len(everything)} 个", timeout=15000)  # the filtered search has answered
+    narrowed = search_results(page)
+    assert 0 < len(narrowed) < len(everything)
+    assert all("/2023/" in link for link in narrowed)
+
+
+def test_three_public_expenses_finds_the_final_accounts(server, page, portal):
+    page.goto(server + urls.SEARCH + "?q=三公经费")
+    links = search_results(page)
+    final_accounts = [urls.document(d) for d in portal.documents() if d.kind == "final_accounts"]
+    assert all(any(link.endswith("/" + url) for link in links) for url in final_accounts)
+
+
+@pytest.mark.skipif(not os.path.exists(AXE) and not os.environ.get("CI"), reason="axe-core not installed (npm)")
+def test_no_serious_accessibility_violations(server, browser, portal):
+    """axe-core (WCAG 2.1 A/AA rules) on one page of each kind; injected, so CSP is bypassed for it."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    budget = next(d for d in portal.documents() if d.kind == "budget")
+    pages = {**chart_pages(portal), "budget-project": urls.project(budget, budget.model.projects[0].slug),
+             "rules": urls.RULES, "rule": urls.rule("SUM-001"), "data-quality": urls.DATA_QUALITY, "search": urls.SEARCH,
+             "404": "404.html"}
+    problems = []
+    for name, url in pages.items():
+        page.goto(server + url)
+        page.wait_for_load_state("load")
+        page.add_script_tag(path=AXE)
+        result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        problems += [(name, v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
+                     if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert problems == []

@@ -28,7 +28,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_units": "全部单位", "years": "年度", "rules_intro": "每条规则核对文件内部数字之间的一种关系。发现不一致时，页面上会列出所在位置、文件所列数值、计算值和差额。",
         "data_quality_intro": "门户全部文件的一致性核对结果。", "severity": "级别", "count": "数量",
         "example": "示例", "rule_source": "依据", "findings_of_rule": "本规则的发现", "see_rule": "规则说明",
-        "published": "发布日期", "has_errors": "有数字不一致", "has_no_errors": "未发现错误", "not_found": "页面不存在", "not_found_hint": "您访问的页面不存在或已移动。可以从首页浏览，或使用搜索。",
+        "published": "发布日期", "by_year": "按年度浏览", "chart_alt": "图表数据见下方表格", "has_errors": "有数字不一致", "has_no_errors": "未发现错误", "not_found": "页面不存在", "not_found_hint": "您访问的页面不存在或已移动。可以从首页浏览，或使用搜索。",
         "other_years": "其他年度", "revisions": "修订记录", "feed": "更新订阅（Atom）", "sitemap": "网站地图", "downloads": "下载数据", "open_data": "开放数据",
         "open_data_intro": "每份文件的表格均可下载为 CSV（UTF-8，Excel 可直接打开）、Excel 与 JSON；全部数据另有打包下载，附 Frictionless 数据包说明。",
         "archive": "全部数据打包下载（ZIP）", "datapackage": "数据包说明（datapackage.json）", "published_title": "原标题", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",

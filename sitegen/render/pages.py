@@ -93,8 +93,14 @@ def _home(portal: Portal, findings: dict, all_findings: list[Finding]) -> Page:
             "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
             "counts": _counts(unit_findings),
         })
+    by_year: dict[int, list[dict]] = {}
+    for unit in portal.units:
+        for d in unit.documents:
+            by_year.setdefault(d.year, []).append({"unit": unit.model.short_name or unit.model.name, "kind": KIND_NAMES[d.kind],
+                                                   "url": urls.document(d)})
+    years = [(year, sorted(by_year[year], key=lambda e: (e["unit"], e["kind"]))) for year in sorted(by_year, reverse=True)]
     chart_list = chartsets.home_charts(portal)
-    return Page("", "home.html", {"regions": regions, "counts": _counts(all_findings), "charts": chart_list,
+    return Page("", "home.html", {"years": years,"regions": regions, "counts": _counts(all_findings), "charts": chart_list,
                                   "document_count": len(portal.documents()), "unit_count": len(portal.units),
                                   "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
                                   "content_error_count": len(portal.errors),

@@ -6,7 +6,7 @@
       var target = document.getElementById(node.dataset.target);
       if (!target) return;
       var spec = JSON.parse(node.textContent);
-      window.Plotly.newPlot(target, spec.data, spec.layout, { displaylogo: false, responsive: true });
+      window.Plotly.newPlot(target, spec.data, spec.layout, { displaylogo: false, displayModeBar: false, responsive: true });
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
