@@ -25,20 +25,23 @@ def main() -> None:
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
 @click.option("--strict", is_flag=True, help="Exit 1 when any finding is an error.")
-def check(content_dir: Path, strict: bool) -> None:
-    """Load the content, run the consistency checks and print the findings."""
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="text: file:line:col: RULE-ID severity message; json: a list of findings; sarif: SARIF 2.1.0.")
+def check(content_dir: Path, strict: bool, output_format: str) -> None:
+    """Load the content, run the consistency checks and print the findings.
+
+    Exit status: 2 when content files have errors; with --strict, 1 when a finding is an error.
+    """
     from .check import run_checks
+    from .check.report import FORMATS
 
     try:
         portal = load_portal(content_dir)
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(2)
-    for error in portal.errors:
-        click.echo(str(error))
     findings = run_checks(portal)
-    for finding in findings:
-        click.echo(finding.one_line())
+    click.echo(FORMATS[output_format](findings, portal.errors), nl=False)
     errors = sum(1 for f in findings if f.severity == "error")
     click.echo(f"{len(portal.errors)} content error(s); {len(findings)} finding(s), {errors} error(s) "
                f"in {len(portal.documents())} document(s).", err=True)

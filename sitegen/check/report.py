@@ -1,0 +1,58 @@
+"""Findings and content errors as text, JSON or SARIF 2.1.0, for `sitegen check` in web teams' CI."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .findings import Finding
+from .rules import RULES
+
+SARIF_LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
+
+
+def _relative(file: Path) -> str:
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def as_text(findings: list[Finding], content_errors: list) -> str:
+    """``file:line:col: RULE-ID severity message``, content errors first."""
+    lines = [str(e) for e in content_errors] + [f.one_line() for f in findings]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def as_json(findings: list[Finding], content_errors: list) -> str:
+    """A list of findings (keys rule, severity, unit, year, document, path, file, line, column,
+    declared, computed, difference, message, project); content errors as rule ``CONTENT``."""
+    items = [{"rule": "CONTENT", "severity": "error", "file": _relative(e.file), "line": e.line, "column": e.column,
+              "path": e.path, "message": e.message} for e in content_errors]
+    items += [{**f.as_dict(), "file": _relative(f.file)} for f in findings]
+    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+
+
+def _location(file: Path, line: int, column: int) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": _relative(file)},
+                                 "region": {"startLine": line, "startColumn": column}}}
+
+
+def as_sarif(findings: list[Finding], content_errors: list) -> str:
+    """SARIF 2.1.0: one run, the rule catalogue as the driver's rules."""
+    rules = [{"id": r.id, "name": r.id.replace("-", ""), "shortDescription": {"text": r.title},
+              "fullDescription": {"text": r.explanation}, "defaultConfiguration": {"level": SARIF_LEVELS[r.severity]},
+              "properties": {"source": r.source}} for r in RULES]
+    rules.append({"id": "CONTENT", "name": "ContentError", "shortDescription": {"text": "内容文件有误"},
+                  "defaultConfiguration": {"level": "error"}})
+    results = [{"ruleId": "CONTENT", "level": "error", "message": {"text": e.message}, "locations": [_location(e.file, e.line, e.column)]}
+               for e in content_errors]
+    results += [{"ruleId": f.rule_id, "level": SARIF_LEVELS[f.severity], "message": {"text": f.message},
+                 "locations": [_location(f.file, f.line, f.column)],
+                 "properties": {"declared": f.declared, "computed": f.computed, "difference": f.difference,
+                                "path": f.dotted_path, "unit": f.unit_id, "year": f.year, "document": f.document}}
+                for f in findings]
+    sarif = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "sitegen", "rules": rules}}, "results": results}]}
+    return json.dumps(sarif, ensure_ascii=False, indent=1) + "\n"
+
+
+FORMATS = {"text": as_text, "json": as_json, "sarif": as_sarif}
