@@ -42,7 +42,7 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
         sys.exit(2)
     findings = run_checks(portal)
     click.echo(FORMATS[output_format](findings, portal.errors), nl=False)
-    errors = sum(1 for f in findings if f.severity == "error")
+    errors = sum(1 for f in findings if f.severity == "error" and f.counts)
     click.echo(f"{len(portal.errors)} content error(s); {len(findings)} finding(s), {errors} error(s) "
                f"in {len(portal.documents())} document(s).", err=True)
     if portal.errors:
@@ -57,20 +57,33 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
 @click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
 @click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
 @click.option("--strict", is_flag=True, help="Fail (build nothing) when any content file has an error.")
-def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool, strict: bool) -> None:
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+              help="Build cache folder [default: .sitegen-cache beside CONTENT].")
+@click.option("--no-cache", is_flag=True, help="Build everything anew (a temporary cache, removed after).")
+@click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+@click.option("--timings-json", type=click.Path(path_type=Path), default=None,
+              help="Write the build's figures (seconds per stage, pages, pages rendered) to this JSON file.")
+def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool, strict: bool,
+          cache_dir: Path | None, no_cache: bool, jobs: int | None, timings_json: Path | None) -> None:
     """Build the portal from CONTENT into OUTPUT.
 
     Exit status: 0 built cleanly; 1 built, but some content had errors (their pages list
     them); 2 nothing built (invalid site.yaml or theme, --strict with content errors).
     """
+    import shutil
+    import tempfile
+
     import jinja2
 
     from .build import build_portal
     from .search import SearchIndexError
     from .write import OutputError
 
+    if no_cache:
+        cache_dir = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
     try:
-        result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search, strict=strict)
+        result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search, strict=strict,
+                              cache=cache_dir, workers=jobs)
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(2)
@@ -81,6 +94,12 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
     except (SearchIndexError, OutputError) as exc:
         click.echo(f"{exc}; the previous output was kept.", err=True)
         sys.exit(2)
+    finally:
+        if no_cache:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+    if timings_json is not None:
+        timings_json.write_text(json.dumps({"timings": result.timings, "pages": result.pages, "documents": result.documents,
+                                            "rendered": len(result.rendered)}, indent=1), encoding="utf-8")
     for error in result.content_errors:
         click.echo(str(error), err=True)
     click.echo(result.summary())

@@ -193,8 +193,11 @@ def budget(w: DocumentWriter, unit_name: str) -> tuple[str, str]:
     w.lines.append("projects:")
     for i in range(rng.randint(5, 15)):
         _evaluation(w, "  ", f"projects[{i}]", f"{PROJECT_NAMES[(i * 7 + w.year) % len(PROJECT_NAMES)]}", f"p{i + 1:02d}", actuals=False)
+    office_unit = "元" if w.plant("UNIT-001", "narrative", "公用经费 written in 元 with the digits of its 万元 figure") else "万元"
     narrative = (f"## 一、收支预算总体情况\n\n{w.year}年收入预算合计{total}万元，支出预算合计{total}万元，其中基本支出{basic}万元、"
-                 f"项目支出{project}万元。\n\n## 二、机关运行经费\n\n{w.year}年机关运行经费安排{office}万元。\n")
+                 f"项目支出{project}万元。\n\n## 二、机关运行经费\n\n{w.year}年机关运行经费（公用经费）安排{office}{office_unit}。\n\n"
+                 f"## 三、“三公”经费、政府采购和国有资产占用\n\n本单位{w.year}年未安排“三公”经费和政府采购预算；"
+                 f"截至{w.year - 1}年12月31日，本单位无车辆。\n\n## 四、预算绩效\n\n{w.year}年全部项目编制了绩效目标。\n")
     return "\n".join(w.lines) + "\n", narrative
 
 
@@ -223,8 +226,10 @@ def final_accounts(w: DocumentWriter, unit_name: str) -> tuple[str, str]:
     w.lines += ["  - label: “三公”经费支出", "    key: three_public", f"    amount: {reception}", f"    adjusted: {budgeted}",
                 "    parts:", f"      - {{label: 公务接待费, key: official_reception, amount: {reception}, adjusted: {budgeted}}}",
                 "      - {label: 因公出国（境）费用, key: overseas_travel, amount: 0.00, adjusted: 0.00}"]
+    as_of = w.year - 1 if w.plant("YEAR-001", "narrative", "assets dated at the end of the year before") else w.year
     narrative = (f"## 五、一般公共预算财政拨款支出决算情况说明\n\n{w.year}年度一般公共预算财政拨款支出{total}万元，"
-                 f"较上年增加{change}万元，增长{growth}。\n")
+                 f"较上年增加{change}万元，增长{growth}。\n\n## 六、其他重要事项\n\n本单位{w.year}年机关运行经费纳入基本支出；"
+                 f"政府采购支出0万元；截至{as_of}年12月31日，国有资产中无车辆。{w.year}年对全部项目开展了预算绩效自评。\n")
     return "\n".join(w.lines) + "\n", narrative
 
 
@@ -240,6 +245,9 @@ def self_evaluation(w: DocumentWriter, unit_name: str) -> tuple[str, str]:
     executed_total = sum((r[3] for r in rows), Decimal(0))
     w.lines += ["project_summary:", "  title: 项目绩效自评情况汇总表", "  rows:"]
     for i, (name, slug, budget_amount, executed, score, grade) in enumerate(rows):
+        if w.plant("XREF-001", f"project_summary.rows[{i}].executed", "row's executed 0.50 below its project table, total adjusted to match"):
+            executed -= Decimal("0.50")
+            executed_total -= Decimal("0.50")
         w.lines.append(f"    - {{no: \"{i + 1}\", name: {y(name)}, project: {slug}, adjusted: {budget_amount}, executed: {executed}, "
                        f"score: {score}, grade: {grade}}}")
     stated = executed_total + 1 if w.plant("SUM-002", "project_summary.total.executed", "executed total 1.00 above the rows") else executed_total
@@ -253,9 +261,9 @@ GENERATORS = (("budget", "budget.yaml", "budget.md", budget),
               ("final_accounts", "final-accounts.yaml", "final-accounts.md", final_accounts),
               ("self_evaluation", "self-evaluation.yaml", "self-evaluation.md", self_evaluation))
 PLANTABLE = {
-    "budget": ("SUM-001", "RATIO-002"),
-    "final_accounts": ("RATIO-002", "RATIO-003", "RATIO-004"),
-    "self_evaluation": ("RATIO-001", "SUM-002", "SUM-003", "SCORE-002", "SCORE-003", "SCORE-004"),
+    "budget": ("SUM-001", "RATIO-002", "UNIT-001"),
+    "final_accounts": ("RATIO-002", "RATIO-003", "RATIO-004", "YEAR-001"),
+    "self_evaluation": ("RATIO-001", "SUM-002", "SUM-003", "SCORE-002", "SCORE-003", "SCORE-004", "XREF-001"),
 }
 
 

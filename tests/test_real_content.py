@@ -78,3 +78,53 @@ def test_findings_point_at_real_lines(portal, findings):
         lines = doc.file.read_text(encoding="utf-8").splitlines()
         for finding in findings[doc.key]:
             assert 1 <= finding.line <= len(lines)
+
+
+def located(findings, doc, rule_id):
+    return [(f.file.name, f.line, f.path) for f in findings[doc.key] if f.rule_id == rule_id]
+
+
+def test_narrative_and_summary_cross_references(portal, findings):
+    quannan = doc_of(portal, "quannan-zfw", "self_evaluation")
+    [xref] = [f for f in findings[quannan.key] if f.rule_id == "XREF-002"]
+    assert (xref.declared, xref.computed, xref.severity) == ("42.97 万元", "42.7 万元", "error")
+
+    dachang = doc_of(portal, "dachang-zfw", "self_evaluation")
+    summary = {f.path: f for f in findings[dachang.key] if f.rule_id == "XREF-001"}
+    tekun = next(i for i, row in enumerate(dachang.model.project_summary.rows) if row.name == "特困干警补贴")
+    assert summary[("project_summary", "rows", tekun, "score")].computed == "70 分"
+    [grades] = [f for f in findings[dachang.key] if f.rule_id == "XREF-005"]
+    assert (grades.declared, grades.computed) == ("9个优，1个中，1个差", "9个优，2个中")
+    assert grades.file.name == "self-evaluation.md"
+
+    # 定西's summary scores budget execution (≤ 10 points): compared with execution scores, and its
+    # 合计 89.2 is the "项目自评89.2分" of the narrative, so neither raises a finding.
+    dingxi = doc_of(portal, "dingxi-zfw", "self_evaluation")
+    rules = {f.rule_id for f in findings[dingxi.key]}
+    assert "XREF-004" not in rules
+    assert not any(f.path[-1] == "score" for f in findings[dingxi.key] if f.rule_id == "XREF-001")
+    amounts = {(f.path[2], f.path[3]) for f in findings[dingxi.key] if f.rule_id == "XREF-001"}
+    assert amounts == {(0, "adjusted"), (0, "executed"), (1, "adjusted"), (5, "adjusted")}
+
+
+def test_prose_rules_point_into_the_markdown(portal, findings):
+    final = doc_of(portal, "dingxi-zfw", "final_accounts")
+    text = (final.file.parent / "final-accounts.md").read_text(encoding="utf-8").splitlines()
+    for rule_id, needle in (("YEAR-001", "截止2022年12月31日"), ("YEAR-002", "故2020年"), ("UNIT-001", "325.14元")):
+        places = located(findings, final, rule_id)
+        assert places, rule_id
+        for name, line, _ in places:
+            assert name == "final-accounts.md" and needle in text[line - 1]
+    evaluation = doc_of(portal, "dingxi-zfw", "self_evaluation")
+    assert [p[0] for p in located(findings, evaluation, "YEAR-002")] == ["project-zongzhi-weiwen-zhongdian.md"]
+    assert [p[:2] for p in located(findings, evaluation, "UNIT-001")] == [("self-evaluation.md", 17)]
+    [target] = [f for f in findings[evaluation.key] if f.rule_id == "TARGET-001"]
+    assert "13829人" in target.message
+    dachang = doc_of(portal, "dachang-zfw", "self_evaluation")
+    copies = [f for f in findings[dachang.key] if f.rule_id == "COPY-001"]
+    assert {f.declared for f in copies} == {"严重精神障碍患者监护人责任险"}
+
+
+def test_new_families_raise_nothing_on_agreeing_documents(portal, findings):
+    for unit_id, kind in (("laoting-zfw", "self_evaluation"), ("pingxiang-zfw", "budget")):
+        assert findings[doc_of(portal, unit_id, kind).key] == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument
@@ -13,7 +14,7 @@ from .rules import RULES_BY_ID, Severity
 
 COLUMN_NAMES = {
     "amount": "", "initial": "年初预算数", "adjusted": "全年预算数", "previous": "上年数",
-    "change": "增减额", "received": "到位数", "executed": "全年执行数",
+    "change": "增减额", "received": "到位数", "executed": "全年执行数", "score": "得分",
 }
 
 
@@ -29,15 +30,19 @@ class Reporter:
         return f"{fmt(value, n_places)} {self.unit}"
 
     def add(self, rule_id: str, path: DataPath, *, declared: str, computed: str, difference: str,
-            message: str, severity: Severity | None = None) -> None:
-        line, column = self.doc.locate(path)
+            message: str, severity: Severity | None = None, at: tuple[Path, int, int] | None = None) -> None:
+        """Record a finding at ``path``; ``at`` (file, line, column) overrides the location for
+        findings in a narrative Markdown file rather than the document's YAML."""
+        file, (line, column) = self.doc.file, self.doc.locate(path)
+        if at is not None:
+            file, line, column = at
         project = None
         if len(path) >= 2 and path[0] == "projects" and isinstance(path[1], int):
             project = self.doc.model.projects[path[1]].slug  # type: ignore[union-attr]
         self.findings.append(Finding(
             rule_id=rule_id, severity=severity or RULES_BY_ID[rule_id].severity,
             unit_id=self.doc.unit_id, year=self.doc.year, document=self.doc.kind, path=path,
-            file=self.doc.file, line=line, column=column, declared=declared, computed=computed,
+            file=file, line=line, column=column, declared=declared, computed=computed,
             difference=difference, message=message, project=project,
         ))
 

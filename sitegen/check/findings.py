@@ -15,7 +15,8 @@ class Finding:
     ``path`` is the data path in the document (``("projects", 2, "total_score")``); ``file``,
     ``line`` and ``column`` locate it in the content file; ``project`` is the slug of the
     project table it concerns, if any. ``declared``/``computed``/``difference`` are display
-    text in the document's units; ``message`` is one Chinese sentence.
+    text in the document's units; ``message`` is one Chinese sentence. ``suppressed`` is the
+    web team's reason when a ``suppress:`` entry covers it (it then does not count).
     """
 
     rule_id: str
@@ -32,6 +33,12 @@ class Finding:
     difference: str
     message: str
     project: str | None = None
+    suppressed: str | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts in totals, markers and ``--strict`` (not suppressed)."""
+        return self.suppressed is None
 
     @property
     def rule(self) -> Rule:
@@ -51,7 +58,8 @@ class Finding:
 
     def one_line(self) -> str:
         """``file:line:col: RULE-ID severity message`` for terminals and CI logs."""
-        return f"{self.file}:{self.line}:{self.column}: {self.rule_id} {self.severity} {self.message}"
+        suffix = f" (suppressed: {self.suppressed})" if self.suppressed else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.rule_id} {self.severity} {self.message}{suffix}"
 
     def as_dict(self) -> dict:
         return {
@@ -59,4 +67,5 @@ class Finding:
             "document": self.document, "path": self.dotted_path, "file": str(self.file), "line": self.line,
             "column": self.column, "declared": self.declared, "computed": self.computed,
             "difference": self.difference, "message": self.message, "project": self.project,
+            "suppressed": self.suppressed,
         }

@@ -26,7 +26,15 @@ def check(doc: LoadedDocument, report: Reporter) -> None:
                          Approx.money(row.executed), Approx.money(budget),
                          f"“{evaluation.name}”{row.label}的执行率", f"{row.executed} ÷ {budget}")
     summary = getattr(doc.model, "project_summary", None)
-    if summary is not None and summary.total is not None and summary.total.coverage is not None:
+    if summary is None:
+        return
+    for i, row in enumerate([*summary.rows, summary.total]):
+        if row is not None and row.rate is not None and row.executed is not None and row.adjusted is not None:
+            path = ("project_summary", "total") if row is summary.total else ("project_summary", "rows", i)
+            name = f"汇总表“{getattr(row, 'name', None) or row.label}”的执行率"  # type: ignore[union-attr]
+            _compare(report, "RATIO-001", (*path, "rate"), row.rate, Approx.money(row.executed),
+                     Approx.money(row.adjusted), name, f"{row.executed} ÷ {row.adjusted}")
+    if summary.total is not None and summary.total.coverage is not None:
         _coverage(summary, report)
 
 

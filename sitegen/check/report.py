@@ -25,7 +25,7 @@ def as_text(findings: list[Finding], content_errors: list) -> str:
 
 def as_json(findings: list[Finding], content_errors: list) -> str:
     """A list of findings (keys rule, severity, unit, year, document, path, file, line, column,
-    declared, computed, difference, message, project); content errors as rule ``CONTENT``."""
+    declared, computed, difference, message, project, suppressed); content errors as rule ``CONTENT``."""
     items = [{"rule": "CONTENT", "severity": "error", "file": _relative(e.file), "line": e.line, "column": e.column,
               "path": e.path, "message": e.message} for e in content_errors]
     items += [{**f.as_dict(), "file": _relative(f.file)} for f in findings]
@@ -49,7 +49,8 @@ def as_sarif(findings: list[Finding], content_errors: list) -> str:
     results += [{"ruleId": f.rule_id, "level": SARIF_LEVELS[f.severity], "message": {"text": f.message},
                  "locations": [_location(f.file, f.line, f.column)],
                  "properties": {"declared": f.declared, "computed": f.computed, "difference": f.difference,
-                                "path": f.dotted_path, "unit": f.unit_id, "year": f.year, "document": f.document}}
+                                "path": f.dotted_path, "unit": f.unit_id, "year": f.year, "document": f.document},
+                 **({"suppressions": [{"kind": "external", "justification": f.suppressed}]} if f.suppressed else {})}
                 for f in findings]
     sarif = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "sitegen", "rules": rules}}, "results": results}]}
     return json.dumps(sarif, ensure_ascii=False, indent=1) + "\n"

@@ -11,7 +11,7 @@ from .context import COLUMN_NAMES, Reporter, evaluations, signed
 
 FIGURE_COLUMNS = ("amount", "initial", "adjusted", "previous", "change")
 FUNDING_COLUMNS = ("initial", "adjusted", "received", "executed")
-SUMMARY_COLUMNS = ("initial", "adjusted", "executed")
+SUMMARY_COLUMNS = ("initial", "adjusted", "executed", "score")
 
 
 def check(doc: LoadedDocument, report: Reporter) -> None:

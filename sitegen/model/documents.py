@@ -36,6 +36,32 @@ def check_slug(value: str) -> str:
 # ---------------------------------------------------------------- site and unit
 
 
+class Suppression(Model):
+    """A reviewed finding the web team accepts, with its reason: the finding stays on the page,
+    marked as explained, and no longer counts (nor fails ``sitegen check --strict``).
+
+    In ``site.yaml`` it may be scoped by ``unit``, ``year`` and ``document`` (kind); in a
+    document it concerns that document. ``path`` narrows it to a data path and what lies under
+    it, written as in findings (``project_summary.rows[3]``, ``narrative``). Raises a content
+    error for a rule ID that is not in the catalogue.
+    """
+
+    rule: Annotated[str, Field(pattern=r"^[A-Z]+-\d{3}$", description="a rule ID such as XREF-003")]
+    reason: Text
+    path: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    document: DocumentKind | None = None
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        from ..check.rules import RULES_BY_ID  # the catalogue is data; imported late to avoid a cycle
+        if value not in RULES_BY_ID:
+            raise ValueError(f"unknown rule '{value}' — see the rules pages for the IDs")
+        return value
+
+
 class Site(Model):
     """``content/site.yaml``: the portal's own settings."""
 
@@ -45,6 +71,7 @@ class Site(Model):
     language: str = "zh-CN"
     theme: str | None = None
     publisher: str | None = None
+    suppress: list[Suppression] = []
 
 
 class Region(Model):
@@ -204,6 +231,8 @@ class SummaryTotal(Model):
     initial: Money | None = None
     adjusted: Money | None = None
     executed: Money | None = None
+    rate: PercentValue | None = None
+    score: Points | None = None
     project_count: str | None = None
     evaluated_count: str | None = None
     average_score: Points | None = None
@@ -212,9 +241,16 @@ class SummaryTotal(Model):
 
 
 class ProjectSummary(Model):
-    """A department's summary table of its evaluated projects."""
+    """A department's summary table of its evaluated projects.
+
+    ``score_column`` says what the rows' 得分 column scores, as its header does: each project's
+    total self-evaluation score (``total``: 自评得分, 100 points, with 自评等级 — 大厂) or only its
+    budget execution (``execution``: 项目资金绩效自评得分, the 10-point execution indicator —
+    全南, 定西).
+    """
 
     title: Text
+    score_column: Literal["total", "execution"] = "total"
     rows: list[SummaryRow]
     total: SummaryTotal | None = None
 
@@ -250,6 +286,7 @@ class Document(Model):
     narrative: str | None = None
     revisions: list[Revision] = []
     figures: list[Figure] = []
+    suppress: list[Suppression] = []
 
     @field_validator("year", mode="before")
     @classmethod
