@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import threading
+from html.parser import HTMLParser
 
 import pytest
 from playwright.sync_api import expect
@@ -71,11 +72,16 @@ def page(browser):
 def search_results(page) -> list[str]:
     """Wait for Pagefind's UI to list every result (clicking "load more"); return their URLs."""
     message = page.locator(".pagefind-ui__message")
-    expect(message).to_contain_text(re.compile(r"\d+"), timeout=15000)
-    total = int(re.search(r"\d+", message.inner_text()).group())
+    # "找到 N 个 … 的相关结果", not the "searching …" message (which quotes the query, numbers too)
+    expect(message).to_have_text(re.compile(r"^\s*找到 \d+ 个"), timeout=15000)
+    total = int(re.match(r"\s*找到 (\d+) 个", message.inner_text()).group(1))
     results = page.locator("li.pagefind-ui__result")
-    while results.count() < total:
-        page.locator("button.pagefind-ui__button").click()
+    more = page.locator("button.pagefind-ui__button")
+    for _ in range(150):
+        if results.count() >= total:
+            break
+        if more.count():  # the list may still be rendering its first results
+            more.click()
         page.wait_for_timeout(200)
     first_links = "els => els.map(e => (e.querySelector('a.pagefind-ui__result-link') || {}).href || null)"
     for _ in range(100):
@@ -180,6 +186,112 @@ def test_three_public_expenses_finds_the_final_accounts(server, page, portal):
     links = search_results(page)
     final_accounts = [urls.document(d) for d in portal.documents() if d.kind == "final_accounts"]
     assert all(any(link.endswith("/" + url) for link in links) for url in final_accounts)
+
+
+class IndexedText(HTMLParser):
+    """The text Pagefind indexes of a page: inside ``data-pagefind-body``, outside anything
+    ignored, hidden or not shown (a search excerpt may quote nothing else)."""
+
+    SKIP = {"script", "style", "template"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[bool, bool]] = []  # (inside the body, skipped)
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        names = dict(attrs)
+        body, skipped = self.stack[-1] if self.stack else (False, False)
+        body = body or "data-pagefind-body" in names
+        skipped = skipped or tag in self.SKIP or "hidden" in names or "data-pagefind-ignore" in names
+        self.stack.append((body, skipped))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] == (True, False):
+            self.chunks.append(data)
+
+
+def indexed_text(built_page) -> str:
+    parser = IndexedText()
+    parser.feed(built_page.read_text(encoding="utf-8"))
+    return " ".join(parser.chunks)
+
+
+def pages_containing(output, text: str) -> set[str]:
+    """URL paths (``/units/…/``) of the indexed pages whose text holds ``text`` (spaces ignored) within one element."""
+    wanted = text.replace(" ", "")
+    return {"/" + file.parent.relative_to(output).as_posix() + "/" for file in output.rglob("index.html")
+            if wanted in indexed_text(file)}
+
+
+def searched(page, server: str, query: str) -> list[str]:
+    page.goto(server + urls.SEARCH + "?q=" + query)
+    return [link.removeprefix(server[:-1]) for link in search_results(page)]
+
+
+@pytest.mark.parametrize("query", ["特困干警补贴", "干警补贴", "特困 干警 补贴"])
+def test_chinese_compounds_find_the_pages_holding_them(server, page, built, portal, query):
+    """Pagefind cuts pages with jieba and (left alone) queries with Chromium's segmenter; these cut
+    特困干警补贴 differently, so the search page reads the query against the index itself."""
+    output, _ = built
+    holding = pages_containing(output, query)
+    projects = {"/" + urls.project(doc, project.slug): (unit, doc) for unit in portal.units for doc in unit.documents
+                for project in getattr(doc.model, "projects", []) if query.replace(" ", "") in project.name}
+    assert projects and set(projects) <= holding
+    found = searched(page, server, query)
+    assert holding <= set(found)
+    for url, (unit, doc) in projects.items():
+        result = page.locator("li.pagefind-ui__result", has=page.locator(f"a.pagefind-ui__result-link[href='{url}']"))
+        title = result.locator("a.pagefind-ui__result-link").first.inner_text()
+        assert unit.model.name in title and f"{doc.year}年" in title and "绩效自评" in title
+        assert result.locator(".pagefind-ui__result-excerpt mark").count() >= 1
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("query", ["特困", "补贴", "反邪教工作经费", "监护人责任保险", "138.29", "1480.41", "雪亮工程"])
+def test_search_finds_every_page_holding_the_query(server, page, built, query):
+    output, _ = built
+    holding = pages_containing(output, query)
+    assert holding
+    assert holding <= set(searched(page, server, query))
+
+
+@pytest.mark.parametrize("query", ["雪亮工程", "监护人责任保险"])
+def test_unit_facet_counts_the_results(server, page, portal, query):
+    """A query read several ways merges their results; the facet counts are those of the merge."""
+    found = searched(page, server, query)
+    labels = page.locator("input[name='单位']").evaluate_all("els => els.map(e => e.labels[0].textContent)")
+    counts = dict(re.fullmatch(r"(.+?)\s*\((\d+)\)", label.strip()).groups() for label in labels)
+    assert {name: int(n) for name, n in counts.items() if int(n)} == {
+        unit.model.name: n for unit in portal.units if (n := sum(f"/units/{unit.id}/" in link for link in found))}
+
+
+def _plain(text: str) -> str:
+    # Pagefind joins a page's blocks with ". " and spaces; neither is the page's own text.
+    return re.sub(r"[\s.]", "", text)
+
+
+@pytest.mark.parametrize("query", ["特困干警补贴", "反邪教工作经费", "138.29"])
+def test_excerpts_quote_only_the_page_text(server, page, built, query):
+    """No index-only text (hidden facets, duplicated words) ever shows in a result's passage."""
+    output, _ = built
+    searched(page, server, query)
+    excerpts = page.locator("li.pagefind-ui__result .pagefind-ui__result-excerpt").evaluate_all(
+        "els => els.map(e => [e.closest('.pagefind-ui__result-inner, .pagefind-ui__result-nested')"
+        ".querySelector('a.pagefind-ui__result-link').getAttribute('href'), e.textContent])")
+    assert excerpts
+    for link, excerpt in excerpts:
+        path = link.split("#")[0].lstrip("/")
+        text = _plain(indexed_text(output / path / "index.html"))
+        assert _plain(excerpt) in text, f"{link}: {excerpt!r} is not on the page"
 
 
 @pytest.mark.skipif(not os.path.exists(AXE) and not os.environ.get("CI"), reason="axe-core not installed (npm)")

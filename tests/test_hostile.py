@@ -150,7 +150,7 @@ def elements(output):
 
 
 def _own_script(attrs):
-    return attrs.get("type") == "application/json" or attrs.get("src", "").split("assets/")[-1] in ("charts.js", "plotly.min.js", "search.js") \
+    return attrs.get("type") == "application/json" or attrs.get("src", "").split("assets/")[-1] in ("charts.js", "plotly.min.js", "search.js", "quality.js") \
         or attrs.get("src", "").endswith("pagefind/pagefind-ui.js")
 
 

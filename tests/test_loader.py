@@ -65,3 +65,11 @@ def test_all_errors_reported_together(tmp_path):
     with pytest.raises(ContentErrors) as exc:
         load_portal(content, strict=True)
     assert len(exc.value.errors) == 2
+
+
+def test_null_and_tilde_are_empty_but_quoted_null_is_text(tmp_path):
+    from sitegen.content.yamlsource import read_yaml
+    file = tmp_path / "x.yaml"
+    file.write_text('a: null\nb: ~\nc: "null"\nd:\n', encoding="utf-8")
+    data, _ = read_yaml(file)
+    assert data == {"a": None, "b": None, "c": "null", "d": None}

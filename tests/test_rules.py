@@ -1,5 +1,17 @@
 """Each rule on small documents: a case that must fire and a near miss that must not."""
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
+import yaml
+
+from sitegen.check import check_document
+from sitegen.check.rules import RULES, RULES_BY_ID, SEVERITY_ORDER
+from sitegen.content import load_portal
+from sitegen.model.documents import FILE_NAMES
+
+from .conftest import write_portal
 
 
 def ids(findings, severity=None):
@@ -184,3 +196,98 @@ def test_summary_table_sums_grades_and_coverage(check_yaml):
     assert ids(check_yaml(SUMMARY.format(score="50", executed="31.05", coverage="100%"))) == ["SUM-002"]
     assert ids(check_yaml(SUMMARY.format(score="65", executed="31.5", coverage="100%"))) == ["SCORE-004"]
     assert ids(check_yaml(SUMMARY.format(score="50", executed="31.5", coverage="34%"))) == ["RATIO-005"]
+
+
+# The rule-case table: tests/rules/<RULE-ID>.yaml holds, for each rule of the catalogue, the
+# documents on which it must fire and the near misses on which it must not (format in
+# tests/rules/README.md). The meta-test below makes a rule without such a file fail.
+
+RULE_CASES = Path(__file__).parent / "rules"
+DOCUMENT_FILES = {kind: name for name, kind in FILE_NAMES.items()}
+CASE_KEYS = {"name", "document", "kind", "year", "files", "severity", "finding", "at_most"}
+
+
+@dataclass(frozen=True)
+class RuleCase:
+    rule: str
+    outcome: str  # "fire" or "near_miss"
+    name: str
+    document: str
+    kind: str = "self_evaluation"
+    year: str = "2023"
+    files: tuple[tuple[str, str], ...] = ()
+    severity: str | None = None  # fire: the severity the rule must fire at
+    finding: tuple[tuple[str, str], ...] = ()  # fire: Finding.as_dict() fields, or message_contains
+    at_most: str | None = None  # near miss: the most severe finding of the rule still allowed
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}:{self.outcome}:{self.name}"
+
+
+def load_rule_cases(folder: Path = RULE_CASES) -> dict[str, list[RuleCase]]:
+    """Every case file by rule ID. BaseLoader keeps every value text, as the finding's fields are."""
+    cases: dict[str, list[RuleCase]] = {}
+    for file in sorted(folder.glob("*.yaml")):
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+        unknown = set(data) - {"fire", "near_miss"}
+        assert not unknown, f"{file.name}: unknown sections {unknown}"
+        cases[file.stem] = []
+        for outcome in ("fire", "near_miss"):
+            for entry in data.get(outcome) or []:
+                assert set(entry) <= CASE_KEYS, f"{file.name}: unknown keys {set(entry) - CASE_KEYS}"
+                cases[file.stem].append(RuleCase(
+                    rule=file.stem, outcome=outcome, name=entry["name"], document=entry["document"],
+                    kind=entry.get("kind", "self_evaluation"), year=entry.get("year", "2023"),
+                    files=tuple(entry.get("files", {}).items()), severity=entry.get("severity"),
+                    finding=tuple(entry.get("finding", {}).items()), at_most=entry.get("at_most")))
+    return cases
+
+
+CASES = load_rule_cases()
+ALL_CASES = [case for rule_cases in CASES.values() for case in rule_cases]
+
+
+def run_case(tmp_path: Path, case: RuleCase) -> list:
+    header = f"kind: {case.kind}\nyear: {case.year}\ntitle: 测试\nsource: test\n"
+    files = {f"{case.year}/{DOCUMENT_FILES[case.kind]}": header + textwrap.dedent(case.document)}
+    files.update({f"{case.year}/{name}": text for name, text in case.files})
+    portal = load_portal(write_portal(tmp_path, files), strict=True)
+    return [f for doc in portal.documents() for f in check_document(doc)]
+
+
+def matches(finding, expected: dict[str, str]) -> bool:
+    fields = {key: str(value) for key, value in finding.as_dict().items()}
+    return all(expected_value in finding.message if key == "message_contains" else fields.get(key) == expected_value
+               for key, expected_value in expected.items())
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.id)
+def test_rule_case(tmp_path, case):
+    findings = run_case(tmp_path, case)
+    mine = [f for f in findings if f.rule_id == case.rule]
+    shown = "\n".join(f"  {f.rule_id} {f.severity} {f.dotted_path}: {f.declared} | {f.computed} | {f.difference} | {f.message}"
+                      for f in findings) or "  (no findings)"
+    if case.outcome == "fire":
+        expected = dict(case.finding)
+        assert any(f.severity == case.severity and matches(f, expected) for f in mine), \
+            f"{case.id}: expected {case.rule} {case.severity} with {expected}, got:\n{shown}"
+    else:
+        allowed = SEVERITY_ORDER[case.at_most] if case.at_most else len(SEVERITY_ORDER)
+        assert all(SEVERITY_ORDER[f.severity] >= allowed for f in mine), f"{case.id}: must not fire, got:\n{shown}"
+
+
+def test_every_rule_has_fire_and_near_miss_cases():
+    missing = []
+    for rule in RULES:
+        cases = CASES.get(rule.id, [])
+        if not any(c.outcome == "fire" and c.severity == rule.severity for c in cases):
+            missing.append(f"{rule.id}: no fire case at its catalogue severity '{rule.severity}'")
+        if not any(c.outcome == "near_miss" for c in cases):
+            missing.append(f"{rule.id}: no near-miss case")
+    assert missing == [], "add tests/rules/<RULE-ID>.yaml (see tests/rules/README.md):\n" + "\n".join(missing)
+    assert set(CASES) <= set(RULES_BY_ID), f"case files for unknown rules: {set(CASES) - set(RULES_BY_ID)}"
+    for case in ALL_CASES:
+        assert case.kind in DOCUMENT_FILES, case.id
+        assert (case.severity in SEVERITY_ORDER) == (case.outcome == "fire"), f"{case.id}: fire cases need a severity"
+        assert case.at_most is None or (case.outcome == "near_miss" and case.at_most in SEVERITY_ORDER), case.id

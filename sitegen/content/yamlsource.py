@@ -103,7 +103,7 @@ class _Walker:
         if node.tag not in _PLAIN_TAGS:
             raise self.error(node, f"YAML tag {node.tag} is not allowed — remove it and write plain values")
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS:
+            if not node.style and node.value in _NULLS:  # libyaml gives plain scalars style "" (PyYAML None)
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):

@@ -180,7 +180,7 @@ class PreviewSite:
             self.portal.units.append(loaded)
             self.portal.units.sort(key=lambda u: u.id)
         for doc in loaded.documents:
-            self.findings[doc.key] = check_document(doc)
+            self.findings[doc.key] = check_document(doc, self.portal.site.suppress)
             self._write_document(loaded, doc, rebuild)
 
     def _reload_document(self, unit_id: str, file: Path, rebuild: Rebuild) -> None:
@@ -205,7 +205,7 @@ class PreviewSite:
                 self._drop_document(old.key, rebuild)
         unit.documents.append(doc)
         unit.documents.sort(key=document_order)
-        self.findings[doc.key] = check_document(doc)
+        self.findings[doc.key] = check_document(doc, self.portal.site.suppress)
         self._write_document(unit, doc, rebuild)
 
     def _drop_document(self, key: tuple, rebuild: Rebuild) -> None:

@@ -8,11 +8,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "zh-CN": {
         "home": "首页", "search": "搜索", "rules": "核对规则", "data_quality": "数据质量",
         "search_placeholder": "搜索单位、项目、指标、金额……", "skip": "跳到正文",
-        "units_by_region": "按地区浏览单位", "latest_year": "最新年度", "documents": "公开文件",
+        "units_by_region": "按地区浏览单位", "region_index": "地区导航", "unit_count": "个单位", "latest_year": "最新年度", "documents": "公开文件",
         "budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评",
         "department_wide": "部门整体支出绩效", "project": "项目支出绩效", "projects": "项目",
         "findings": "一致性核对", "no_findings": "未发现数字不一致。", "error": "错误", "warning": "警告",
-        "notice": "提示", "rule": "规则", "declared": "文件所列", "computed": "计算值", "difference": "差额",
+        "notice": "提示", "suppressed": "已说明（不计入）", "suppressed_reason": "说明", "rule": "规则", "declared": "文件所列", "computed": "计算值", "difference": "差额",
         "source": "来源", "money_unit": "金额单位", "narrative": "情况说明", "figures": "文件所列数字",
         "funding": "项目资金", "goals": "年度总体目标", "indicators": "绩效指标", "charts": "图表",
         "chart_data": "图表数据", "total_score": "自评得分", "grade": "自评等级", "total_weight": "总分值",
@@ -37,6 +37,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "composition": "构成", "budget_vs_executed": "预算与执行", "score_vs_weight": "得分与分值",
         "location": "位置", "content_errors": "内容错误", "details": "详情",
         "content_errors_intro": "以下内容文件有误，未能生成此页面。请按位置修改后重新生成；门户其余部分不受影响。", "document": "文件", "year": "年度", "summary": "概况", "total_findings": "核对发现",
+        "filter_findings": "筛选核对发现", "all": "全部", "clear_filters": "清除筛选", "showing": "当前显示",
+        "items": "条", "of_total": "共", "no_matching_findings": "没有符合筛选条件的核对发现。", "message": "说明",
     },
 }
 

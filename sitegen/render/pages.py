@@ -13,6 +13,8 @@ from ..model.portal import LoadedDocument, LoadedUnit, Portal
 from .. import export
 from . import chartsets, urls
 from .markdown import render_markdown
+from .quality import quality_view
+from .regions import region_tree
 from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table,
                     summary_table)
 
@@ -28,7 +30,7 @@ class Page:
 
 
 def _counts(findings: list[Finding]) -> dict[str, int]:
-    counter = Counter(f.severity for f in findings)
+    counter = Counter(f.severity for f in findings if f.counts)
     return {s: counter.get(s, 0) for s in ("error", "warning", "notice")}
 
 
@@ -53,7 +55,7 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[P
     pages = [_home(portal, findings, all_findings),
              Page(urls.RULES, "rules.html", {"rules": RULES, "counts": {r.id: len(by_rule.get(r.id, [])) for r in RULES}})]
     pages.extend(Page(urls.rule(rule.id), "rule.html", {"rule": rule, "findings": by_rule.get(rule.id, [])}) for rule in RULES)
-    pages.append(Page(urls.DATA_QUALITY, "data-quality.html", {"findings": all_findings, "counts": _counts(all_findings),
+    pages.append(Page(urls.DATA_QUALITY, "data-quality.html", {**quality_view(portal, findings),
                                                                "content_errors": error_views(portal.errors, portal.root)}))
     pages.append(Page(urls.SEARCH, "search.html", {}))
     return pages
@@ -84,15 +86,11 @@ def document_pages(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
 
 
 def _home(portal: Portal, findings: dict, all_findings: list[Finding]) -> Page:
-    regions: dict[str, dict[str, list[dict]]] = {}
-    for unit in sorted(portal.units, key=lambda u: (u.model.region.province, u.model.region.city or "", u.model.region.county or "", u.id)):
-        region = unit.model.region
-        unit_findings = [f for d in unit.documents for f in findings.get(d.key, [])]
-        regions.setdefault(region.province, {}).setdefault(region.city or region.province, []).append({
-            "unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
-            "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
-            "counts": _counts(unit_findings),
-        })
+    regions = region_tree([(unit.model.region, unit.id, {
+        "unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
+        "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
+        "counts": _counts([f for d in unit.documents for f in findings.get(d.key, [])]),
+    }) for unit in portal.units])
     by_year: dict[int, list[dict]] = {}
     for unit in portal.units:
         for d in unit.documents:

@@ -49,7 +49,8 @@ class Marks:
     def __init__(self, findings: list[Finding]):
         self._by_path: dict[DataPath, list[Finding]] = defaultdict(list)
         for finding in findings:
-            self._by_path[finding.path].append(finding)
+            if finding.counts:  # an explained (suppressed) finding marks no cell
+                self._by_path[finding.path].append(finding)
 
     def at(self, path: DataPath) -> list[Finding]:
         return self._by_path.get(path, [])
@@ -167,10 +168,12 @@ class FindingGroup:
 
 
 def group_findings(findings: list[Finding]) -> list[FindingGroup]:
+    """Findings by severity, most severe first; suppressed ones last, in their own group."""
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        groups[finding.severity].append(finding)
-    return [FindingGroup(s, groups[s]) for s in sorted(groups, key=SEVERITY_ORDER.__getitem__)]
+        groups[finding.severity if finding.counts else "suppressed"].append(finding)
+    order = {**SEVERITY_ORDER, "suppressed": len(SEVERITY_ORDER)}
+    return [FindingGroup(s, groups[s]) for s in sorted(groups, key=order.__getitem__)]
 
 
 def relative_file(file: Path, root: Path) -> str:

@@ -1,0 +1,77 @@
+"""The portal-wide data-quality page: every finding of the portal in one filterable table.
+
+The page is complete without JavaScript (the whole table, the portal's counts). ``quality.js``
+filters the rows in the browser by the ``data-*`` attributes the template puts on each row
+from ``QualityRow``, and rewrites the counts whose first values are prepared here.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..check import Finding
+from ..check.rules import RULES, SEVERITY_ORDER
+from ..model.portal import Portal
+from . import urls
+
+SEVERITIES = tuple(sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__))
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """One finding with the links its row needs. ``target_url`` is the page that shows the
+    finding in its panel (the project page for a project's finding, where its cells are
+    marked; else the document page), with the finding's anchor."""
+
+    finding: Finding
+    unit_name: str
+    unit_url: str
+    document_url: str
+    target_url: str
+
+
+@dataclass(frozen=True)
+class FilterOption:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One ``<select>``: ``name`` is both the row's ``data-<name>`` attribute and the query
+    parameter; ``translate`` says the option labels are translation keys (severities)."""
+
+    name: str
+    options: list[FilterOption]
+    translate: bool = False
+
+
+def quality_view(portal: Portal, findings: dict[tuple, list[Finding]]) -> dict:
+    """The data-quality page's context: ``rows`` (portal order: unit, year, document, then
+    each document's own finding order), ``filters`` (unit, year, rule, severity, each
+    option with its number of rows), ``total`` rows, ``counts`` per severity of the findings
+    that count and the number ``suppressed``."""
+    rows: list[QualityRow] = []
+    unit_names: dict[str, str] = {}
+    for unit in portal.units:
+        unit_names[unit.id] = unit.model.name
+        for doc in unit.documents:
+            document_url = urls.document(doc)
+            for finding in findings.get(doc.key, []):
+                page = urls.project(doc, finding.project) if finding.project else document_url
+                rows.append(QualityRow(finding, unit.model.name, urls.unit(unit.id), document_url,
+                                       f"{page}#{finding.anchor}"))
+    by = {name: Counter(getattr(row.finding, attribute) for row in rows)
+          for name, attribute in (("unit", "unit_id"), ("year", "year"), ("rule", "rule_id"), ("severity", "severity"))}
+    filters = [
+        Filter("unit", [FilterOption(uid, name, by["unit"][uid]) for uid, name in unit_names.items() if by["unit"][uid]]),
+        Filter("year", [FilterOption(str(year), str(year), by["year"][year]) for year in sorted(by["year"], reverse=True)]),
+        Filter("rule", [FilterOption(rule.id, f"{rule.id} {rule.title}", by["rule"][rule.id])
+                        for rule in RULES if by["rule"][rule.id]]),
+        Filter("severity", [FilterOption(s, s, by["severity"][s]) for s in SEVERITIES], translate=True),
+    ]
+    # Suppressed findings stay listed (with their reason) but, as everywhere, do not count.
+    counting = Counter(row.finding.severity for row in rows if row.finding.counts)
+    return {"rows": rows, "filters": filters, "total": len(rows), "counts": {s: counting[s] for s in SEVERITIES},
+            "suppressed": sum(1 for row in rows if not row.finding.counts)}

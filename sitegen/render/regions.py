@@ -1,0 +1,72 @@
+"""The region tree of the home page: province → city → county, each unit under its own place.
+
+A county-level unit sits under its county, a city-level unit (no county) directly under its
+city, a province-level unit directly under its province. Places are ordered by name, units by id
+within a place, so the tree is the same for the same content.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from ..model.documents import Region
+
+Entry = TypeVar("Entry")
+LEVELS = ("province", "city", "county")
+
+
+@dataclass
+class RegionNode(Generic[Entry]):
+    """One place. ``path`` is its names from the province down, e.g. ``("河北省", "唐山市", "乐亭县")``;
+    ``anchor`` an ASCII, build-stable HTML id derived from the path; ``units`` the entries placed
+    exactly here; ``children`` the places one level down."""
+
+    name: str
+    level: str
+    path: tuple[str, ...]
+    anchor: str
+    units: list[Entry] = field(default_factory=list)
+    children: list[RegionNode[Entry]] = field(default_factory=list)
+
+    @property
+    def unit_count(self) -> int:
+        """Units here and in every place below."""
+        return len(self.units) + sum(child.unit_count for child in self.children)
+
+
+def anchor(path: tuple[str, ...]) -> str:
+    """``region-`` and 10 hex digits of the path's SHA-1: ASCII for URLs (Chinese names have no
+    reliable romanisation: 乐亭 is Laoting, not Leting), and unchanged while the names are."""
+    return "region-" + hashlib.sha1("/".join(path).encode("utf-8")).hexdigest()[:10]
+
+
+def region_path(region: Region) -> tuple[str, ...]:
+    """The names of a unit's places, province first, stopping at the first one not given."""
+    path: list[str] = []
+    for level in LEVELS:
+        name = getattr(region, level)
+        if not name:
+            break
+        path.append(str(name))
+    return tuple(path)
+
+
+def region_tree(placed: list[tuple[Region, str, Entry]]) -> list[RegionNode[Entry]]:
+    """Provinces, each holding its cities and counties. ``placed`` holds ``(region, unit id,
+    entry)``: the entry (whatever the page shows of a unit) goes to the node of its region."""
+    roots: dict[str, RegionNode[Entry]] = {}
+    nodes: dict[tuple[str, ...], RegionNode[Entry]] = {}
+    for region, _, entry in sorted(placed, key=lambda item: (region_path(item[0]), item[1])):
+        path = region_path(region)
+        for depth in range(1, len(path) + 1):
+            prefix = path[:depth]
+            if prefix not in nodes:
+                node = RegionNode(prefix[-1], LEVELS[depth - 1], prefix, anchor(prefix))
+                nodes[prefix] = node
+                if depth == 1:
+                    roots[prefix[0]] = node
+                else:
+                    nodes[prefix[:-1]].children.append(node)
+        nodes[path].units.append(entry)
+    return list(roots.values())
