@@ -1,27 +1,42 @@
-"""``sitegen build``: load → check → render → write → index, one stage after another."""
+"""``sitegen build``: load → check → render → write → index.
+
+Units (their documents, projects and open data) are built in worker processes and stored in
+the build cache (``unitbuild``, ``cache``); the parent then renders the portal-wide pages,
+links every cached file into a staging folder, writes the data package, the archive and the
+search index, and swaps the staging folder in (``write``)."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import plotly
 
+from .cache import BuildCache, FileHashes, build_key
 from .check import RULES_BY_ID, check_document
-from .content import load_portal
-from .model.documents import Site
-from .model.portal import Portal
+from .content import ContentErrors
+from .content.errors import ContentError
+from .content.loader import load_site
+from .export import ARCHIVE, DATAPACKAGE, datapackage, write_archive
+from .model.documents import SLUG, Site
+from .model.portal import BrokenUnit, LoadedUnit, Portal
 from .render import feeds, urls
-from .render.pages import Page, plan_pages
+from .render.pages import Page, broken_unit_page, portal_pages
 from .render.views import source_label
 from .search import build_index
 from .theme import environment, static_files, theme_dirs
-from .export import portal_downloads
+from .unitbuild import UnitEntry, UnitJob, build_unit, unit_key
 from .write import staged_output, write_bytes, write_text
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = "assets/plotly.min.js"
+CACHE_FOLDER = ".sitegen-cache"
+# Above this many files, deleting the previous output (seconds) is left to a background process.
+BACKGROUND_DISCARD = 20_000
 
 
 class Renderer:
@@ -33,6 +48,8 @@ class Renderer:
 
     def __init__(self, content: Path, site: Site, theme_dir: Path | None = None, *, preview: bool = False):
         self.content = content
+        self.site = site
+        self.theme_dir = theme_dir
         self.dirs = theme_dirs(content.resolve().parent, site.theme, theme_dir)
         self.env = environment(self.dirs, site.language)
         self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls, preview=preview)
@@ -62,17 +79,19 @@ class BuildResult:
     findings: dict[str, int]
     timings: dict[str, float] = field(default_factory=dict)
     content_errors: list = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # page URLs rendered (not reused from the cache)
 
     def summary(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.findings.items())
         stages = " ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
         errors = f"; {len(self.content_errors)} content error(s), their pages list them" if self.content_errors else ""
-        return f"built {self.pages} pages from {self.documents} documents{errors}; findings: {counts}; {stages}"
+        return (f"built {self.pages} pages ({len(self.rendered)} rendered, the rest from the cache) from {self.documents} "
+                f"documents{errors}; findings: {counts}; {stages}")
 
 
 def check_portal(portal: Portal) -> dict[tuple, list]:
     """Findings per document key."""
-    return {doc.key: check_document(doc) for doc in portal.documents()}
+    return {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
 
 
 def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
@@ -80,13 +99,20 @@ def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
     counts = dict.fromkeys(("error", "warning", "notice"), 0)
     for document_findings in findings.values():
         for finding in document_findings:
-            counts[finding.severity] += 1
+            if finding.counts:
+                counts[finding.severity] += 1
     return counts
 
 
 def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True,
-                 strict: bool = False) -> BuildResult:
+                 strict: bool = False, cache: Path | None = None, workers: int | None = None) -> BuildResult:
     """Build the portal from ``content`` into ``output``.
+
+    Units are built in ``workers`` processes (default: one per core), each unit's pages and
+    open data stored in the build cache ``cache`` (default ``.sitegen-cache/`` beside the
+    content folder) and linked into the staging folder; a document whose inputs did not
+    change since a previous build is not loaded, checked or rendered again. The portal-wide
+    pages, the data package, the archive and the search index are made anew every build.
 
     Lenient by default: documents and units with content errors get error pages and the
     rest builds (``BuildResult.content_errors`` lists them). Raises ``ContentErrors``
@@ -102,27 +128,107 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
         timings[stage] = now - started
         started = now
 
-    portal = load_portal(content, strict=strict)
-    lap("load")
-    findings = check_portal(portal)
-    lap("check")
-    renderer = Renderer(content, portal.site, theme_dir)
-    pages = plan_pages(portal, findings)
-    rendered = [renderer.render(page) for page in pages]
-    rendered.append(("404.html", renderer.render(Page("404/", "404.html", {}), root=portal.site.base_url)[1]))
-    lap("render")
-    with staged_output(output, protect=(content, renderer.dirs[0])) as staging:
-        for relative, html in rendered:
-            write_text(staging, relative, html)
-        renderer.write_static(staging)
-        lap("write")
-        for relative, data in portal_downloads(portal, findings):
-            write_bytes(staging, relative, data)
-        write_text(staging, "sitemap.xml", feeds.sitemap([page.url for page in pages], portal.site.base_url))
-        write_text(staging, "feed.xml", feeds.atom(portal, portal.site.base_url))
-        lap("downloads")
-        if search:
-            build_index(staging)
-            lap("index")
-    return BuildResult(pages=len(pages), documents=len(portal.documents()), findings=finding_counts(findings),
-                       timings=timings, content_errors=list(portal.errors))
+    content = content.resolve()
+    errors: list = []
+    site = load_site(content / "site.yaml", errors)
+    renderer = Renderer(content, site, theme_dir)
+    key = build_key((content / "site.yaml").read_bytes(), renderer.dirs, str(content))
+    store = BuildCache(cache if cache is not None else content.parent / CACHE_FOLDER)
+    with store.lock():
+        entries: list = []
+        hashes = FileHashes(store.folder / "hashes.pickle")
+        units_dir = content / "units"
+        for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
+            if not SLUG.match(unit_dir.name):
+                entries.append(ContentError(unit_dir / "unit.yaml", 1, 1, f"unit folder '{unit_dir.name}' is not a slug — use lower-case ASCII letters, digits and '-'"))
+                continue
+            job = UnitJob(unit_dir, unit_key(key, unit_dir, hashes), key, content, site, store.folder)
+            cached = store.get(job.key)
+            if cached is not None:
+                cached.rendered, cached.seconds = [], {}  # made by an earlier build, reused by this one
+            entries.append(cached or job)
+        lap("hash")
+        entries = _run_jobs(entries, renderer, workers)
+        lap("units")
+        for entry in entries:  # worker seconds (summed over processes, so more than the wall time of "units")
+            for stage, seconds in getattr(entry, "seconds", {}).items():
+                timings[f"units.{stage}"] = timings.get(f"units.{stage}", 0.0) + seconds
+        portal = Portal(site=site, root=content, units=[])
+        findings: dict[tuple, list] = {}
+        for entry in entries:
+            if isinstance(entry, ContentError):
+                portal.errors.append(entry)
+                continue
+            portal.errors.extend(entry.errors)
+            if isinstance(entry.unit, BrokenUnit):
+                portal.broken_units.append(entry.unit)
+            else:
+                portal.units.append(entry.unit)
+                findings.update((doc.slim.key, doc.findings) for doc in entry.documents)
+        if strict and portal.errors:
+            raise ContentErrors(portal.errors)
+        units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
+        wide = portal_pages(portal, findings) + [broken_unit_page(portal, b) for b in portal.broken_units]
+        page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
+        files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
+        with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging:
+            for page in wide:
+                write_text(staging, *renderer.render(page))
+            write_text(staging, "404.html", renderer.render(Page("404/", "404.html", {}), root=site.base_url)[1])
+            lap("render")
+            made: set[Path] = set()
+
+            def link_unit(entry: UnitEntry) -> None:
+                for n, relative in enumerate(entry.files):
+                    store.link(entry.key, n, relative, staging, made)
+                for doc in entry.documents:
+                    for n, relative in enumerate(doc.files):
+                        store.link(doc.key, n, relative, staging, made)
+
+            # Linking is system calls, which release the GIL: threads overlap their waits.
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(link_unit, units))
+            renderer.write_static(staging)
+            write_text(staging, "sitemap.xml", feeds.sitemap(page_urls, site.base_url))
+            write_text(staging, "feed.xml", feeds.atom(portal, site.base_url))
+            lap("write")
+            write_bytes(staging, DATAPACKAGE, datapackage(site.title, [r for e in units for d in e.documents for r in d.resources]))
+            write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
+            lap("downloads")
+            if search:
+                build_index(staging)
+                lap("index")
+        store.collect({e.key for e in units} | {d.key for e in units for d in e.documents})
+        hashes.save()
+        lap("cache")
+    rendered = [page.url for page in wide] + [url for e in units if e.rendered for url in e.rendered]
+    return BuildResult(pages=len(page_urls), documents=len(portal.documents()), findings=finding_counts(findings),
+                       timings=timings, content_errors=list(portal.errors), rendered=rendered)
+
+
+_worker_renderer: Renderer | None = None
+
+
+def _start_worker(content: Path, site: Site, theme_dir: Path | None) -> None:
+    global _worker_renderer  # one per worker process: templates compiled once per process
+    _worker_renderer = Renderer(content, site, theme_dir)
+
+
+def _work(job: UnitJob) -> UnitEntry:
+    return build_unit(job, _worker_renderer)
+
+
+def _run_jobs(entries: list, renderer: Renderer, workers: int | None) -> list:
+    """``entries`` with every ``UnitJob`` replaced by its ``UnitEntry``, in order."""
+    jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) < 2 * workers:  # a pool costs more than it saves on a few units
+        done = [build_unit(job, renderer) for _, job in jobs]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                 initargs=(renderer.content, renderer.site, renderer.theme_dir)) as pool:
+            done = list(pool.map(_work, [job for _, job in jobs], chunksize=4))
+    result = list(entries)
+    for (i, _), entry in zip(jobs, done):
+        result[i] = entry
+    return result

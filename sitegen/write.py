@@ -6,6 +6,8 @@ content do not survive, because every build starts from an empty folder.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,11 +22,13 @@ class OutputError(RuntimeError):
 
 
 @contextmanager
-def staged_output(output: Path, protect: tuple[Path, ...] = ()) -> Iterator[Path]:
+def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_background: bool = False) -> Iterator[Path]:
     """Yield an empty staging folder beside ``output``; on success it replaces ``output``.
 
-    Raises ``OutputError`` rather than replace a non-empty folder sitegen did not make, or
-    one that holds any of ``protect`` (e.g. the content folder).
+    ``discard_in_background``: the replaced output is renamed aside and deleted by a detached
+    process, so that a large portal's rebuild does not wait for it (a deletion cut short is
+    finished by the next build). Raises ``OutputError`` rather than replace a non-empty folder
+    sitegen did not make, or one that holds any of ``protect`` (e.g. the content folder).
     """
     output = output.resolve()
     for kept in protect:
@@ -46,7 +50,18 @@ def staged_output(output: Path, protect: tuple[Path, ...] = ()) -> Iterator[Path
     if output.exists():
         output.rename(previous)
     staging.rename(output)
+    if discard_in_background and previous.exists():
+        trash = Path(tempfile.mkdtemp(prefix=f".{output.name}-discarded-", dir=output.parent))
+        previous.rename(trash / "old")
+        discard(trash)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def discard(folder: Path) -> None:
+    """Delete ``folder`` in a detached process that outlives this one (deleting a large
+    portal's files takes seconds that no build should wait for)."""
+    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+                     start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _recover(output: Path, previous: Path) -> None:
@@ -56,6 +71,8 @@ def _recover(output: Path, previous: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
     for stale in output.parent.glob(f".{output.name}-build-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in output.parent.glob(f".{output.name}-discarded-*"):
+        discard(stale)  # its deleter may have been cut short, or may still be at work
 
 
 def write_bytes(root: Path, relative: str, data: bytes) -> None:

@@ -54,6 +54,57 @@ def test_home_links_every_unit_and_document(built, portal):
             assert urls.document(doc) in refs
 
 
+class RegionTree(HTMLParser):
+    """The home page's region tree: each unit link with the headings of the regions around it."""
+
+    def __init__(self):
+        super().__init__()
+        self.divs: list[bool] = []       # open <div>s: is it a region
+        self.names: list[str | None] = []  # the heading of each open region
+        self.heading: bool = False
+        self.units: dict[str, tuple[str, ...]] = {}
+        self.index_links: set[str] = set()
+        self.region_ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "div":
+            self.divs.append("region" in classes)
+            if "region" in classes:
+                self.names.append(None)
+                self.region_ids.add(attrs["id"])
+        elif tag in ("h3", "h4", "h5") and self.names and self.names[-1] is None:
+            self.heading = True
+        elif tag == "a" and "unit-name" in classes:
+            self.units[attrs["href"]] = tuple(self.names)
+        elif tag == "a" and (attrs.get("href") or "").startswith("#region-"):
+            self.index_links.add(attrs["href"][1:])
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.divs.pop():
+            self.names.pop()
+        elif tag in ("h3", "h4", "h5"):
+            self.heading = False
+
+    def handle_data(self, data):
+        if self.heading:
+            self.names[-1] = (self.names[-1] or "") + data.strip()
+
+
+def test_home_nests_units_in_their_province_city_and_county(built, portal):
+    output, _ = built
+    tree = RegionTree()
+    tree.feed((output / "index.html").read_text(encoding="utf-8"))
+    expected = {urls.unit(unit.id): tuple(name for name in (unit.model.region.province, unit.model.region.city,
+                                                             unit.model.region.county) if name)
+                for unit in portal.units}
+    assert tree.units == expected
+    # The real content has both: county units (乐亭县 under 唐山市 under 河北省) and a city unit (定西).
+    assert {len(path) for path in expected.values()} == {2, 3}
+    assert tree.index_links == tree.region_ids  # the index links to every place, and only to places
+
+
 def test_every_internal_link_resolves(built):
     output, _ = built
     checked = 0
@@ -117,8 +168,8 @@ def test_build_is_deterministic(tmp_path):
     from sitegen.build import build_portal
     from .conftest import CONTENT
     first, second = tmp_path / "a", tmp_path / "b"
-    build_portal(CONTENT, first, search=False)
-    build_portal(CONTENT, second, search=False)
+    build_portal(CONTENT, first, search=False, cache=tmp_path / "cache-a")  # two caches: nothing shared
+    build_portal(CONTENT, second, search=False, cache=tmp_path / "cache-b")
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for relative in files:

@@ -7,6 +7,7 @@ Markdown beside the YAML, named by the document's ``narrative`` field.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,9 +34,7 @@ def load_portal(root: Path, *, strict: bool = False) -> Portal:
     errors, or when ``site.yaml`` itself is unusable.
     """
     errors: list[ContentError] = []
-    site = _load(root / "site.yaml", Site, errors)
-    if site is None:
-        raise ContentErrors(errors)
+    site = load_site(root / "site.yaml", errors)
     portal = Portal(site=site, root=root, units=[])
     units_dir = root / "units"
     for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
@@ -44,6 +43,14 @@ def load_portal(root: Path, *, strict: bool = False) -> Portal:
     if strict and errors:
         raise ContentErrors(errors)
     return portal
+
+
+def load_site(file: Path, errors: list[ContentError]) -> Site:
+    """``site.yaml``; raises ``ContentErrors`` (with ``errors`` and its own) when it is unusable."""
+    site = _load(file, Site, errors)
+    if site is None:
+        raise ContentErrors(errors)
+    return site
 
 
 def _load_unit(unit_dir: Path, portal: Portal, errors: list[ContentError]) -> None:
@@ -58,12 +65,15 @@ def _load_unit(unit_dir: Path, portal: Portal, errors: list[ContentError]) -> No
         portal.units.append(unit)
 
 
-def load_unit(unit_dir: Path) -> tuple[LoadedUnit | BrokenUnit, list[ContentError]]:
+def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument | None, list[ContentError]]] | None = None,
+              ) -> tuple[LoadedUnit | BrokenUnit, list[ContentError]]:
     """One unit folder (its ``unit.yaml`` and every document) and all its errors.
 
     A unit whose ``unit.yaml`` fails is a ``BrokenUnit``; a document that fails is listed
-    in ``LoadedUnit.failed``.
+    in ``LoadedUnit.failed``. ``load`` replaces ``load_document`` (the build cache answers
+    from a stored document when the file has not changed).
     """
+    load = load or load_document
     unit_file = unit_dir / "unit.yaml"
     unit_errors: list[ContentError] = []
     model = _load(unit_file, Unit, unit_errors)
@@ -74,7 +84,7 @@ def load_unit(unit_dir: Path) -> tuple[LoadedUnit | BrokenUnit, list[ContentErro
             file = year_dir / file_name
             if not file.exists():
                 continue
-            doc, doc_errors = load_document(unit_dir.name, file)
+            doc, doc_errors = load(unit_dir.name, file)
             if doc is not None:
                 documents.append(doc)
             elif YEAR.match(year_dir.name):

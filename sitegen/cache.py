@@ -1,0 +1,172 @@
+"""The build cache: what a unit or a document produced, keyed by the hash of its inputs.
+
+Layout of the cache folder (``.sitegen-cache/`` beside the content folder by default)::
+
+    entries/<key>.pickle     the entry object (slim documents, findings, page URLs, file list)
+    files/<key>/<n>          the n-th output file it produced (flat: a folder per page would
+                             double the mkdirs), linked into each build's staging
+
+Keys are SHA-256 hex digests of every input that can change an output byte (see
+``build_key``), so an entry is never updated, only added or collected: a key names one
+immutable result. Output files are hard links to the cached ones (a copy where linking is
+impossible), so the published output must not be edited in place.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sitegen
+
+from .write import discard
+
+CODE = Path(sitegen.__file__).resolve().parent
+
+
+def digest(*parts: bytes | str) -> str:
+    """SHA-256 hex of ``parts``, each length-prefixed so that no two sequences collide."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """Hash of every file's relative path and bytes under ``folders``."""
+    parts: list[bytes | str] = []
+    for folder in folders:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            parts += [file.relative_to(folder).as_posix(), file.read_bytes()]
+    return digest(*parts)
+
+
+def build_key(site_yaml: bytes, theme_dirs: list[Path], base_url: str) -> str:
+    """Hash of what every page depends on: sitegen's own code, the theme, ``site.yaml``."""
+    return digest(sitegen.__version__, tree_digest([CODE]),
+                  tree_digest(theme_dirs), site_yaml, base_url)
+
+
+class BuildCache:
+    """A cache folder; ``lock`` serialises the builds that share it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder.resolve()
+        self.entries = self.folder / "entries"
+        self.files = self.folder / "files"
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        self.entries.mkdir(parents=True, exist_ok=True)
+        self.files.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def get(self, key: str):
+        """The entry stored under ``key``, or ``None`` (a missing or unreadable entry is a miss)."""
+        try:
+            with open(self.entries / f"{key}.pickle", "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, key: str, entry, files: dict[str, bytes]) -> None:
+        """Store ``entry`` and its output ``files`` (relative path → bytes, in the order that
+        ``link`` numbers them) under ``key``.
+
+        Files first, entry last, each renamed into place: an interrupted build leaves at
+        worst files without an entry, which the next build overwrites."""
+        target = self.files / key
+        if files and not target.exists():
+            staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=self.files))
+            for n, data in enumerate(files.values()):
+                (staging / str(n)).write_bytes(data)
+            try:
+                staging.rename(target)
+            except OSError:  # another process stored the same key first: same bytes
+                shutil.rmtree(staging, ignore_errors=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{key}-", dir=self.entries)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.entries / f"{key}.pickle")
+
+    def link(self, key: str, n: int, relative: str, root: Path, made: set[Path]) -> None:
+        """Put the ``n``-th cached file of ``key`` at ``root/relative``; ``made`` holds the
+        folders already created under ``root`` (a mkdir per file cost more than the links)."""
+        source = self.files / key / str(n)
+        target = root / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or no hard links: copy
+            shutil.copyfile(source, target)
+
+    def collect(self, used: set[str]) -> None:
+        """Delete every entry and file folder whose key is not in ``used``; the folders are
+        moved aside at once and deleted in the background."""
+        for entry in os.scandir(self.entries):
+            if entry.name.removesuffix(".pickle") not in used:
+                os.unlink(entry.path)
+        trash = None
+        for entry in os.scandir(self.files):
+            if entry.name not in used:
+                trash = trash or Path(tempfile.mkdtemp(prefix="trash-", dir=self.folder))
+                os.rename(entry.path, trash / entry.name)
+        for stale in self.folder.glob("trash-*"):
+            discard(stale)  # this build's, and any an earlier deleter left behind
+
+
+class FileHashes:
+    """SHA-256 of content files, remembered by (size, mtime, inode) between builds, so that a
+    rebuild reads only the files that changed.
+
+    A file whose mtime was within ``RACY_NS`` of the moment its hash was taken is read again
+    next time: a second write inside the file system's clock tick may leave the mtime as it
+    was (git's "racy clean" case).
+    """
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, file: Path):
+        self.file = file
+        try:
+            with open(file, "rb") as handle:
+                self.known: dict[str, tuple] = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            self.known = {}
+        self.used: dict[str, tuple] = {}
+
+    def hash(self, path: str, stat: os.stat_result) -> str:
+        """Hex SHA-256 of the bytes of ``path``, whose ``os.stat`` is ``stat``."""
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        known = self.known.get(path)
+        if known is not None and known[0] == signature and stat.st_mtime_ns < known[2] - self.RACY_NS:
+            self.used[path] = known
+            return known[1]
+        now = time.time_ns()
+        with open(path, "rb") as handle:
+            value = hashlib.file_digest(handle, "sha256").hexdigest()
+        self.used[path] = (signature, value, now)
+        return value
+
+    def save(self) -> None:
+        """Keep the hashes of the files seen by this build (deleted files are forgotten)."""
+        fd, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.file.parent)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.file)

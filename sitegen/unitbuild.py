@@ -1,0 +1,181 @@
+"""One unit's share of a build: load, check and render its documents and its unit page.
+
+Runs in worker processes (``build.py`` spreads units over the cores); what it returns is
+small and picklable: slim documents, findings, page URLs and the cache keys under which
+the output files were stored. Nothing here reads or writes another unit's files, and the
+portal-wide pages are left to the parent.
+
+A document is re-rendered only when its cache key changes: the hash of the build key
+(code, theme, ``site.yaml``), its unit's ``unit.yaml``, the list of the unit's document
+files (the previous/next-year links), its own file and the Markdown beside it.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import BuildCache, FileHashes, digest
+from .check import Finding, check_document
+from .content.errors import ContentError
+from .content.loader import load_document, load_unit
+from .export import document_downloads, document_tables, resources
+from .model.documents import FILE_NAMES, Site
+from .model.portal import BrokenUnit, LoadedDocument, LoadedUnit, Portal
+from .render import pages as plan
+from .render.slim import slim_document, slim_unit
+
+
+@dataclass
+class DocumentEntry:
+    """What a document contributes to the portal, and where its output files are cached."""
+
+    key: str
+    slim: LoadedDocument
+    findings: list[Finding]
+    pages: list[str]        # page URLs, in page-plan order
+    files: list[str]        # output-relative files, stored under ``key`` in this order
+    downloads: list[str]    # the open-data files among them (for the portal archive)
+    resources: list[dict]   # data-package resources of its CSVs
+
+
+@dataclass
+class UnitEntry:
+    """A unit folder's result; ``rendered`` lists the page URLs rendered when it was made."""
+
+    key: str
+    id: str
+    unit: LoadedUnit | BrokenUnit
+    errors: list[ContentError]
+    documents: list[DocumentEntry] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # worker time by stage when it was made
+
+
+@dataclass
+class UnitJob:
+    """What a worker needs to build one unit folder."""
+
+    unit_dir: Path
+    key: str
+    build_key: str
+    content: Path
+    site: Site
+    cache: Path
+
+
+def unit_files(unit_dir: Path) -> list[tuple[str, os.DirEntry]]:
+    """(relative path, entry) of every file under ``unit_dir``, sorted by relative path."""
+    found: list[tuple[str, os.DirEntry]] = []
+    pending = [(unit_dir, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    found.append((prefix + entry.name, entry))
+    return sorted(found, key=lambda item: item[0])
+
+
+def unit_key(build_key: str, unit_dir: Path, hashes: FileHashes) -> str:
+    """Hash of the build key and every file (relative path and content hash) of the unit folder."""
+    parts: list[bytes | str] = [build_key]
+    for relative, entry in unit_files(unit_dir):
+        parts += [relative, hashes.hash(entry.path, entry.stat())]
+    return digest(*parts)
+
+
+def build_unit(job: UnitJob, renderer) -> UnitEntry:
+    """Load, check and render one unit folder, reusing cached documents; store the result.
+
+    ``renderer`` is a ``build.Renderer`` made once per worker. Never raises for content
+    errors: they are in ``UnitEntry.errors`` (a broken ``unit.yaml`` gives a ``BrokenUnit``,
+    left for the parent to render).
+    """
+    cache = BuildCache(job.cache)
+    unit_dir = job.unit_dir
+    unit_yaml = (unit_dir / "unit.yaml").read_bytes() if (unit_dir / "unit.yaml").is_file() else b""
+    siblings = "\n".join(relative for relative, entry in unit_files(unit_dir)
+                         if entry.name in FILE_NAMES and relative.count("/") == 1)
+
+    def document_key(file: Path, outcome: str = "") -> str:
+        markdown = [part for md in sorted(file.parent.glob("*.md")) for part in (md.name, md.read_bytes())]
+        return digest(job.build_key, unit_yaml, siblings, file.read_bytes(), *markdown, outcome)
+
+    hits: dict[Path, DocumentEntry] = {}
+
+    def cached_load(unit_id: str, file: Path):
+        entry = cache.get(document_key(file))
+        if entry is not None:
+            hits[file] = entry
+            return entry.slim, []
+        return load_document(unit_id, file)
+
+    seconds = dict.fromkeys(("load", "check", "plan", "templates", "opendata", "store"), 0.0)
+    started = time.perf_counter()
+    unit, errors = load_unit(unit_dir, load=cached_load)
+    outcome = ""
+    if isinstance(unit, LoadedUnit) and unit.failed:
+        # A failed sibling changes the previous/next-year links: rebuild the unit, keyed by its failures.
+        hits.clear()
+        unit, errors = load_unit(unit_dir)
+        outcome = "failed:" + ",".join(str(f.file.relative_to(unit_dir)) for f in unit.failed)
+    seconds["load"] = time.perf_counter() - started
+    result = UnitEntry(job.key, unit_dir.name, unit, errors, seconds=seconds)
+    if isinstance(unit, BrokenUnit):
+        return result  # its page lists errors and is rendered with the portal; nothing to cache
+    stub = Portal(site=job.site, root=job.content, units=[])
+    for doc in unit.documents:
+        entry = hits.get(doc.file)
+        if entry is None:
+            entry = _build_document(unit, doc, document_key(doc.file, outcome), renderer, cache, seconds)
+            result.rendered += entry.pages
+        result.documents.append(entry)
+    result.unit = slim_unit(unit)
+    findings = {entry.slim.key: entry.findings for entry in result.documents}
+    files: dict[str, bytes] = {}
+    for page in plan.unit_pages(stub, result.unit, findings):
+        relative, html = renderer.render(page)
+        files[relative] = html.encode("utf-8")
+        result.pages.append(page.url)
+    result.rendered += result.pages
+    result.files = list(files)
+    cache.put(job.key, result, files)
+    return result
+
+
+def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, renderer, cache: BuildCache,
+                    seconds: dict[str, float]) -> DocumentEntry:
+    started = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        seconds[stage] += now - started
+        started = now
+
+    findings = check_document(doc)
+    lap("check")
+    pages = plan.document_pages(unit, doc, findings)  # views and chart specs
+    lap("plan")
+    files: dict[str, bytes] = {}
+    for page in pages:
+        relative, html = renderer.render(page)
+        files[relative] = html.encode("utf-8")
+    lap("templates")
+    tables = document_tables(doc, findings)
+    downloads = []
+    for relative, data in document_downloads(doc, findings, tables):
+        files[relative] = data
+        downloads.append(relative)
+    entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
+                          resources(doc, tables))
+    lap("opendata")
+    cache.put(key, entry, files)
+    lap("store")
+    return entry

@@ -1,0 +1,55 @@
+"""The build cache: a rebuild after editing one document renders only what depends on it,
+and its output is byte-identical to a clean build's."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sitegen.build import build_portal
+from sitegen.content import load_portal
+from sitegen.render.keyfigures import key_figures
+from sitegen.render.slim import slim_document
+from sitegen.synth import synthesize
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _edit_first_amount(file: Path) -> None:
+    text = file.read_text(encoding="utf-8")
+    match = re.search(r"(?:amount|executed): (\d+)\.(\d\d)", text)
+    cents = (int(match.group(2)) + 1) % 100
+    file.write_text(text[: match.start(1)] + f"{match.group(1)}.{cents:02d}" + text[match.end():], encoding="utf-8")
+
+
+def test_rebuild_after_one_edit_renders_only_its_pages_and_matches_a_clean_build(tmp_path):
+    synthesize(tmp_path / "site", units=6, years=2, seed=3)  # 36 documents, enough units for the worker pool
+    content = tmp_path / "site" / "content"
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    first = build_portal(content, output, search=False, cache=cache, workers=2)
+    assert len(first.rendered) == first.pages
+
+    unchanged = build_portal(content, output, search=False, cache=cache, workers=2)
+    portal_wide = {url for url in first.rendered if not url.startswith("units/")}
+    assert set(unchanged.rendered) == portal_wide
+
+    edited = content / "units" / "c0001-czj" / "2021" / "self-evaluation.yaml"
+    _edit_first_amount(edited)
+    second = build_portal(content, output, search=False, cache=cache, workers=2)
+    document = "units/c0001-czj/2021/self-evaluation/"
+    expected = portal_wide | {"units/c0001-czj/"} | {url for url in first.rendered if url.startswith(document)}
+    assert set(second.rendered) == expected
+    assert any(url.startswith(document + "projects/") for url in expected)
+
+    clean = build_portal(content, tmp_path / "clean", search=False, cache=tmp_path / "fresh-cache", workers=1)
+    assert len(clean.rendered) == clean.pages == second.pages
+    rebuilt, fresh = _tree(output), _tree(tmp_path / "clean")
+    assert sorted(rebuilt) == sorted(fresh)
+    assert [name for name in fresh if rebuilt[name] != fresh[name]] == []
+
+
+def test_slim_documents_keep_the_key_figures(tmp_path):
+    synthesize(tmp_path, units=3, years=1, seed=5)
+    for doc in load_portal(tmp_path / "content", strict=True).documents():
+        assert key_figures(slim_document(doc)) == key_figures(doc)
