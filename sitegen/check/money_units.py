@@ -23,8 +23,8 @@ def check(doc: LoadedDocument, report: Reporter) -> None:
             if amount.unit != other or amount.value == 0:
                 continue
             label = values.get(amount.value.normalize())
-            # Small round numbers (100元/人, 2万元) coincide by chance; a misprint keeps all its digits.
-            if label is None or len(amount.value.normalize().as_tuple().digits) < 3:
+            # Short numbers (100元, 0.03元) coincide by chance; a misprint keeps all its printed digits.
+            if label is None or len(amount.value.as_tuple().digits) < 4:
                 continue
             report.add("UNIT-001", passage.path, at=passage.locate(amount.start),
                        declared=f"{amount.value} {amount.unit}", computed=f"{amount.value} {report.unit}",
