@@ -268,10 +268,16 @@ def test_search_finds_every_page_holding_the_query(server, page, built, query):
 def test_unit_facet_counts_the_results(server, page, portal, query):
     """A query read several ways merges their results; the facet counts are those of the merge."""
     found = searched(page, server, query)
-    labels = page.locator("input[name='单位']").evaluate_all("els => els.map(e => e.labels[0].textContent)")
-    counts = dict(re.fullmatch(r"(.+?)\s*\((\d+)\)", label.strip()).groups() for label in labels)
-    assert {name: int(n) for name, n in counts.items() if int(n)} == {
-        unit.model.name: n for unit in portal.units if (n := sum(f"/units/{unit.id}/" in link for link in found))}
+    expected = {unit.model.name: n for unit in portal.units if (n := sum(f"/units/{unit.id}/" in link for link in found))}
+    # The facet counts are drawn after the results: read them until they settle (at most 5 s).
+    for _ in range(50):
+        labels = page.locator("input[name='单位']").evaluate_all("els => els.map(e => e.labels[0].textContent)")
+        counts = dict(re.fullmatch(r"(.+?)\s*\((\d+)\)", label.strip()).groups() for label in labels)
+        shown = {name: int(n) for name, n in counts.items() if int(n)}
+        if shown == expected:
+            break
+        page.wait_for_timeout(100)
+    assert shown == expected
 
 
 def _plain(text: str) -> str:
