@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from ..model.documents import Evaluation
+from ..model.documents import Evaluation, FundingRow
 from ..model.portal import LoadedDocument
 from ..model.source import DataPath
 from .arith import fmt
@@ -55,6 +55,11 @@ def evaluations(doc: LoadedDocument) -> Iterator[tuple[DataPath, Evaluation]]:
         yield ("department_wide",), department
     for i, project in enumerate(getattr(model, "projects", [])):
         yield ("projects", i), project
+
+
+def funding_total(evaluation: Evaluation) -> FundingRow | None:
+    """The 年度资金总额 row of a performance table's funding, if it has one."""
+    return next((row for row in evaluation.funding if row.key == "total"), None)
 
 
 def signed(value: Decimal) -> str:

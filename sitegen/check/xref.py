@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..model.documents import Evaluation, Figure
+from ..model.documents import Evaluation, Figure, FundingRow, ProjectSummary, SummaryRow
 from ..model.portal import LoadedDocument
 from ..model.source import DataPath
 from .arith import Approx, Verdict, compare_amounts, fmt, places, round_to
-from .context import COLUMN_NAMES, Reporter, signed
+from .context import COLUMN_NAMES, Reporter, evaluations, funding_total, signed
 from .prose import Passage, amounts, narratives
 from .scores import grade_for, normal_grade
 
@@ -44,21 +44,12 @@ def check(doc: LoadedDocument, report: Reporter) -> None:
 def stated_amounts(doc: LoadedDocument) -> list[tuple[Decimal, DataPath, str]]:
     """Every money value of the document's structured data: (value, data path, label)."""
     found: list[tuple[Decimal, DataPath, str]] = []
-
-    def figure(item: Figure, path: DataPath) -> None:
+    for path, item in _flat_figures(doc.model.figures, ("figures",)):
         for column in FIGURE_MONEY:
-            value = getattr(item, column)
-            if value is not None:
+            if (value := getattr(item, column)) is not None:
                 found.append((value, (*path, column), item.label))
-        for i, part in enumerate(item.parts):
-            figure(part, (*path, "parts", i))
-
-    for i, item in enumerate(doc.model.figures):
-        figure(item, ("figures", i))
-    evaluations = [(("department_wide",), getattr(doc.model, "department_wide", None))]
-    evaluations += [(("projects", i), p) for i, p in enumerate(getattr(doc.model, "projects", []))]
-    for path, evaluation in evaluations:
-        for j, row in enumerate(evaluation.funding if evaluation else []):
+    for path, evaluation in evaluations(doc):
+        for j, row in enumerate(evaluation.funding):
             for column in FUNDING_MONEY:
                 if (value := getattr(row, column)) is not None:
                     found.append((value, (*path, "funding", j, column), f"{evaluation.name}·{row.label}"))
@@ -82,16 +73,15 @@ def _normal_name(name: str) -> str:
     return re.sub(r"[\s“”\"'‘’（）()《》、，,。]", "", name)
 
 
-def _summary_vs_projects(summary, projects: list[Evaluation], report: Reporter) -> None:
-    rows, summary_score_column = summary.rows, summary.score_column
+def _summary_vs_projects(summary: ProjectSummary, projects: list[Evaluation], report: Reporter) -> None:
     by_slug = {p.slug: (i, p) for i, p in enumerate(projects)}
     by_name = {_normal_name(p.name): (i, p) for i, p in enumerate(projects)}
-    for r, row in enumerate(rows):
+    for r, row in enumerate(summary.rows):
         match = by_slug.get(row.project or "") or by_name.get(_normal_name(row.name))
         if match is None:
             continue
-        i, project = match
-        total = next((f for f in project.funding if f.key == "total"), None)
+        _, project = match
+        total = funding_total(project)
         for column in ("adjusted", "executed"):
             stated, detail = getattr(row, column), getattr(total, column, None) if total else None
             if stated is None or detail is None:
@@ -102,21 +92,21 @@ def _summary_vs_projects(summary, projects: list[Evaluation], report: Reporter) 
                            difference=signed(stated - detail),
                            message=f"汇总表“{row.name}”的{COLUMN_NAMES[column]}为 {stated}，"
                                    f"该项目自评表为 {detail}。")
-        _summary_score(summary_score_column, r, row, project, report)
+        _summary_score(summary.score_column, r, row, project, total, report)
         if row.grade and project.grade and normal_grade(row.grade) != normal_grade(project.grade):
             report.add("XREF-001", ("project_summary", "rows", r, "grade"),
                        declared=row.grade, computed=project.grade, difference="",
                        message=f"汇总表“{row.name}”的自评等级为“{row.grade}”，该项目自评表为“{project.grade}”。")
 
 
-def _summary_score(column: str, r: int, row, project: Evaluation, report: Reporter) -> None:
+def _summary_score(column: str, r: int, row: SummaryRow, project: Evaluation, total: FundingRow | None,
+                   report: Reporter) -> None:
     """The row's 得分 against the project's total, or its execution score (``score_column``)."""
     if row.score is None:
         return
     if column == "total":
         detail, what = project.total_score, "自评总分"
     else:
-        total = next((f for f in project.funding if f.key == "total"), None)
         detail, what = (total.score if total else None), "预算执行率得分"
     if detail is None or row.score == detail:
         return
@@ -184,9 +174,9 @@ def _narrative_scores(doc: LoadedDocument, passage: Passage, report: Reporter) -
     if passage.path == ("narrative",):
         department = getattr(doc.model, "department_wide", None)
         summary = getattr(doc.model, "project_summary", None)
-        candidates = [(department.total_score, f"“{department.name}”自评表的总分") if department else (None, ""),
-                      (summary.total.score, "项目汇总表的合计得分") if summary and summary.total else (None, ""),
-                      (summary.total.average_score, "项目汇总表的平均分") if summary and summary.total else (None, "")]
+        candidates = [(department.total_score, f"“{department.name}”自评表的总分")] if department else []
+        if summary is not None and summary.total is not None:
+            candidates += [(summary.total.score, "项目汇总表的合计得分"), (summary.total.average_score, "项目汇总表的平均分")]
     else:
         project = doc.model.projects[passage.path[1]]  # type: ignore[union-attr]
         candidates = [(project.total_score, f"“{project.name}”自评表的总分")]
