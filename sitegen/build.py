@@ -189,7 +189,8 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(link_unit, units))
             renderer.write_static(staging)
-            write_text(staging, "sitemap.xml", feeds.sitemap(page_urls, site.base_url))
+            for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
+                write_text(staging, name, xml)
             write_text(staging, "feed.xml", feeds.atom(portal, site.base_url))
             lap("write")
             write_bytes(staging, DATAPACKAGE, datapackage(site.title, [r for e in units for d in e.documents for r in d.resources]))

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sitegen.render import urls
+from sitegen.render.regions import anchor, region_path
 
 CHROMIUM = shutil.which("chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -120,8 +121,8 @@ def test_search_box_on_every_page_leads_to_results(server, page, portal):
 
 
 def chart_pages(portal):
-    """One URL of each page kind that has charts: home, unit, every document, one project of each document kind."""
-    pages = {"home": "", "unit": urls.unit(portal.units[0].id)}
+    """One URL of each page kind that has charts: home, a place, unit, every document, one project of each document kind."""
+    pages = {"home": "", "place": urls.region(anchor(("河北省",))), "unit": urls.unit(portal.units[0].id)}
     for doc in portal.documents():
         pages[f"{doc.unit_id}-{doc.year}-{doc.kind}"] = urls.document(doc)
         projects = getattr(doc.model, "projects", [])
@@ -308,6 +309,7 @@ def test_no_serious_accessibility_violations(server, browser, portal):
     budget = next(d for d in portal.documents() if d.kind == "budget")
     pages = {**chart_pages(portal), "budget-project": urls.project(budget, budget.model.projects[0].slug),
              "rules": urls.RULES, "rule": urls.rule("SUM-001"), "data-quality": urls.DATA_QUALITY, "search": urls.SEARCH,
+             "place-quality": urls.region_quality(anchor(region_path(portal.units[0].model.region))),
              "404": "404.html"}
     problems = []
     for name, url in pages.items():

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen.render import urls
+from sitegen.render.regions import anchor, region_path
 
 
 class Links(HTMLParser):
@@ -45,64 +46,39 @@ def test_pages_for_every_unit_document_and_project(built, portal):
     assert result.pages + 1 == len(html_files(output))  # and the 404 page
 
 
-def test_home_links_every_unit_and_document(built, portal):
+def place_url(unit) -> str:
+    return urls.region(anchor(region_path(unit.model.region)))
+
+
+def test_home_links_every_place_and_places_every_unit_and_document(built, portal):
     output, _ = built
-    refs = set(parse(output / "index.html").refs)
+    home = set(parse(output / "index.html").refs)
     for unit in portal.units:
-        assert urls.unit(unit.id) in refs
+        place = place_url(unit)
+        assert place in home
+        refs = set(parse(output / urls.file_for(place)).refs)
+        root = urls.root_from(place)
+        assert root + urls.unit(unit.id) in refs
         for doc in unit.documents:
-            assert urls.document(doc) in refs
+            assert root + urls.document(doc) in refs
 
 
-class RegionTree(HTMLParser):
-    """The home page's region tree: each unit link with the headings of the regions around it."""
-
-    def __init__(self):
-        super().__init__()
-        self.divs: list[bool] = []       # open <div>s: is it a region
-        self.names: list[str | None] = []  # the heading of each open region
-        self.heading: bool = False
-        self.units: dict[str, tuple[str, ...]] = {}
-        self.index_links: set[str] = set()
-        self.region_ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        if tag == "div":
-            self.divs.append("region" in classes)
-            if "region" in classes:
-                self.names.append(None)
-                self.region_ids.add(attrs["id"])
-        elif tag in ("h3", "h4", "h5") and self.names and self.names[-1] is None:
-            self.heading = True
-        elif tag == "a" and "unit-name" in classes:
-            self.units[attrs["href"]] = tuple(self.names)
-        elif tag == "a" and (attrs.get("href") or "").startswith("#region-"):
-            self.index_links.add(attrs["href"][1:])
-
-    def handle_endtag(self, tag):
-        if tag == "div" and self.divs.pop():
-            self.names.pop()
-        elif tag in ("h3", "h4", "h5"):
-            self.heading = False
-
-    def handle_data(self, data):
-        if self.heading:
-            self.names[-1] = (self.names[-1] or "") + data.strip()
-
-
-def test_home_nests_units_in_their_province_city_and_county(built, portal):
+def test_place_pages_nest_province_city_and_county(built, portal):
+    """Each unit's place page: the breadcrumbs of its province and city above it, and its card."""
     output, _ = built
-    tree = RegionTree()
-    tree.feed((output / "index.html").read_text(encoding="utf-8"))
-    expected = {urls.unit(unit.id): tuple(name for name in (unit.model.region.province, unit.model.region.city,
-                                                             unit.model.region.county) if name)
-                for unit in portal.units}
-    assert tree.units == expected
+    expected = {unit.id: tuple(name for name in (unit.model.region.province, unit.model.region.city,
+                                                 unit.model.region.county) if name) for unit in portal.units}
     # The real content has both: county units (乐亭县 under 唐山市 under 河北省) and a city unit (定西).
     assert {len(path) for path in expected.values()} == {2, 3}
-    assert tree.index_links == tree.region_ids  # the index links to every place, and only to places
+    for unit in portal.units:
+        path = expected[unit.id]
+        page = (output / urls.file_for(place_url(unit))).read_text(encoding="utf-8")
+        crumbs = re.search(r'<nav class="breadcrumbs[^"]*".*?</nav>', page, re.S).group(0)
+        assert [text for text in re.findall(r">([^<>]+)</(?:a|span)>", crumbs) if text != "›"] == ["首页", *path]
+        for depth in range(1, len(path)):  # each place above links to its own page
+            assert f'href="../../{urls.region(anchor(path[:depth]))}">{path[depth - 1]}</a>' in crumbs
+        cards = re.findall(r'<a class="unit-name" href="([^"]+)"', page)
+        assert "../../" + urls.unit(unit.id) in cards
 
 
 def test_every_internal_link_resolves(built):
@@ -210,6 +186,30 @@ def test_sitemap_lists_every_page_and_feed_dates_documents(built, portal):
     updated = [e.findtext("a:updated", namespaces=namespace) for e in feed.findall("a:entry", namespace)]
     assert updated == sorted(updated, reverse=True) and "2024-04-09T00:00:00Z" in updated  # 乐亭: 2024年4月9日
     assert (output / "404.html").is_file()
+
+
+def test_a_large_sitemap_becomes_an_index_of_sitemaps():
+    import xml.etree.ElementTree as ET
+    from sitegen.render.feeds import sitemaps
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    page_urls = [f"units/u{n}/" for n in range(7)]
+    files = sitemaps(page_urls, "/portal", per_file=3)
+    assert list(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
+    index = ET.fromstring(files["sitemap.xml"])
+    assert [loc.text for loc in index.findall("s:sitemap/s:loc", namespace)] == [f"/portal/sitemap-{n}.xml" for n in (1, 2, 3)]
+    listed = [loc.text for name in list(files)[:3] for loc in ET.fromstring(files[name]).findall("s:url/s:loc", namespace)]
+    assert listed == ["/portal/" + url for url in page_urls]
+    assert list(sitemaps(page_urls, "/", per_file=7)) == ["sitemap.xml"]
+
+
+def test_the_feed_keeps_the_newest_documents(portal, monkeypatch):
+    import xml.etree.ElementTree as ET
+    from sitegen.render import feeds
+    every = ET.fromstring(feeds.atom(portal, "/")).findall("{http://www.w3.org/2005/Atom}entry")
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", 2)
+    newest = ET.fromstring(feeds.atom(portal, "/")).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(every) > 2 and [e.findtext("{http://www.w3.org/2005/Atom}id") for e in newest] == \
+        [e.findtext("{http://www.w3.org/2005/Atom}id") for e in every[:2]]
 
 
 def test_revisions_and_neighbouring_years(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 
 from sitegen.preview.site import STATUS, PreviewSite
 from sitegen.render import urls
+from sitegen.render.regions import anchor, region_path
 
 from .conftest import CONTENT
 
@@ -107,7 +108,9 @@ def test_unit_change_rebuilds_the_units_pages(preview):
     assert urls.document(budget) in rebuild.written and urls.unit("pingxiang-zfw") in rebuild.written
     assert not any(u.startswith("units/dingxi-zfw") for u in rebuild.written)
     preview.write_portal_pages()
-    assert "平乡县委政法委员会（改）" in (preview.output / "index.html").read_text(encoding="utf-8")
+    unit = next(u for u in preview.portal.units if u.id == "pingxiang-zfw")
+    place = urls.region(anchor(region_path(unit.model.region)))
+    assert "平乡县委政法委员会（改）" in (preview.output / urls.file_for(place)).read_text(encoding="utf-8")
 
 
 def test_preview_search_index_follows_changes(preview):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from itertools import count
 
 from ..model.documents import Evaluation
-from ..model.portal import LoadedDocument, LoadedUnit, Portal
+from ..model.portal import LoadedDocument, LoadedUnit
 from . import charts
 from .charts import Bar, Chart
 from .formatting import money
@@ -136,16 +136,21 @@ def unit_charts(unit: LoadedUnit) -> list[Chart]:
     return [c for c in found if c is not None]
 
 
-def home_charts(portal: Portal) -> list[Chart]:
-    """Units of the same year and level side by side, for every (year, level) with two or more."""
+# A bar per unit stays readable up to about this many; a place with more compares its parts' pages.
+MAX_COMPARED_UNITS = 50
+
+
+def comparison_charts(units: list[LoadedUnit]) -> list[Chart]:
+    """Units of the same year and level side by side, for every (year, level) with two to
+    ``MAX_COMPARED_UNITS`` of them (home page and place pages)."""
     ids = _ids()
     groups: dict[tuple[int, str], list[tuple[str, LoadedDocument]]] = defaultdict(list)
-    for unit in portal.units:
+    for unit in units:
         for doc in unit.documents:
             groups[(doc.year, unit.model.level)].append((unit.model.short_name or unit.model.name, doc))
     found = []
     for (year, level), entries in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
-        if len({name for name, _ in entries}) < 2:
+        if not 2 <= len({name for name, _ in entries}) <= MAX_COMPARED_UNITS:
             continue
         rates, scores, three = [], [], []
         for name, doc in sorted(entries, key=lambda e: e[0]):

@@ -1,5 +1,5 @@
-"""Machine-readable indexes of the portal: ``sitemap.xml`` and an Atom feed of documents
-by publication or revision date.
+"""Machine-readable indexes of the portal: ``sitemap.xml`` (split past 50,000 pages) and an
+Atom feed of the newest documents by publication or revision date.
 
 Dates come from the documents: the latest revision's ISO date, else the 发布日期 text when
 it reads as a date (``2024年4月9日``, ``2024 年 8 月``). A document with neither is left out
@@ -7,6 +7,7 @@ of the feed, rather than given an invented date.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from xml.sax.saxutils import escape
 
@@ -28,18 +29,36 @@ def document_date(doc: LoadedDocument) -> str | None:
     return f"{year}-{month:02d}-{day:02d}"
 
 
-def sitemap(page_urls: list[str], base_url: str) -> str:
-    """Every page, under the site's ``base_url``."""
+SITEMAP_URLS = 50_000  # the sitemaps.org limit of one file
+FEED_ENTRIES = 100     # a feed is for what is new; the sitemap lists everything
+
+
+def sitemaps(page_urls: list[str], base_url: str, per_file: int = SITEMAP_URLS) -> dict[str, str]:
+    """``{file name: XML}``: every page, under the site's ``base_url``. Up to ``per_file`` pages,
+    ``sitemap.xml`` lists them; beyond, ``sitemap.xml`` is a sitemap index of ``sitemap-<n>.xml``
+    files of ``per_file`` pages each (sitemaps.org allows 50,000 URLs a file)."""
     base = base_url if base_url.endswith("/") else base_url + "/"
+    chunks = [page_urls[i:i + per_file] for i in range(0, len(page_urls), per_file)] or [[]]
+    files = {name: _urlset(chunk, base) for name, chunk in
+             zip(["sitemap.xml"] if len(chunks) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)], chunks)}
+    if len(chunks) > 1:
+        entries = "".join(f"<sitemap><loc>{escape(base + name)}</loc></sitemap>\n" for name in files)
+        files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n')
+    return files
+
+
+def _urlset(page_urls: list[str], base: str) -> str:
     entries = "".join(f"<url><loc>{escape(base + url)}</loc></url>\n" for url in page_urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
 
 
 def atom(portal: Portal, base_url: str) -> str:
-    """Documents newest first; ids are tag: URIs, so the feed names no outside host."""
+    """The ``FEED_ENTRIES`` newest documents, newest first; ids are tag: URIs, so the feed names
+    no outside host."""
     dated = [(date, doc) for doc in portal.documents() if (date := document_date(doc))]
-    dated.sort(key=lambda item: (item[0], item[1].key), reverse=True)
+    dated = heapq.nlargest(FEED_ENTRIES, dated, key=lambda item: (item[0], item[1].key))
     base = base_url if base_url.endswith("/") else base_url + "/"
     updated = dated[0][0] if dated else "2000-01-01"
     names = {unit.id: unit.model.name for unit in portal.units}

@@ -39,6 +39,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "content_errors_intro": "以下内容文件有误，未能生成此页面。请按位置修改后重新生成；门户其余部分不受影响。", "document": "文件", "year": "年度", "summary": "概况", "total_findings": "核对发现",
         "filter_findings": "筛选核对发现", "all": "全部", "clear_filters": "清除筛选", "showing": "当前显示",
         "items": "条", "of_total": "共", "no_matching_findings": "没有符合筛选条件的核对发现。", "message": "说明",
+        "pages": "分页", "items_from": "第", "previous_page": "上一页", "next_page": "下一页",
+        "places_below": "下辖地区", "units_here": "本级单位", "findings_by_place": "按地区统计",
+        "findings_by_rule": "按规则统计", "all_findings": "全部核对发现",
+        "place_findings_intro": "本地区各单位文件的一致性核对结果。",
     },
 }
 

@@ -13,8 +13,9 @@ from ..model.portal import LoadedDocument, LoadedUnit, Portal
 from .. import export
 from . import chartsets, urls
 from .markdown import render_markdown
-from .quality import quality_view
-from .regions import region_tree
+from .pagination import paginate
+from .quality import quality_rows, quality_view, severity_counts
+from .regions import RegionNode, region_tree, walk
 from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table,
                     summary_table)
 
@@ -46,18 +47,96 @@ def plan_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Pag
     return pages
 
 
+# Page sizes: a page must stay small (well under 300 KB) whatever the size of the portal.
+UNITS_PER_PAGE = 60            # unit cards of a place (~1.6 KB each with 12 documents)
+FINDINGS_PER_PAGE = 200        # rows of a data-quality table (~1 KB each)
+RULE_FINDINGS_PER_PAGE = 300   # findings listed on a rule's page (~0.4 KB each)
+
+
 def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Page]:
-    """Pages that summarise the whole portal: home, rules, data quality, search."""
+    """Pages that summarise the whole portal: home, places, rules, data quality, search.
+    Listings that grow with the portal are paginated (``pagination``)."""
+    unit_counts = {unit.id: _counts([f for d in unit.documents for f in findings.get(d.key, [])]) for unit in portal.units}
+    tree = region_tree([(unit.model.region, unit.id, unit) for unit in portal.units])
+    place_counts = {node.anchor: _sum_counts(unit_counts[u.id] for u in node.all_units()) for node in walk(tree)}
     all_findings = [f for doc in portal.documents() for f in findings.get(doc.key, [])]
     by_rule: dict[str, list[Finding]] = {}
     for finding in all_findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
-    pages = [_home(portal, findings, all_findings),
-             Page(urls.RULES, "rules.html", {"rules": RULES, "counts": {r.id: len(by_rule.get(r.id, [])) for r in RULES}})]
-    pages.extend(Page(urls.rule(rule.id), "rule.html", {"rule": rule, "findings": by_rule.get(rule.id, [])}) for rule in RULES)
-    pages.append(Page(urls.DATA_QUALITY, "data-quality.html", {**quality_view(portal, findings),
-                                                               "content_errors": error_views(portal.errors, portal.root)}))
+    rule_counts = {r.id: len(by_rule.get(r.id, [])) for r in RULES}
+    pages = [_home(portal, tree, place_counts, _counts(all_findings)),
+             Page(urls.RULES, "rules.html", {"rules": RULES, "counts": rule_counts})]
+    for rule in RULES:
+        pages.extend(Page(url, "rule.html", {"rule": rule, "findings": items, "pager": pager})
+                     for url, items, pager in paginate(urls.rule(rule.id), by_rule.get(rule.id, []), RULE_FINDINGS_PER_PAGE))
+    for node in walk(tree):
+        pages.extend(_place_pages(node, unit_counts, place_counts))
+    pages.extend(_quality_pages(portal, findings, tree, place_counts, rule_counts))
     pages.append(Page(urls.SEARCH, "search.html", {}))
+    return pages
+
+
+def _sum_counts(counts) -> dict[str, int]:
+    total = dict.fromkeys(("error", "warning", "notice"), 0)
+    for c in counts:
+        for severity, n in c.items():
+            total[severity] += n
+    return total
+
+
+def _place_links(tree: list[RegionNode], place_counts: dict) -> list[dict]:
+    """The place index: each place with its URL, units and finding counts, nested."""
+    return [{"node": node, "url": urls.region(node.anchor), "counts": place_counts[node.anchor],
+             "children": _place_links(node.children, place_counts)} for node in tree]
+
+
+def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: dict) -> Page:
+    chart_list = chartsets.comparison_charts(portal.units)
+    return Page("", "home.html", {"places": _place_links(tree, place_counts), "counts": counts, "charts": chart_list,
+                                  "document_count": len(portal.documents()), "unit_count": len(portal.units),
+                                  "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
+                                  "content_error_count": len(portal.errors),
+                                  "archive": export.ARCHIVE, "datapackage": export.DATAPACKAGE}, has_charts=bool(chart_list))
+
+
+def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict) -> list[Page]:
+    """A place: the places below it, the cards of the units placed exactly there (paginated)
+    and, on its first page, charts comparing the units within it."""
+    breadcrumbs = [(name, urls.region(anchor)) for name, anchor in node.ancestors()] + [(node.name, None)]
+    cards = [{"unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
+              "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
+              "counts": unit_counts[unit.id]} for unit in node.units]
+    chart_list = chartsets.comparison_charts(node.all_units())
+    pages = []
+    for url, items, pager in paginate(urls.region(node.anchor), cards, UNITS_PER_PAGE):
+        charts = chart_list if pager.number == 1 else []
+        pages.append(Page(url, "region.html", {
+            "node": node, "breadcrumbs": breadcrumbs, "cards": items, "pager": pager, "charts": charts,
+            "counts": place_counts[node.anchor], "places": _place_links(node.children, place_counts),
+            "quality_url": urls.region_quality(node.anchor) if node.units else None}, has_charts=bool(charts)))
+    return pages
+
+
+def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place_counts: dict, rule_counts: dict) -> list[Page]:
+    """``data-quality/``: every finding in portal order (paginated) under the counts by place and
+    by rule; ``data-quality/<place>/``: the findings of the units placed at each place."""
+    rows = quality_rows(portal.units, findings)
+    places = [{"node": node, "counts": place_counts[node.anchor], "direct": bool(node.units),
+               "url": urls.region_quality(node.anchor)} for node in walk(tree)]
+    overview = {"places": places, "rule_counts": rule_counts, "rules": RULES, "portal": severity_counts(rows),
+                "content_errors": error_views(portal.errors, portal.root)}
+    pages = [Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "overview": overview, "node": None})
+             for url, items, pager in paginate(urls.DATA_QUALITY, rows, FINDINGS_PER_PAGE)]
+    direct = {node.anchor for node in walk(tree) if node.units}
+    for node in walk(tree):
+        if not node.units:
+            continue
+        place_rows = quality_rows(node.units, findings)
+        breadcrumbs = [("数据质量", urls.DATA_QUALITY)] + [(name, urls.region_quality(anchor) if anchor in direct else None)
+                                                         for name, anchor in node.ancestors()] + [(node.name, None)]
+        pages.extend(Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "node": node,
+                                                                  "breadcrumbs": breadcrumbs, "overview": None})
+                     for url, items, pager in paginate(urls.region_quality(node.anchor), place_rows, FINDINGS_PER_PAGE))
     return pages
 
 
@@ -83,26 +162,6 @@ def document_pages(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     for i, project in enumerate(getattr(doc.model, "projects", [])):
         pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug]))
     return pages
-
-
-def _home(portal: Portal, findings: dict, all_findings: list[Finding]) -> Page:
-    regions = region_tree([(unit.model.region, unit.id, {
-        "unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
-        "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
-        "counts": _counts([f for d in unit.documents for f in findings.get(d.key, [])]),
-    }) for unit in portal.units])
-    by_year: dict[int, list[dict]] = {}
-    for unit in portal.units:
-        for d in unit.documents:
-            by_year.setdefault(d.year, []).append({"unit": unit.model.short_name or unit.model.name, "kind": KIND_NAMES[d.kind],
-                                                   "url": urls.document(d)})
-    years = [(year, sorted(by_year[year], key=lambda e: (e["unit"], e["kind"]))) for year in sorted(by_year, reverse=True)]
-    chart_list = chartsets.home_charts(portal)
-    return Page("", "home.html", {"years": years,"regions": regions, "counts": _counts(all_findings), "charts": chart_list,
-                                  "document_count": len(portal.documents()), "unit_count": len(portal.units),
-                                  "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
-                                  "content_error_count": len(portal.errors),
-                                  "archive": export.ARCHIVE, "datapackage": export.DATAPACKAGE}, has_charts=bool(chart_list))
 
 
 def _unit_page(unit: LoadedUnit, findings: dict) -> Page:

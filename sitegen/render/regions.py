@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 from ..model.documents import Region
@@ -33,6 +34,14 @@ class RegionNode(Generic[Entry]):
     def unit_count(self) -> int:
         """Units here and in every place below."""
         return len(self.units) + sum(child.unit_count for child in self.children)
+
+    def all_units(self) -> list[Entry]:
+        """The entries here and in every place below, in tree order."""
+        return self.units + [entry for child in self.children for entry in child.all_units()]
+
+    def ancestors(self) -> list[tuple[str, str]]:
+        """(name, anchor) of the places above this one, the province first."""
+        return [(self.path[depth - 1], anchor(self.path[:depth])) for depth in range(1, len(self.path))]
 
 
 def anchor(path: tuple[str, ...]) -> str:
@@ -70,3 +79,10 @@ def region_tree(placed: list[tuple[Region, str, Entry]]) -> list[RegionNode[Entr
                     nodes[prefix[:-1]].children.append(node)
         nodes[path].units.append(entry)
     return list(roots.values())
+
+
+def walk(tree: list[RegionNode[Entry]]) -> Iterator[RegionNode[Entry]]:
+    """Every place of ``tree``, each before the places below it, in tree order."""
+    for node in tree:
+        yield node
+        yield from walk(node.children)

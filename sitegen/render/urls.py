@@ -25,6 +25,16 @@ def rule(rule_id: str) -> str:
     return f"rules/{rule_id.lower()}/"
 
 
+def region(anchor: str) -> str:
+    """A place's page; ``anchor`` is the place's ASCII anchor (``regions.anchor``)."""
+    return f"regions/{anchor}/"
+
+
+def region_quality(anchor: str) -> str:
+    """The findings of the units placed at a place."""
+    return f"data-quality/{anchor}/"
+
+
 RULES = "rules/"
 SEARCH = "search/"
 DATA_QUALITY = "data-quality/"
