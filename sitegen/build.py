@@ -2,7 +2,8 @@
 
 Units (their documents, projects and open data) are built in worker processes and stored in
 the build cache (``unitbuild``, ``cache``); the parent then renders the portal-wide pages,
-links every cached file into a staging folder, writes the data package, the archive and the
+moves the unchanged unit folders of the previous output into a staging folder and links the
+cached files of the others, writes the data package, the archive and the
 search index, and swaps the staging folder in (``write``)."""
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from .render.views import source_label
 from .search import build_index
 from .theme import environment, static_files, theme_dirs
 from .unitbuild import UnitEntry, UnitJob, build_unit, unit_key
-from .write import staged_output, write_bytes, write_text
+from .write import reused_from, staged_output, write_bytes, write_text
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = "assets/plotly.min.js"
@@ -171,7 +172,8 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
         wide = portal_pages(portal, findings) + [broken_unit_page(portal, b) for b in portal.broken_units]
         page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
         files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
-        with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging:
+        with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging, \
+                reused_from(output, staging) as reuse:
             for page in wide:
                 write_text(staging, *renderer.render(page))
             write_text(staging, "404.html", renderer.render(Page("404/", "404.html", {}), root=site.base_url)[1])
@@ -185,9 +187,11 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
                     for n, relative in enumerate(doc.files):
                         store.link(doc.key, n, relative, staging, made)
 
-            # Linking is system calls, which release the GIL: threads overlap their waits.
+            # A unit folder made from the same inputs as the previous output's moves over whole;
+            # the others are linked from the cache, by threads (system calls release the GIL).
+            fresh = [entry for entry in units if not reuse(urls.unit(entry.id).rstrip("/"), entry.key)]
             with ThreadPoolExecutor(4) as pool:
-                list(pool.map(link_unit, units))
+                list(pool.map(link_unit, fresh))
             renderer.write_static(staging)
             for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
                 write_text(staging, name, xml)

@@ -165,7 +165,10 @@ class FileHashes:
         return value
 
     def save(self) -> None:
-        """Keep the hashes of the files seen by this build (deleted files are forgotten)."""
+        """Keep the hashes of the files seen by this build (deleted files are forgotten);
+        nothing is written when they are those already kept."""
+        if self.used == self.known:
+            return
         fd, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.file.parent)
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,20 +1,25 @@
 """Writing the output atomically: build into a sibling folder, swap it in when complete.
 
 An interrupted or failed build leaves the previous output untouched; files of deleted
-content do not survive, because every build starts from an empty folder.
+content do not survive, because every build starts from an empty folder. A folder whose
+inputs did not change (a unit's) is moved from the previous output into the staging folder
+rather than made again (``reused_from``), and moved back if the build fails.
 """
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
 MARKER = ".sitegen-output"
+FOLDERS = ".sitegen-folders.json"  # in the output: {folder: key of the inputs it was made from}
 
 
 class OutputError(RuntimeError):
@@ -55,6 +60,42 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
         previous.rename(trash / "old")
         discard(trash)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+@contextmanager
+def reused_from(output: Path, staging: Path) -> Iterator[Callable[[str, str], bool]]:
+    """Yield ``reuse(folder, key)``: if the previous ``output`` holds ``folder`` (relative)
+    made from inputs hashed ``key``, move it into ``staging`` and return True; else False.
+
+    Renaming a folder is one system call where remaking its files is one per file: an
+    incremental build of a large portal moves thousands of unchanged unit folders instead of
+    linking a million files. On leaving, ``staging/FOLDERS`` records the keys of the folders
+    reused or declared with ``made(folder, key)``; if the body raises, every moved folder goes
+    back to ``output``, so a failed build leaves the previous output whole.
+    """
+    try:
+        previous = json.loads((output / FOLDERS).read_text(encoding="utf-8")) if (output / MARKER).exists() else {}
+    except (OSError, ValueError):
+        previous = {}
+    moved: list[str] = []
+    keys: dict[str, str] = {}
+
+    def reuse(folder: str, key: str) -> bool:
+        keys[folder] = key
+        if previous.get(folder) != key or not (output / folder).is_dir():
+            return False
+        (staging / folder).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(output / folder, staging / folder)
+        moved.append(folder)
+        return True
+
+    try:
+        yield reuse
+    except BaseException:
+        for folder in reversed(moved):
+            os.rename(staging / folder, output / folder)
+        raise
+    (staging / FOLDERS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
 
 
 def discard(folder: Path) -> None:

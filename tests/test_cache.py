@@ -53,3 +53,33 @@ def test_slim_documents_keep_the_key_figures(tmp_path):
     synthesize(tmp_path, units=3, years=1, seed=5)
     for doc in load_portal(tmp_path / "content", strict=True).documents():
         assert key_figures(slim_document(doc)) == key_figures(doc)
+
+
+def test_unchanged_unit_folders_move_over_and_a_failed_build_moves_them_back(tmp_path, monkeypatch):
+    synthesize(tmp_path / "site", units=3, years=1, seed=4)
+    content = tmp_path / "site" / "content"
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build_portal(content, output, search=False, cache=cache, workers=1)
+    folders = {p.name: p.stat().st_ino for p in (output / "units").iterdir()}
+    edited = next((content / "units" / "c0001-czj").glob("*/budget.yaml"))
+
+    _edit_first_amount(edited)
+    build_portal(content, output, search=False, cache=cache, workers=1)
+    after = {p.name: p.stat().st_ino for p in (output / "units").iterdir()}
+    # A folder keeps its inode only when renamed: the unchanged units were moved, not remade.
+    assert {name for name in folders if after[name] == folders[name]} == set(folders) - {"c0001-czj"}
+
+    before = _tree(output)
+    _edit_first_amount(edited)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("sitegen.build.write_archive", fail)
+    try:
+        build_portal(content, output, search=False, cache=cache, workers=1)
+    except RuntimeError as error:
+        assert str(error) == "disk full"
+    else:
+        raise AssertionError("the build should have failed")
+    assert _tree(output) == before  # every moved folder went back

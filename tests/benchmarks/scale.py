@@ -72,13 +72,15 @@ def edit_one_document(content: Path) -> Path:
 
 def output_figures(output: Path) -> dict:
     size = files = largest = 0
+    largest_page = ""
     for file in output.rglob("*"):
         if file.is_file():
             files += 1
             size += file.stat().st_size
-            if file.suffix == ".html" and "pagefind" not in file.parts:
-                largest = max(largest, file.stat().st_size)
-    return {"output_mb": round(size / 2**20, 1), "files": files, "largest_page_kb": round(largest / 1024, 1)}
+            if file.suffix == ".html" and "pagefind" not in file.parts and file.stat().st_size > largest:
+                largest, largest_page = file.stat().st_size, file.relative_to(output).as_posix()
+    return {"output_mb": round(size / 2**20, 1), "files": files, "largest_page_kb": round(largest / 1024, 1),
+            "largest_page": largest_page}
 
 
 def measure(documents: int, years: int, root: Path) -> dict:
@@ -99,6 +101,7 @@ def measure(documents: int, years: int, root: Path) -> dict:
         "incr_s": round(incremental["wall"], 2), "incr_rendered": incremental["rendered"],
         "incr_index_s": round(incremental["timings"].get("index", 0), 2),
         "incr_no_search_s": round(incremental_no_search["wall"], 2), "incr_peak_mb": round(incremental["peak_mb"]),
+        **{f"incr_{k}": round(v, 2) for k, v in incremental["timings"].items()},
     }
 
 
