@@ -28,7 +28,7 @@ from .model.portal import BrokenUnit, LoadedUnit, Portal
 from .render import feeds, urls
 from .render.pages import Page, broken_unit_page, portal_pages
 from .render.views import source_label
-from .search import build_index
+from .search import SHARD_PAGES, IndexReport, build_index
 from .theme import environment, static_files, theme_dirs
 from .unitbuild import UnitEntry, UnitJob, build_unit, unit_key
 from .write import reused_from, staged_output, write_bytes, write_text
@@ -81,13 +81,16 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     content_errors: list = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # page URLs rendered (not reused from the cache)
+    index: IndexReport | None = None  # the search index's shards, indexed or reused
 
     def summary(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.findings.items())
         stages = " ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
         errors = f"; {len(self.content_errors)} content error(s), their pages list them" if self.content_errors else ""
+        index = (f"; search index: {self.index.shards} shard(s), {len(self.index.indexed)} indexed, "
+                 f"{len(self.index.reused)} reused" if self.index else "")
         return (f"built {self.pages} pages ({len(self.rendered)} rendered, the rest from the cache) from {self.documents} "
-                f"documents{errors}; findings: {counts}; {stages}")
+                f"documents{errors}; findings: {counts}{index}; {stages}")
 
 
 def check_portal(portal: Portal) -> dict[tuple, list]:
@@ -106,14 +109,17 @@ def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
 
 
 def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True,
-                 strict: bool = False, cache: Path | None = None, workers: int | None = None) -> BuildResult:
+                 strict: bool = False, cache: Path | None = None, workers: int | None = None,
+                 search_shard_pages: int = SHARD_PAGES) -> BuildResult:
     """Build the portal from ``content`` into ``output``.
 
     Units are built in ``workers`` processes (default: one per core), each unit's pages and
     open data stored in the build cache ``cache`` (default ``.sitegen-cache/`` beside the
     content folder) and linked into the staging folder; a document whose inputs did not
     change since a previous build is not loaded, checked or rendered again. The portal-wide
-    pages, the data package, the archive and the search index are made anew every build.
+    pages, the data package and the archive are made anew every build; the search index is cut
+    into shards of about ``search_shard_pages`` pages, and a shard whose units did not change
+    is reused from the previous output (``search.build_index``).
 
     Lenient by default: documents and units with content errors get error pages and the
     rest builds (``BuildResult.content_errors`` lists them). Raises ``ContentErrors``
@@ -121,6 +127,7 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
     error when ``strict``.
     """
     timings: dict[str, float] = {}
+    index: IndexReport | None = None
     started = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -201,14 +208,14 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
             write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
             lap("downloads")
             if search:
-                build_index(staging)
+                index = build_index(staging, units, previous=output, shard_pages=search_shard_pages)
                 lap("index")
         store.collect({e.key for e in units} | {d.key for e in units for d in e.documents})
         hashes.save()
         lap("cache")
     rendered = [page.url for page in wide] + [url for e in units if e.rendered for url in e.rendered]
     return BuildResult(pages=len(page_urls), documents=len(portal.documents()), findings=finding_counts(findings),
-                       timings=timings, content_errors=list(portal.errors), rendered=rendered)
+                       timings=timings, content_errors=list(portal.errors), rendered=rendered, index=index)
 
 
 _worker_renderer: Renderer | None = None

@@ -63,8 +63,11 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
 @click.option("--timings-json", type=click.Path(path_type=Path), default=None,
               help="Write the build's figures (seconds per stage, pages, pages rendered) to this JSON file.")
+@click.option("--search-shard-pages", type=click.IntRange(1), default=None, hidden=True,
+              help="Pages per search index shard (default: sitegen.search.SHARD_PAGES); for benchmarks.")
 def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool, strict: bool,
-          cache_dir: Path | None, no_cache: bool, jobs: int | None, timings_json: Path | None) -> None:
+          cache_dir: Path | None, no_cache: bool, jobs: int | None, timings_json: Path | None,
+          search_shard_pages: int | None) -> None:
     """Build the portal from CONTENT into OUTPUT.
 
     Exit status: 0 built cleanly; 1 built, but some content had errors (their pages list
@@ -76,14 +79,14 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
     import jinja2
 
     from .build import build_portal
-    from .search import SearchIndexError
+    from .search import SHARD_PAGES, SearchIndexError
     from .write import OutputError
 
     if no_cache:
         cache_dir = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
     try:
         result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search, strict=strict,
-                              cache=cache_dir, workers=jobs)
+                              cache=cache_dir, workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES)
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(2)
@@ -99,7 +102,9 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
             shutil.rmtree(cache_dir, ignore_errors=True)
     if timings_json is not None:
         timings_json.write_text(json.dumps({"timings": result.timings, "pages": result.pages, "documents": result.documents,
-                                            "rendered": len(result.rendered)}, indent=1), encoding="utf-8")
+                                            "rendered": len(result.rendered),
+                                            "search": result.index and {"shards": result.index.shards, "indexed": result.index.indexed,
+                                                                        "reused": result.index.reused}}, indent=1), encoding="utf-8")
     for error in result.content_errors:
         click.echo(str(error), err=True)
     click.echo(result.summary())

@@ -148,7 +148,7 @@ def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
     build.build_portal(CONTENT, output, search=False)
     before = snapshot(output)
 
-    def broken_index(site):
+    def broken_index(site, *args, **kwargs):
         raise SearchIndexError("pagefind failed")
     monkeypatch.setattr(build, "build_index", broken_index)
     with pytest.raises(SearchIndexError):
