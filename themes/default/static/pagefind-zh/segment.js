@@ -43,7 +43,7 @@ function intersect(a, b) {
 
 // {pages, exact} for `chars` (an array of characters): the pages on which it begins an index word
 // and those on which it is one; null when no index word begins with it.
-async function validPiece(chars, lookup) {
+export async function validPiece(chars, lookup) {
   const term = chars.join("");
   const pages = await lookup(term, false);
   if (pages.size === 0) return null;
