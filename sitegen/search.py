@@ -9,14 +9,15 @@ against the index's own words, because Pagefind would cut it with the browser's 
 not jieba.
 
 **Shards.** Pagefind holds every page it indexes in memory (about 135 KB of RSS a page), so
-a large portal is indexed in shards, one Pagefind run after another: a unit belongs to shard
-``sha256(unit id) mod S``, ``S`` the smallest power of two that leaves ``SHARD_PAGES`` pages
-or fewer to a shard on average (``S = 1`` for a small portal). A run sees only its shard's
-pages, hard-linked at their own relative paths into a scratch folder, so result URLs are
-those of the portal. The first non-empty shard's bundle is ``pagefind/`` itself (with
-Pagefind's UI files, at the path the search page loads); the others are
-``pagefind/shards/<k>/``, which the search page merges (``mergeIndex``) after reading
-``pagefind/shards.json``.
+a large portal is indexed in shards, one Pagefind run after another (peak memory is one
+shard's): a unit belongs to shard ``sha256(unit id) mod S``, ``S`` the smallest power of two
+that leaves ``SHARD_PAGES`` pages or fewer to a shard on average (``S = 1`` for a small
+portal). A run sees only its shard's pages, hard-linked at their own relative paths into a
+scratch folder, so result URLs are those of the portal. The first non-empty shard's bundle is
+``pagefind/`` itself (with Pagefind's UI files, at the path the search page loads); the others
+are ``pagefind/shards/<k>/``, listed in ``pagefind/shards.json`` under ``merge``. The search
+page searches each with its own copy of Pagefind rather than ``mergeIndex`` (see
+``static/pagefind-zh/pagefind.js``: merged, a shard lacking a word of the query drops it).
 
 **Incremental.** ``shards.json`` also records, per shard, a hash of what it was built from
 (Pagefind's version, ``S``, and each unit's id and cache keys, which are hashes of its inputs).
