@@ -51,6 +51,7 @@ def plan_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Pag
 UNITS_PER_PAGE = 60            # unit cards of a place (~1.6 KB each with 12 documents)
 FINDINGS_PER_PAGE = 200        # rows of a data-quality table (~1 KB each)
 RULE_FINDINGS_PER_PAGE = 300   # findings listed on a rule's page (~0.4 KB each)
+OVERVIEW_DEPTH = 2             # the data-quality overview counts findings down to cities
 
 
 def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Page]:
@@ -121,8 +122,10 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
     """``data-quality/``: every finding in portal order (paginated) under the counts by place and
     by rule; ``data-quality/<place>/``: the findings of the units placed at each place."""
     rows = quality_rows(portal.units, findings)
+    # Provinces and cities only: a province has a hundred counties, and each place's page
+    # (``region.html``) links the findings of its counties.
     places = [{"node": node, "counts": place_counts[node.anchor], "direct": bool(node.units),
-               "url": urls.region_quality(node.anchor)} for node in walk(tree)]
+               "url": urls.region_quality(node.anchor)} for node in walk(tree) if len(node.path) <= OVERVIEW_DEPTH]
     overview = {"places": places, "rule_counts": rule_counts, "rules": RULES, "portal": severity_counts(rows),
                 "content_errors": error_views(portal.errors, portal.root)}
     pages = [Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "overview": overview, "node": None})
