@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sitegen
 
-from .write import discard
+from .write import discard, link_or_copy
 
 CODE = Path(sitegen.__file__).resolve().parent
 
@@ -111,10 +111,7 @@ class BuildCache:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        try:
-            os.link(source, target)
-        except OSError:  # another file system, or no hard links: copy
-            shutil.copyfile(source, target)
+        link_or_copy(source, target)
 
     def collect(self, used: set[str]) -> None:
         """Delete every entry and file folder whose key is not in ``used``; the folders are

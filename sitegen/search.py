@@ -37,6 +37,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .cache import digest
+from .write import link_or_copy
+
 BUNDLE = "pagefind"          # the index folder, relative to the output
 RECORD = "shards.json"       # in BUNDLE: the shards, what each was built from, which to merge
 SHARDS = "shards"            # in BUNDLE: the bundles of the shards other than the first
@@ -108,7 +111,7 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
     shards: dict[str, dict] = {}
     for n, number in enumerate(sorted(members)):
         shard_units = sorted(members[number], key=lambda unit: unit.id)
-        key = _digest(version, str(count), str(number),
+        key = digest(version, str(count), str(number),
                       *(part for unit in shard_units for part in (unit.id, unit.key, *(d.key for d in unit.documents))))
         path = "" if n == 0 else f"{SHARDS}/{number}/"
         target = bundle / path
@@ -130,15 +133,6 @@ def _files(unit) -> list[str]:
     return list(unit.files) + [f for doc in unit.documents for f in doc.files]
 
 
-def _digest(*parts: str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
 def _index_shard(site: Path, target: Path, pages: list[str]) -> float:
     """Index ``pages`` (relative to ``site``) into the bundle ``target``: Pagefind sees them
     hard-linked at the same relative paths under a scratch folder, so their URLs are unchanged."""
@@ -151,10 +145,7 @@ def _index_shard(site: Path, target: Path, pages: list[str]) -> float:
             if link.parent not in made:
                 link.parent.mkdir(parents=True, exist_ok=True)
                 made.add(link.parent)
-            try:
-                os.link(site / relative, link)
-            except OSError:
-                shutil.copyfile(site / relative, link)
+            link_or_copy(site / relative, link)
         return _pagefind(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -182,10 +173,7 @@ def _link_bundle(source: Path, target: Path) -> None:
             files = [f for f in files if f != RECORD]
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in files:
-            try:
-                os.link(here / name, target / relative / name)
-            except OSError:
-                shutil.copyfile(here / name, target / relative / name)
+            link_or_copy(here / name, target / relative / name)
 
 
 def _read_record(bundle: Path) -> dict:

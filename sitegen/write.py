@@ -98,6 +98,15 @@ def reused_from(output: Path, staging: Path) -> Iterator[Callable[[str, str], bo
     (staging / FOLDERS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` at ``target``; copy it where linking is impossible (another file
+    system, or none with hard links)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def discard(folder: Path) -> None:
     """Delete ``folder`` in a detached process that outlives this one (deleting a large
     portal's files takes seconds that no build should wait for)."""

@@ -40,13 +40,17 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
         SERVED.append(self.path)
 
 
-@pytest.fixture(scope="module")
-def server(built):
-    output, _ = built
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
+def serve(folder):
+    """Serve ``folder`` on a free localhost port; yields its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_port}/"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    yield from serve(built[0])
 
 
 @pytest.fixture(scope="module")

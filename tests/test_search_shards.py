@@ -2,13 +2,10 @@
 search page (real headless Chromium), and an incremental build re-indexing only the changed shard."""
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import re
 import shutil
-import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +15,7 @@ from sitegen.render import urls
 from sitegen.search import BUNDLE, RECORD, shard_of
 
 from .conftest import CONTENT
-from .test_browser import CHROMIUM, StaticHost, browser, page, pages_containing, searched, text_of  # noqa: F401 (fixtures)
+from .test_browser import CHROMIUM, browser, page, pages_containing, searched, serve, text_of  # noqa: F401 (fixtures)
 
 TINY = 1  # pages per shard: the real content's five units in as many shards as their ids hash to
 
@@ -67,11 +64,7 @@ def sharded(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(sharded):
-    output, _ = sharded
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}/"
-    httpd.shutdown()
+    yield from serve(sharded[0])
 
 
 def test_every_indexed_page_is_in_exactly_one_shard(sharded, portal):
@@ -125,10 +118,7 @@ def single_server(built):
     """The same content in one shard (the session's build)."""
     output, result = built
     assert result.index.shards == 1
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(output)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}/"
-    httpd.shutdown()
+    yield from serve(output)
 
 
 @browser_only

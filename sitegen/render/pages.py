@@ -130,11 +130,14 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
                 "content_errors": error_views(portal.errors, portal.root)}
     pages = [Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "overview": overview, "node": None})
              for url, items, pager in paginate(urls.DATA_QUALITY, rows, FINDINGS_PER_PAGE)]
+    by_unit: dict[str, list] = {}
+    for row in rows:
+        by_unit.setdefault(row.finding.unit_id, []).append(row)
     direct = {node.anchor for node in walk(tree) if node.units}
     for node in walk(tree):
         if not node.units:
             continue
-        place_rows = quality_rows(node.units, findings)
+        place_rows = [row for unit in node.units for row in by_unit.get(unit.id, [])]
         breadcrumbs = [("数据质量", urls.DATA_QUALITY)] + [(name, urls.region_quality(anchor) if anchor in direct else None)
                                                          for name, anchor in node.ancestors()] + [(node.name, None)]
         pages.extend(Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "node": node,
