@@ -253,7 +253,7 @@ def run_case(tmp_path: Path, case: RuleCase) -> list:
     files = {f"{case.year}/{DOCUMENT_FILES[case.kind]}": header + textwrap.dedent(case.document)}
     files.update({f"{case.year}/{name}": text for name, text in case.files})
     portal = load_portal(write_portal(tmp_path, files), strict=True)
-    return [f for doc in portal.documents() for f in check_document(doc)]
+    return [f for doc in portal.documents() for f in check_document(doc, portal.site.suppress)]
 
 
 def matches(finding, expected: dict[str, str]) -> bool:

@@ -19,9 +19,12 @@ FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completene
 __all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "run_checks"]
 
 
-def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression] = ()) -> list[Finding]:
+def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
     """All findings of one document, sorted by severity then source line; those covered by
-    the document's or the site's ``suppress:`` entries carry their reason."""
+    the document's or the site's ``suppress:`` entries carry their reason.
+
+    ``site_suppressions`` (``site.yaml``'s ``suppress:``) is required: ``build``, ``check``
+    and ``serve`` must count the same findings."""
     report = Reporter(doc)
     for family in FAMILIES:
         family.check(doc, report)
