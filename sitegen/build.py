@@ -15,17 +15,17 @@ from pathlib import Path
 
 import plotly
 
+from . import plugins
 from .cache import BuildCache, FileHashes, build_key
 from .check import RULES_BY_ID, check_document
 from .content import ContentErrors
 from .content.errors import ContentError
 from .content.loader import load_site
 from .executors import run_units
-from .export import ARCHIVE, DATAPACKAGE, datapackage, write_archive
 from .model.documents import SLUG, Site
 from .model.portal import BrokenUnit, LoadedUnit, Portal
 from .progress import Progress
-from .render import feeds, urls
+from .render import urls
 from .render.pages import Page, broken_unit_page, portal_pages
 from .render.views import source_label
 from .search import SHARD_PAGES, IndexReport, build_index
@@ -210,12 +210,11 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(link_unit, fresh))
             renderer.write_static(staging)
-            for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
-                write_text(staging, name, xml)
-            write_text(staging, "feed.xml", feeds.atom(portal, site.base_url))
             lap("write")
-            write_bytes(staging, DATAPACKAGE, datapackage(site.title, [r for e in units for d in e.documents for r in d.resources]))
-            write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
+            # sitemap, feed, data package, archive and every plugin's portal-wide files
+            plugins.portal_outputs(plugins.PortalOutput(
+                portal, findings, page_urls, units, staging,
+                lambda relative, data: (write_text if isinstance(data, str) else write_bytes)(staging, relative, data)))
             lap("downloads")
             if search:
                 index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress)

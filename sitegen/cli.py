@@ -158,10 +158,11 @@ def schema() -> None:
     """Print the JSON Schema of the content documents."""
     from pydantic import TypeAdapter
 
-    from .model import AnyDocument, Site, Unit
+    from .model import Site, Unit
+    from .plugins import document_adapter
 
     click.echo(json.dumps({
-        "document": TypeAdapter(AnyDocument).json_schema(),
+        "document": document_adapter().json_schema(),
         "unit": Unit.model_json_schema(),
         "site": Site.model_json_schema(),
     }, ensure_ascii=False, indent=2))

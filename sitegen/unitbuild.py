@@ -20,8 +20,10 @@ from .cache import BuildCache, FileHashes, digest
 from .check import Finding, check_document
 from .content.errors import ContentError
 from .content.loader import load_document, load_unit
-from .export import document_downloads, document_tables, resources
-from .model.documents import FILE_NAMES, Site
+from .export import document_downloads, resources
+from .plugins import kind_tables
+from .model.documents import Site
+from .plugins import kind_files
 from .model.portal import BrokenUnit, LoadedDocument, LoadedUnit, Portal
 from .render import pages as plan
 from .render.slim import slim_document, slim_unit
@@ -101,7 +103,7 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
     unit_dir = job.unit_dir
     unit_yaml = (unit_dir / "unit.yaml").read_bytes() if (unit_dir / "unit.yaml").is_file() else b""
     siblings = "\n".join(relative for relative, entry in unit_files(unit_dir)
-                         if entry.name in FILE_NAMES and relative.count("/") == 1)
+                         if entry.name in kind_files() and relative.count("/") == 1)
 
     def document_key(file: Path, outcome: str = "") -> str:
         markdown = [part for md in sorted(file.parent.glob("*.md")) for part in (md.name, md.read_bytes())]
@@ -168,7 +170,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         relative, html = renderer.render(page)
         files[relative] = html.encode("utf-8")
     lap("templates")
-    tables = document_tables(doc, findings)
+    tables = kind_tables(doc, findings)
     downloads = []
     for relative, data in document_downloads(doc, findings, tables):
         files[relative] = data

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.content import load_portal
-from sitegen.model.documents import FILE_NAMES
+from sitegen.plugins import kind_files
 from sitegen.render import urls
 from sitegen.synth import synthesize
 
@@ -114,7 +114,7 @@ def test_one_broken_unit_of_twelve_builds_in_parallel_and_reports_it(portal, tmp
         error_page = urls.unit(BROKEN)
     else:
         year, name = case.file.split("/")
-        error_page = urls.document_at(BROKEN, int(year), FILE_NAMES[name.replace(".md", ".yaml")])
+        error_page = urls.document_at(BROKEN, int(year), kind_files()[name.replace(".md", ".yaml")].name)
     html = (output / urls.file_for(error_page)).read_text(encoding="utf-8")
     assert "<title>内容有误" in html and f"units/{BROKEN}/{case.file}:{line}:{column}" in html
 

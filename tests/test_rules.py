@@ -9,7 +9,7 @@ import yaml
 from sitegen.check import check_document
 from sitegen.check.rules import RULES, RULES_BY_ID, SEVERITY_ORDER
 from sitegen.content import load_portal
-from sitegen.model.documents import FILE_NAMES
+from sitegen.plugins import kind_files
 
 from .conftest import write_portal
 
@@ -203,7 +203,7 @@ def test_summary_table_sums_grades_and_coverage(check_yaml):
 # tests/rules/README.md). The meta-test below makes a rule without such a file fail.
 
 RULE_CASES = Path(__file__).parent / "rules"
-DOCUMENT_FILES = {kind: name for name, kind in FILE_NAMES.items()}
+DOCUMENT_FILES = {spec.name: name for name, spec in kind_files().items()}
 CASE_KEYS = {"name", "document", "kind", "year", "files", "severity", "finding", "at_most"}
 
 

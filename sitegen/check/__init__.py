@@ -11,14 +11,16 @@ from dataclasses import replace
 
 from ..model.documents import Suppression
 from ..model.portal import LoadedDocument, Portal
+from ..plugins import checks
 from . import completeness, copies, money_units, ratios, scores, sums, suppress, targets, xref, years
 from .context import Reporter
 from .findings import Finding
-from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule
+from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule, RuleSet
 
+# sitegen's own check modules, registered with RULES by sitegen.builtin (register_rules).
 FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years)
 
-__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "run_checks"]
+__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "RuleSet", "check_document", "run_checks"]
 
 
 def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
@@ -28,8 +30,8 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
     ``site_suppressions`` (``site.yaml``'s ``suppress:``) is required: ``build``, ``check``
     and ``serve`` must count the same findings."""
     report = Reporter(doc)
-    for family in FAMILIES:
-        family.check(doc, report)
+    for check in checks():  # every registered rule set's checks, the built-ins first
+        check(doc, report)
     found = sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], str(f.file), f.line, f.column, f.rule_id))
     seen: Counter = Counter()
     numbered = []

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from .findings import Finding
-from .rules import RULES
+from .rules import registered_rules
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
 
@@ -41,7 +41,7 @@ def as_sarif(findings: list[Finding], content_errors: list) -> str:
     """SARIF 2.1.0: one run, the rule catalogue as the driver's rules."""
     rules = [{"id": r.id, "name": r.id.replace("-", ""), "shortDescription": {"text": r.title},
               "fullDescription": {"text": r.explanation}, "defaultConfiguration": {"level": SARIF_LEVELS[r.severity]},
-              "properties": {"source": r.source}} for r in RULES]
+              "properties": {"source": r.source}} for r in registered_rules()]
     rules.append({"id": "CONTENT", "name": "ContentError", "shortDescription": {"text": "内容文件有误"},
                   "defaultConfiguration": {"level": "error"}})
     results = [{"ruleId": "CONTENT", "level": "error", "message": {"text": e.message}, "locations": [_location(e.file, e.line, e.column)]}

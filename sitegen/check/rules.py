@@ -1,10 +1,13 @@
 """The rule catalogue: stable IDs, severities, Chinese titles, explanations and sources.
 
-Each rule has a page in the portal generated from this table. IDs never change meaning;
-retired rules keep their ID reserved.
+``RULES`` are sitegen's own rules; they are registered, with the check modules that report
+them, through the ``register_rules`` hook like a plugin's (``sitegen/builtin.py``).
+``RULES_BY_ID`` reads every registered rule. Each rule has a page in the portal generated
+from the registry. IDs never change meaning; retired rules keep their ID reserved.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -134,4 +137,37 @@ RULES: tuple[Rule, ...] = (
          "文件年度一致", "2023 年度自评写“了解我委2022年综治维稳经费使用情况”"),
 )
 
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """What ``register_rules`` returns: ``rules`` and the ``checks`` that report them, each
+    ``check(doc: LoadedDocument, report: Reporter) -> None`` (reads, never mutates)."""
+
+    rules: tuple[Rule, ...]
+    checks: tuple[Callable, ...] = ()
+
+
+class _Registered(Mapping):
+    """Rule ID → ``Rule`` over every registered rule (built-in and plugins'), read live so a
+    plugin named in ``site.yaml`` counts from the moment it is registered."""
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        from ..plugins import rules_by_id
+        return rules_by_id()[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        from ..plugins import rules_by_id
+        return iter(rules_by_id())
+
+    def __len__(self) -> int:
+        from ..plugins import rules_by_id
+        return len(rules_by_id())
+
+
+RULES_BY_ID: Mapping[str, Rule] = _Registered()
+
+
+def registered_rules() -> list[Rule]:
+    """Every registered rule, built-ins first, in catalogue order."""
+    return list(RULES_BY_ID.values())

@@ -11,16 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from ..model.documents import FILE_NAMES, SLUG, AnyDocument, Site, Unit
-from ..model.portal import DOCUMENT_ORDER, BrokenUnit, FailedDocument, LoadedDocument, LoadedUnit, Portal
+from ..model.documents import SLUG, Site, Unit
+from ..model.portal import BrokenUnit, FailedDocument, LoadedDocument, LoadedUnit, Portal
 from ..model.source import SourceMap
+from ..plugins import document_adapter, kind_files, kinds
 from .errors import ContentError, ContentErrors
 from .yamlsource import read_yaml
 
 M = TypeVar("M", bound=BaseModel)
-_DOCUMENT = TypeAdapter(AnyDocument)
 YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -82,7 +82,7 @@ def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument |
     documents: list[LoadedDocument] = []
     failed: list[FailedDocument] = []
     for year_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
-        for file_name in FILE_NAMES:
+        for file_name, spec in kind_files().items():
             file = year_dir / file_name
             if not file.exists():
                 continue
@@ -90,7 +90,7 @@ def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument |
             if doc is not None:
                 documents.append(doc)
             elif YEAR.match(year_dir.name):
-                failed.append(FailedDocument(unit_dir.name, int(year_dir.name), FILE_NAMES[file_name], file, doc_errors))
+                failed.append(FailedDocument(unit_dir.name, int(year_dir.name), spec.name, file, doc_errors))
             unit_errors.extend(doc_errors)
     if model is None:
         return BrokenUnit(unit_dir.name, unit_file, unit_errors), unit_errors
@@ -99,8 +99,8 @@ def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument |
 
 
 def document_order(doc: LoadedDocument) -> tuple[int, int]:
-    """Newest year first, then budget, final accounts, self-evaluation."""
-    return (-doc.year, DOCUMENT_ORDER.index(doc.kind))
+    """Newest year first, then the kinds' ``order`` (budget, final accounts, self-evaluation)."""
+    return (-doc.year, kinds()[doc.kind].order)
 
 
 def load_document(unit_id: str, file: Path) -> tuple[LoadedDocument | None, list[ContentError]]:
@@ -115,7 +115,7 @@ def load_document(unit_id: str, file: Path) -> tuple[LoadedDocument | None, list
         return None, errors
     data, source = parsed
     try:
-        model = _DOCUMENT.validate_python(data)
+        model = document_adapter().validate_python(data)
     except ValidationError as exc:
         return None, _located(file, source, exc)
     doc = LoadedDocument(unit_id=unit_id, model=model, file=file, source=source)
@@ -123,9 +123,10 @@ def load_document(unit_id: str, file: Path) -> tuple[LoadedDocument | None, list
     if str(model.year) != year_dir.name:
         line, col = doc.locate(("year",))
         errors.append(ContentError(file, line, col, f"year {model.year} does not match its folder '{year_dir.name}'"))
-    elif model.kind != FILE_NAMES.get(file.name):
+    elif model.kind != getattr(kind_files().get(file.name), "name", None):
         line, col = doc.locate(("kind",))
-        errors.append(ContentError(file, line, col, f"kind '{model.kind}' does not match the file name — expected '{FILE_NAMES.get(file.name)}'"))
+        expected = getattr(kind_files().get(file.name), "name", None)
+        errors.append(ContentError(file, line, col, f"kind '{model.kind}' does not match the file name — expected '{expected}'"))
     if model.narrative:
         doc.narrative = _read_markdown(year_dir, model.narrative, file, source, ("narrative",), errors)
     for i, project in enumerate(getattr(model, "projects", [])):
@@ -178,7 +179,7 @@ def _located(file: Path, source: SourceMap, exc: ValidationError) -> list[Conten
     result = []
     for err in exc.errors(include_url=False):
         # Discriminated unions put the tag name in loc ("self_evaluation"); drop it.
-        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part in FILE_NAMES.values()))
+        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part in kinds()))
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
         line, column = source.locate(loc)
         message = err["msg"].removeprefix("Value error, ")

@@ -1,13 +1,13 @@
 """Typed content model (pydantic): what the documents declare, nothing derived."""
 from .documents import (
-    AnyDocument, Budget, DepartmentGoal, Document, Evaluation, Figure, FinalAccounts,
+    Budget, DepartmentGoal, Document, Evaluation, Figure, FinalAccounts,
     FundingRow, Goal, Indicator, ProjectSummary, Region, SelfEvaluation, Site, SummaryRow,
     SummaryTotal, Unit,
 )
 from .values import Measure, Percent, parse_decimal
 
 __all__ = [
-    "AnyDocument", "Budget", "DepartmentGoal", "Document", "Evaluation", "Figure",
+    "Budget", "DepartmentGoal", "Document", "Evaluation", "Figure",
     "FinalAccounts", "FundingRow", "Goal", "Indicator", "Measure", "Percent", "ProjectSummary",
     "Region", "SelfEvaluation", "Site", "SummaryRow", "SummaryTotal", "Unit", "parse_decimal",
 ]

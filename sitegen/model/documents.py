@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from .values import MeasureValue, Money, PercentValue, Points
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-DocumentKind = Literal["budget", "final_accounts", "self_evaluation"]
+DocumentKind = str
+"""A registered document kind's name (``sitegen.kinds``): budget, final_accounts, self_evaluation
+and any a plugin registers."""
 
 
 class Model(BaseModel):
@@ -56,9 +58,18 @@ class Suppression(Model):
     @field_validator("rule")
     @classmethod
     def _known_rule(cls, value: str) -> str:
-        from ..check.rules import RULES_BY_ID  # the catalogue is data; imported late to avoid a cycle
+        """Any registered rule, built-in or a plugin's (one named above in ``plugins:`` too)."""
+        from ..check.rules import RULES_BY_ID  # the registry reads the plugins; imported late to avoid a cycle
         if value not in RULES_BY_ID:
             raise ValueError(f"unknown rule '{value}' — see the rules pages for the IDs")
+        return value
+
+    @field_validator("document")
+    @classmethod
+    def _known_kind(cls, value: str | None) -> str | None:
+        from ..plugins import kinds
+        if value is not None and value not in kinds():
+            raise ValueError(f"unknown document kind '{value}' — expected one of {', '.join(kinds())}")
         return value
 
 
@@ -71,7 +82,20 @@ class Site(Model):
     language: str = "zh-CN"
     theme: str | None = None
     publisher: str | None = None
+    plugins: list[str] = []
     suppress: list[Suppression] = []
+
+    @field_validator("plugins")
+    @classmethod
+    def _load_plugins(cls, value: list[str]) -> list[str]:
+        """Registers each plugin as ``site.yaml`` is read (before ``suppress:``, which may name
+        its rules), so a name that cannot be loaded fails at its line, listing the choices."""
+        from ..plugins import PluginError, use  # imported late: the plugin manager imports the model
+        try:
+            use(value)
+        except PluginError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("theme")
     @classmethod
@@ -286,7 +310,7 @@ class Revision(Model):
 class Document(Model):
     """Fields every disclosure document has."""
 
-    kind: DocumentKind
+    kind: str
     year: int
     title: Text
     publisher: str | None = None
@@ -328,11 +352,3 @@ class SelfEvaluation(Document):
     projects: list[Evaluation] = []
     project_summary: ProjectSummary | None = None
 
-
-AnyDocument = Annotated[Budget | FinalAccounts | SelfEvaluation, Field(discriminator="kind")]
-
-FILE_NAMES: dict[str, DocumentKind] = {
-    "budget.yaml": "budget",
-    "final-accounts.yaml": "final_accounts",
-    "self-evaluation.yaml": "self_evaluation",
-}

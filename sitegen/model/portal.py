@@ -7,12 +7,6 @@ from pathlib import Path
 from .source import DataPath, SourceMap
 from .documents import Budget, DocumentKind, FinalAccounts, SelfEvaluation, Site, Unit
 
-DOCUMENT_ORDER: tuple[DocumentKind, ...] = ("budget", "final_accounts", "self_evaluation")
-URL_NAMES: dict[DocumentKind, str] = {
-    "budget": "budget", "final_accounts": "final-accounts", "self_evaluation": "self-evaluation",
-}
-
-
 @dataclass
 class LoadedDocument:
     """One document as loaded: the model, where it came from, and its narrative Markdown."""

@@ -22,7 +22,7 @@ from ..check import check_document
 from ..content import ContentErrors, load_portal
 from ..content.errors import ContentError
 from ..content.loader import document_order, load_document, load_unit
-from ..model.documents import FILE_NAMES
+from ..plugins import kind_files
 from ..model.portal import BrokenUnit, LoadedUnit
 from ..render import pages as plan
 from ..render.views import error_views
@@ -117,7 +117,7 @@ class PreviewSite:
             if kind == "unit":
                 units.add(detail)
             elif kind == "year":
-                documents.update((detail, path.parent / name) for name in FILE_NAMES)
+                documents.update((detail, path.parent / name) for name in kind_files())
             elif kind == "template":
                 templates.add(detail)
             elif kind == "static":
@@ -145,7 +145,7 @@ class PreviewSite:
             parts = ()
         if len(parts) == 2 and parts[1] == "unit.yaml":
             return "unit", parts[0]
-        if len(parts) == 3 and (parts[2] in FILE_NAMES or parts[2].endswith(".md")):
+        if len(parts) == 3 and (parts[2] in kind_files() or parts[2].endswith(".md")):
             return "year", parts[0]
         for theme in self.renderer.dirs:
             for sub in ("templates", "static"):

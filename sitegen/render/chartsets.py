@@ -12,9 +12,9 @@ from . import charts
 from .charts import Bar, Chart
 from .formatting import money
 from .keyfigures import key_figures
+from ..plugins import kind_label
 from .views import Marks
 
-KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
 GROUPS = ("产出指标", "效益指标", "满意度指标", "预算执行率")
 
 
@@ -122,7 +122,7 @@ def unit_charts(unit: LoadedUnit) -> list[Chart]:
     money_bars, rate_bars, score_bars = [], [], []
     for doc in sorted(unit.documents, key=lambda d: (d.year, d.kind)):
         figures = key_figures(doc)
-        label = f"{doc.year}年{KIND_NAMES[doc.kind]}"
+        label = f"{doc.year}年{kind_label(doc.kind)}"
         if figures.revenue or figures.expenditure:
             money_bars.append(Bar(label, (figures.revenue and figures.revenue.value, figures.expenditure and figures.expenditure.value)))
         if figures.execution_rate:

@@ -12,10 +12,10 @@ import re
 from xml.sax.saxutils import escape
 
 from ..model.portal import LoadedDocument, Portal
+from ..plugins import kind_label
 from . import urls
 
 _PUBLISHED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
-KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
 
 
 def document_date(doc: LoadedDocument) -> str | None:
@@ -68,7 +68,7 @@ def atom(portal: Portal, base_url: str) -> str:
         entries.append(
             "<entry>"
             f"<id>tag:sitegen,{doc.year}:{doc.unit_id}/{doc.kind}</id>"
-            f"<title>{escape(names.get(doc.unit_id, doc.unit_id))} {doc.year}年{KIND_NAMES[doc.kind]}</title>"
+            f"<title>{escape(names.get(doc.unit_id, doc.unit_id))} {doc.year}年{kind_label(doc.kind)}</title>"
             f'<link href="{escape(base + urls.document(doc))}"/>'
             f"<updated>{date}T00:00:00Z</updated>"
             f"<summary>{escape(doc.model.title)}：{escape(latest)}</summary>"

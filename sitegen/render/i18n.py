@@ -9,7 +9,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "home": "首页", "search": "搜索", "rules": "核对规则", "data_quality": "数据质量",
         "search_placeholder": "搜索单位、项目、指标、金额……", "skip": "跳到正文",
         "units_by_region": "按地区浏览单位", "region_index": "地区导航", "unit_count": "个单位", "latest_year": "最新年度", "documents": "公开文件",
-        "budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评",
         "department_wide": "部门整体支出绩效", "project": "项目支出绩效", "projects": "项目",
         "findings": "一致性核对", "no_findings": "未发现数字不一致。", "error": "错误", "warning": "警告",
         "notice": "提示", "suppressed": "已说明（不计入）", "suppressed_reason": "说明", "rule": "规则", "declared": "文件所列", "computed": "计算值", "difference": "差额",
@@ -48,11 +47,13 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def translator(language: str):
-    """``t(key)`` for ``language``, falling back to zh-CN, then to the key itself."""
+    """``t(key)`` for ``language``, falling back to zh-CN, then to a document kind's label
+    (``t("budget")`` → 部门预算, from the kind registry), then to the key itself."""
+    from ..plugins import kinds
     table = STRINGS.get(language, {})
     fallback = STRINGS["zh-CN"]
 
     def t(key: str) -> str:
-        return table.get(key) or fallback.get(key) or key
+        return table.get(key) or fallback.get(key) or (kinds()[key].label if key in kinds() else key)
 
     return t

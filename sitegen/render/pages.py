@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..check import RULES, Finding
+from ..check import Finding
+from ..check.rules import registered_rules
+from ..plugins import document_charts, kind as kind_spec, kind_label, kind_tables
 from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument, LoadedUnit, Portal
 from .. import export
@@ -19,7 +21,6 @@ from .regions import RegionNode, region_tree, walk
 from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table,
                     summary_table)
 
-KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
 
 
 @dataclass
@@ -64,10 +65,10 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[P
     by_rule: dict[str, list[Finding]] = {}
     for finding in all_findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
-    rule_counts = {r.id: len(by_rule.get(r.id, [])) for r in RULES}
+    rule_counts = {r.id: len(by_rule.get(r.id, [])) for r in registered_rules()}
     pages = [_home(portal, tree, place_counts, _counts(all_findings)),
-             Page(urls.RULES, "rules.html", {"rules": RULES, "counts": rule_counts})]
-    for rule in RULES:
+             Page(urls.RULES, "rules.html", {"rules": registered_rules(), "counts": rule_counts})]
+    for rule in registered_rules():
         pages.extend(Page(url, "rule.html", {"rule": rule, "findings": items, "pager": pager})
                      for url, items, pager in paginate(urls.rule(rule.id), by_rule.get(rule.id, []), RULE_FINDINGS_PER_PAGE))
     for node in walk(tree):
@@ -105,7 +106,7 @@ def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict) -> lis
     and, on its first page, charts comparing the units within it."""
     breadcrumbs = [(name, urls.region(anchor)) for name, anchor in node.ancestors()] + [(node.name, None)]
     cards = [{"unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
-              "documents": [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind]} for d in unit.documents],
+              "documents": [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind)} for d in unit.documents],
               "counts": unit_counts[unit.id]} for unit in node.units]
     chart_list = chartsets.comparison_charts(node.all_units())
     pages = []
@@ -126,7 +127,7 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
     # (``region.html``) links the findings of its counties.
     places = [{"node": node, "counts": place_counts[node.anchor], "direct": bool(node.units),
                "url": urls.region_quality(node.anchor)} for node in walk(tree) if len(node.path) <= OVERVIEW_DEPTH]
-    overview = {"places": places, "rule_counts": rule_counts, "rules": RULES, "portal": severity_counts(rows),
+    overview = {"places": places, "rule_counts": rule_counts, "rules": registered_rules(), "portal": severity_counts(rows),
                 "content_errors": error_views(portal.errors, portal.root)}
     pages = [Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "overview": overview, "node": None})
              for url, items, pager in paginate(urls.DATA_QUALITY, rows, FINDINGS_PER_PAGE)]
@@ -156,9 +157,9 @@ def unit_pages(portal: Portal, unit: LoadedUnit, findings: dict[tuple, list[Find
     pages = [_unit_page(unit, findings)]
     for failed in unit.failed:
         pages.append(Page(urls.document_at(unit.id, failed.year, failed.kind), "content-error.html", {
-            "heading": f"{unit.model.name} {failed.year}年{KIND_NAMES[failed.kind]}",
+            "heading": f"{unit.model.name} {failed.year}年{kind_label(failed.kind)}",
             "errors": error_views(failed.errors, portal.root),
-            "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{failed.year}年{KIND_NAMES[failed.kind]}", None)]}))
+            "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{failed.year}年{kind_label(failed.kind)}", None)]}))
     return pages
 
 
@@ -175,9 +176,9 @@ def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
     for year in unit.years:
         docs = [d for d in unit.documents if d.year == year]
         years.append({"year": year, "documents": [{
-            "doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind], "counts": _counts(findings.get(d.key, [])),
+            "doc": d, "url": urls.document(d), "kind": kind_label(d.kind), "counts": _counts(findings.get(d.key, [])),
             "projects": len(getattr(d.model, "projects", [])),
-        } for d in docs], "failed": [{"url": urls.document_at(unit.id, f.year, f.kind), "kind": KIND_NAMES[f.kind],
+        } for d in docs], "failed": [{"url": urls.document_at(unit.id, f.year, f.kind), "kind": kind_label(f.kind),
                                       "count": len(f.errors)} for f in unit.failed if f.year == year]})
     chart_list = chartsets.unit_charts(unit)
     return Page(urls.unit(unit.id), "unit.html", {"unit": unit, "years": years, "charts": chart_list,
@@ -188,7 +189,7 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     model = doc.model
     marks = Marks(doc_findings)
     unit_name = model.money_unit
-    chart_list = chartsets.document_charts(doc, marks)
+    chart_list = document_charts(doc, marks)
     projects: list[Evaluation] = list(getattr(model, "projects", []))
     summary = getattr(model, "project_summary", None)
     department = getattr(model, "department_wide", None)
@@ -204,8 +205,8 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     names = (unit.model.name, unit.model.short_name or unit.model.name)
     heading = model.title if any(name in model.title for name in names) else f"{unit.model.name}：{model.title}"
     context = {
-        "unit": unit, "doc": doc, "model": model, "kind": KIND_NAMES[doc.kind], "heading": heading,
-        "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{KIND_NAMES[doc.kind]}", None)],
+        "unit": unit, "doc": doc, "model": model, "kind": kind_label(doc.kind), "heading": heading,
+        "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{kind_label(doc.kind)}", None)],
         "findings": group_findings(doc_findings), "finding_count": len(doc_findings), "counts": _counts(doc_findings),
         "charts": chart_list, "figure_tables": figure_tables(model.figures, marks, unit_name),
         "department": None, "summary": None, "projects": project_rows,
@@ -219,13 +220,13 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     if summary is not None:
         links = {p.slug: urls.project(doc, p.slug) for p in projects}
         context["summary"] = summary_table(summary, marks, unit_name, links)
-    return Page(urls.document(doc), "document.html", context, has_charts=bool(chart_list))
+    return Page(urls.document(doc), kind_spec(doc.kind).template, context, has_charts=bool(chart_list))
 
 
 def downloads(doc: LoadedDocument, doc_findings: list[Finding]) -> list[tuple[str, str]]:
     """(label, URL) of the document's open-data files."""
     folder = export.data_folder(doc)
-    files = [(f"{table.title}（CSV）", f"{folder}{table.name}.csv") for table in export.document_tables(doc, doc_findings)]
+    files = [(f"{table.title}（CSV）", f"{folder}{table.name}.csv") for table in kind_tables(doc, doc_findings)]
     return files + [("全部表格（Excel）", f"{folder}document.xlsx"), ("文件数据与核对结果（JSON）", f"{folder}document.json")]
 
 
@@ -249,8 +250,8 @@ def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Ev
     chart_list = chartsets.project_charts(doc, index, project, marks)
     narrative = doc.project_narratives.get(project.slug)
     context = {
-        "unit": unit, "doc": doc, "project": project, "kind": KIND_NAMES[doc.kind], "document_url": urls.document(doc),
-        "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{KIND_NAMES[doc.kind]}", urls.document(doc)),
+        "unit": unit, "doc": doc, "project": project, "kind": kind_label(doc.kind), "document_url": urls.document(doc),
+        "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{kind_label(doc.kind)}", urls.document(doc)),
                         (project.name, None)],
         "findings": group_findings(project_findings), "finding_count": len(project_findings), "counts": _counts(project_findings),
         "charts": chart_list, "tables": _evaluation_tables(project, ("projects", index), marks, unit_name),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..check import Finding
-from ..check.rules import RULES, SEVERITY_ORDER
+from ..check.rules import SEVERITY_ORDER, registered_rules
 from ..model.portal import LoadedUnit
 from . import urls
 
@@ -76,7 +76,7 @@ def quality_view(rows: Sequence[QualityRow]) -> dict:
         Filter("unit", [FilterOption(uid, name, by["unit"][uid]) for uid, name in unit_names.items()]),
         Filter("year", [FilterOption(str(year), str(year), by["year"][year]) for year in sorted(by["year"], reverse=True)]),
         Filter("rule", [FilterOption(rule.id, f"{rule.id} {rule.title}", by["rule"][rule.id])
-                        for rule in RULES if by["rule"][rule.id]]),
+                        for rule in registered_rules() if by["rule"][rule.id]]),
         Filter("severity", [FilterOption(s, s, by["severity"][s]) for s in SEVERITIES], translate=True),
     ]
     return {"rows": rows, "filters": filters, "total": len(rows), **severity_counts(rows)}

@@ -1,7 +1,8 @@
 """The portal's URL scheme: stable, readable, ASCII (``units/<unit-id>/<year>/<kind>/``)."""
 from __future__ import annotations
 
-from ..model.portal import URL_NAMES, LoadedDocument
+from ..model.portal import LoadedDocument
+from ..plugins import kind as kind_spec
 
 
 def unit(unit_id: str) -> str:
@@ -14,7 +15,7 @@ def document(doc: LoadedDocument) -> str:
 
 def document_at(unit_id: str, year: int, kind: str) -> str:
     """URL of a document by its coordinates (also for one that failed to load)."""
-    return f"units/{unit_id}/{year}/{URL_NAMES[kind]}/"
+    return f"units/{unit_id}/{year}/{kind_spec(kind).url}/"
 
 
 def project(doc: LoadedDocument, slug: str) -> str:

@@ -1,0 +1,60 @@
+"""sitegen's own rules, document kinds, charts and portal outputs, registered through the
+same hooks a plugin implements (``sitegen/hookspecs.py``). ``tryfirst``: the built-ins come
+before any plugin's, so built-in chart ids, rule order and the archive stay as they were.
+"""
+from __future__ import annotations
+
+from .hookspecs import hookimpl
+from .kinds import DocumentKindSpec
+from .model.documents import Budget, FinalAccounts, SelfEvaluation
+
+
+def _charts(doc, marks):
+    from .render.chartsets import document_charts
+    return document_charts(doc, marks)
+
+
+def _tables(doc, findings):
+    from .export import document_tables
+    return document_tables(doc, findings)
+
+
+KINDS = (
+    DocumentKindSpec("budget", Budget, "budget.yaml", "budget", 10, "部门预算", _charts, _tables),
+    DocumentKindSpec("final_accounts", FinalAccounts, "final-accounts.yaml", "final-accounts", 20, "部门决算", _charts, _tables),
+    DocumentKindSpec("self_evaluation", SelfEvaluation, "self-evaluation.yaml", "self-evaluation", 30, "绩效自评", _charts, _tables),
+)
+
+
+@hookimpl(tryfirst=True)
+def register_document_kinds():
+    return KINDS
+
+
+@hookimpl(tryfirst=True)
+def register_rules():
+    from .check import FAMILIES
+    from .check.rules import RULES, RuleSet
+    return [RuleSet(RULES, tuple(family.check for family in FAMILIES))]
+
+
+@hookimpl(tryfirst=True)
+def document_charts(doc, marks):
+    from .plugins import kind
+    charts = kind(doc.kind).charts
+    return charts(doc, marks) if charts else []
+
+
+@hookimpl(tryfirst=True)
+def portal_outputs(output):
+    """Sitemap(s), the Atom feed, the Frictionless data package and the archive of every
+    document's downloads (which includes the data package, so it is written first)."""
+    from .export import ARCHIVE, DATAPACKAGE, datapackage, write_archive
+    from .render import feeds
+    site = output.portal.site
+    for name, xml in feeds.sitemaps(output.page_urls, site.base_url).items():
+        output.write(name, xml)
+    output.write("feed.xml", feeds.atom(output.portal, site.base_url))
+    documents = [d for entry in output.units for d in entry.documents]
+    output.write(DATAPACKAGE, datapackage(site.title, [r for d in documents for r in d.resources]))
+    write_archive(output.folder, [f for d in documents for f in d.downloads] + [DATAPACKAGE], output.folder / ARCHIVE)
