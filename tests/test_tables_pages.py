@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 from sitegen.check import Finding
 from sitegen.render import urls
