@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from decimal import Decimal
 
 from sitegen.check import Finding
 from sitegen.render import urls
@@ -83,3 +84,10 @@ def test_each_table_as_csv_xlsx_and_json(built, portal):
     from openpyxl import load_workbook
     book = load_workbook(folder / "document.xlsx", read_only=True)
     assert "一般公共预算财政拨款基本支出决算表" in book.sheetnames
+
+
+def test_key_figures_fall_back_to_the_tables(portal):
+    from sitegen.render.keyfigures import key_figures
+    ghj = key_figures(doc_of(portal, "putuo-ghj"))
+    assert ghj.three_public.value == Decimal("0.39") and ghj.three_public.path[0] == "tables"   # 七 合计 决算数
+    assert key_figures(doc_of(portal, "putuo-czj")).three_public is None                       # czj prints it blank
