@@ -102,6 +102,8 @@ def test_new_units_named_and_placed_as_printed_and_the_site_builds(imported, tmp
                     "### 四、财政拨款收入支出决算总体情况说明", "#### （三）一般公共预算财政拨款支出决算具体情况", "## 第四部分 名词解释"):
         assert heading in narrative.splitlines(), heading
     assert "上海市普陀区财政局2024年度财政拨款收入支出总计0.3万元。" in narrative   # the published mistake, kept
+    # ghj heads its tables without 第二部分 and without 普陀区: kept as printed, as a heading
+    assert "## 上海市规划和自然资源局2024年度部门决算表" in document(portal, "putuo-ghj").narrative.splitlines()
     result = CliRunner().invoke(main, ["build", "--content", str(root / "content"), "--output", str(tmp_path / "out"), "--no-search"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "out" / "units" / "putuo-czj" / "2024" / "final-accounts" / "index.html").read_text(encoding="utf-8")
