@@ -93,6 +93,7 @@ def _read(pages: list) -> PdfReading:
             margins[number] = (min(l.x0 for l in lines), max(l.x1 for l in lines))
         if number == 1 and not tables:
             cover = "".join(l.text for l in lines)
+            page.close()
             continue
         used: set[int] = set()
         previous_bottom = 0.0
@@ -128,6 +129,7 @@ def _read(pages: list) -> PdfReading:
                 open_grid.notes.extend(note)
             previous_bottom = bottom
         stream.extend(l for i, l in enumerate(lines) if i not in used)
+        page.close()  # drop the page's parsed objects: memory stays one page deep on long PDFs
         if open_grid is not None and open_grid.pages[-1] != number:
             open_grid = None
     stream.sort(key=lambda item: (item.page, item.top))
