@@ -154,44 +154,42 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the content documents."""
-    from pydantic import TypeAdapter
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
+              help="Content folder whose site.yaml names plugins (their document kinds are included).")
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one schema file per content file (site, unit and each document kind) into this folder, "
+                   "for a YAML language server, instead of printing them.")
+def schema(content_dir: Path | None, output_dir: Path | None) -> None:
+    """Print the JSON Schema of the content files: every field with its title and description.
 
+    With ``--output DIR``: ``site.schema.json``, ``unit.schema.json`` and ``<file name>.schema.json``
+    per document kind (``budget.schema.json`` …), for ``# yaml-language-server: $schema=…``.
+    Exit 2 when ``--content``'s site.yaml is invalid (a plugin that cannot be loaded)."""
     from .model import Site, Unit
-    from .plugins import document_adapter
+    from .model.schema import json_schema
+    from .plugins import document_adapter, kinds
 
-    click.echo(json.dumps({
-        "document": document_adapter().json_schema(),
-        "unit": Unit.model_json_schema(),
-        "site": Site.model_json_schema(),
-    }, ensure_ascii=False, indent=2))
-
-
-@main.command(name="import")
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("--unit", "unit_id", required=True, help="The unit's id (its URL), e.g. putuo-czj; a new unit gets a unit.yaml.")
-@click.option("--year", type=click.IntRange(1990, 2100), required=True, help="The fiscal year the document reports on.")
-@click.option("--kind", type=click.Choice(["final_accounts"]), default="final_accounts", show_default=True)
-@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
-@click.option("--force", is_flag=True, help="Replace the document if it exists.")
-def import_(source: Path, unit_id: str, year: int, kind: str, content_dir: Path, force: bool) -> None:
-    """Import a published 部门决算 (PDF, or XLSX with one sheet per standard table) into
-    CONTENT/units/UNIT/YEAR/ and print what was found.
-
-    Exit status: 0 imported; 1 imported, but something could not be mapped (listed, left out);
-    2 nothing written (not a disclosure, no site folder, the document exists).
-    """
-    from .importer import ImportRefused, NotADisclosure, import_disclosure, report
-
-    try:
-        result = import_disclosure(source, content_dir, unit_id, year, kind, force=force)
-    except (ImportRefused, NotADisclosure) as exc:
-        click.echo(f"error: {exc}; nothing was written.", err=True)
-        sys.exit(2)
-    click.echo(report(result, Path.cwd()), nl=False)
-    if result.problems:
-        sys.exit(1)
+    if content_dir is not None:
+        from .content.loader import load_site
+        try:
+            load_site(content_dir / "site.yaml", [])
+        except ContentErrors as exc:
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            sys.exit(NOTHING_BUILT)
+    if output_dir is None:
+        click.echo(json.dumps({
+            "document": json_schema(document_adapter()),
+            "unit": json_schema(Unit),
+            "site": json_schema(Site),
+        }, ensure_ascii=False, indent=2))
+        return
+    output_dir.mkdir(parents=True, exist_ok=True)
+    files = {"site": json_schema(Site), "unit": json_schema(Unit)}
+    files.update((spec.file_name.removesuffix(".yaml"), json_schema(spec.model)) for spec in kinds().values())
+    for name, document in files.items():
+        (output_dir / f"{name}.schema.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(output_dir / f"{name}.schema.json")
 
 
 @main.command()

@@ -16,26 +16,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import Finding
-from .model.documents import Evaluation, Figure
+from .model import labels
+from .model.documents import Document, Evaluation, Figure, FundingRow, Goal, Indicator, SelfEvaluation, SummaryRow
 from .model.portal import LoadedDocument
 from .model.tables import StandardTable
 from .render.formatting import display
 from .render import urls
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-MONEY_FIELDS = {"amount", "initial", "adjusted", "previous", "change", "received", "executed", "supplementary"}
 ARCHIVE = "downloads/portal-data.zip"
 DATAPACKAGE = "datapackage.json"  # at the root: Frictionless refuses ".." in resource paths
 
 
 @dataclass
 class DataTable:
-    """One table of a document: a file-safe name, a Chinese title, column names, rows of text."""
+    """One table of a document: a file-safe name, a Chinese title, column names, rows of text;
+    ``model`` is the content model whose fields the columns are, for their titles."""
 
     name: str
     title: str
     columns: list[str]
     rows: list[list[str]]
+    model: type | None = None
 
 
 def _figure_rows(figures: list[Figure], prefix: str, parent: str, out: list[list[str]]) -> None:
@@ -67,18 +69,20 @@ def document_tables(doc: LoadedDocument, findings: list[Finding]) -> list[DataTa
     evaluations += [(f"projects[{i}]", p) for i, p in enumerate(getattr(model, "projects", []))]
     summary = getattr(model, "project_summary", None)
     tables = [
-        DataTable("figures", "文件所列数字", ["path", "parent", "section", "label", "key", "code", *FIGURE_VALUES], figure_rows),
+        DataTable("figures", labels.title(Document, "figures"), ["path", "parent", "section", "label", "key", "code", *FIGURE_VALUES],
+                  figure_rows, Figure),
         DataTable("evaluations", "绩效表", ["path", "slug", "name", "department", "implementer", "total_weight", "total_score", "grade"],
                   [[path, e.slug, e.name, e.department or "", e.implementer or "", display(e.total_weight), display(e.total_score),
-                    e.grade or ""] for path, e in evaluations]),
-        DataTable("funding", "项目资金", ["evaluation", *FUNDING_VALUES],
-                  [[e.slug, *(display(getattr(r, c)) for c in FUNDING_VALUES)] for _, e in evaluations for r in e.funding]),
-        DataTable("goals", "年度总体目标", ["evaluation", "target", "result", "completion"],
-                  [[e.slug, g.target or "", g.result or "", g.completion or ""] for _, e in evaluations for g in e.goals]),
-        DataTable("indicators", "绩效指标", ["evaluation", *INDICATOR_VALUES],
-                  [[e.slug, *(display(getattr(i, c)) for c in INDICATOR_VALUES)] for _, e in evaluations for i in e.indicators]),
-        DataTable("summary", "项目自评汇总表", list(SUMMARY_VALUES),
-                  [[display(getattr(r, c)) for c in SUMMARY_VALUES] for r in summary.rows] if summary else []),
+                    e.grade or ""] for path, e in evaluations], Evaluation),
+        DataTable("funding", labels.title(Evaluation, "funding"), ["evaluation", *FUNDING_VALUES],
+                  [[e.slug, *(display(getattr(r, c)) for c in FUNDING_VALUES)] for _, e in evaluations for r in e.funding], FundingRow),
+        DataTable("goals", labels.title(Evaluation, "goals"), ["evaluation", "target", "result", "completion"],
+                  [[e.slug, g.target or "", g.result or "", g.completion or ""] for _, e in evaluations for g in e.goals], Goal),
+        DataTable("indicators", labels.title(Evaluation, "indicators"), ["evaluation", *INDICATOR_VALUES],
+                  [[e.slug, *(display(getattr(i, c)) for c in INDICATOR_VALUES)] for _, e in evaluations for i in e.indicators],
+                  Indicator),
+        DataTable("summary", labels.title(SelfEvaluation, "project_summary"), list(SUMMARY_VALUES),
+                  [[display(getattr(r, c)) for c in SUMMARY_VALUES] for r in summary.rows] if summary else [], SummaryRow),
         DataTable("findings", "一致性核对发现", list(FINDING_VALUES),
                   [[f.rule_id, f.severity, f.dotted_path, str(f.line), f.declared, f.computed, f.difference, f.message]
                    for f in findings]),
@@ -165,8 +169,20 @@ def resources(doc: LoadedDocument, tables: list[DataTable]) -> list[dict]:
         "name": f"{doc.unit_id}-{doc.year}-{doc.kind.replace('_', '-')}-{table.name}",
         "title": f"{doc.model.title}：{table.title}", "path": f"{data_folder(doc)}{table.name}.csv", "format": "csv",
         "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource",
-        "schema": {"fields": [{"name": c, "type": "string"} for c in table.columns]},
+        "schema": {"fields": [_field(table, c) for c in table.columns]},
     } for table in tables]
+
+
+def _field(table: DataTable, column: str) -> dict:
+    """A Frictionless field descriptor; a column that is a model field carries its title and
+    description from the model."""
+    descriptor = {"name": column, "type": "string"}
+    info = table.model.model_fields.get(column) if table.model is not None else None
+    if info is not None and info.title:
+        descriptor["title"] = info.title
+    if info is not None and info.description:
+        descriptor["description"] = info.description
+    return descriptor
 
 
 def datapackage(title: str, package_resources: list[dict]) -> bytes:

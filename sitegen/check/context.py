@@ -5,17 +5,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from ..model.documents import Evaluation, FundingRow
+from ..model import labels
+from ..model.documents import Evaluation, Figure, FundingRow
 from ..model.portal import LoadedDocument
 from ..model.source import DataPath
 from .arith import fmt
 from .findings import Finding
 from .rules import RULES_BY_ID, Severity
 
-COLUMN_NAMES = {
-    "amount": "", "initial": "年初预算数", "adjusted": "全年预算数", "previous": "上年数",
-    "change": "增减额", "received": "到位数", "executed": "全年执行数", "score": "得分",
-}
+# How a message names a compared column, from the model's field titles; a figure's own amount
+# goes unnamed (“收入合计”, not “收入合计的金额”).
+COLUMN_NAMES = {"amount": "", **{c: labels.title(Figure, c) for c in ("previous", "change")},
+                **{c: labels.title(FundingRow, c) for c in ("initial", "adjusted", "received", "executed", "score")}}
 
 
 class Reporter:

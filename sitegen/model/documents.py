@@ -41,12 +41,12 @@ class Suppression(Model):
     error for a rule ID that is not in the catalogue.
     """
 
-    rule: Annotated[str, Field(pattern=r"^[A-Z]+-\d{3}$", description="a rule ID such as XREF-003")]
-    reason: Text
-    path: str | None = None
-    unit: str | None = None
-    year: int | None = None
-    document: DocumentKind | None = None
+    rule: Annotated[str, Field(pattern=r"^[A-Z]+-\d{3}$", title="规则", description="a rule ID such as XREF-003 (built-in or a plugin's)")]
+    reason: Text = Field(title="说明", description="why the finding is accepted; shown on the page")
+    path: str | None = Field(None, title="数据路径", description="narrows it to a data path and what lies under it (project_summary.rows[3])")
+    unit: str | None = Field(None, title="单位", description="site.yaml only: a unit id")
+    year: int | None = Field(None, title="年度", description="site.yaml only")
+    document: DocumentKind | None = Field(None, title="文件类型", description="site.yaml only: a document kind (budget, final_accounts, self_evaluation, or a plugin's)")
 
     @field_validator("rule")
     @classmethod
@@ -69,14 +69,14 @@ class Suppression(Model):
 class Site(Model):
     """``content/site.yaml``: the portal's own settings."""
 
-    title: Text
-    subtitle: str | None = None
-    base_url: str = "/"
-    language: str = "zh-CN"
-    theme: str | None = None
-    publisher: str | None = None
-    plugins: list[str] = []
-    suppress: list[Suppression] = []
+    title: Text = Field(title="门户名称")
+    subtitle: str | None = Field(None, title="副标题")
+    base_url: str = Field("/", title="网址路径", description="the path the portal is served under, e.g. / or /yjsgk/")
+    language: str = Field("zh-CN", title="语言")
+    theme: str | None = Field(None, title="主题", description="a folder of themes/ beside content/, or a shipped theme")
+    publisher: str | None = Field(None, title="发布单位")
+    plugins: list[str] = Field([], title="插件", description="plugin modules to register (importable module names or installed sitegen.plugins entry points); see docs/plugins.md")
+    suppress: list[Suppression] = Field([], title="已说明的核对发现", description="site-wide suppressions, scoped by unit, year and document")
 
     @field_validator("plugins")
     @classmethod
@@ -104,21 +104,21 @@ class Site(Model):
 class Region(Model):
     """Administrative place of a unit: 省 / 市 (prefecture) / 县 (county)."""
 
-    province: Text
-    city: str | None = None
-    county: str | None = None
+    province: Text = Field(title="省")
+    city: str | None = Field(None, title="市", description="prefecture-level city")
+    county: str | None = Field(None, title="县", description="county-level place")
 
 
 class Unit(Model):
     """``units/<unit-id>/unit.yaml``: a reporting unit (预算单位)."""
 
-    name: Text
-    short_name: str | None = None
-    region: Region
-    level: Literal["省", "市", "县"]
-    kind: str | None = None
-    parent: str | None = None
-    code: str | None = None
+    name: Text = Field(title="单位名称")
+    short_name: str | None = Field(None, title="简称")
+    region: Region = Field(title="地区")
+    level: Literal["省", "市", "县"] = Field(title="级次")
+    kind: str | None = Field(None, title="单位类型")
+    parent: str | None = Field(None, title="上级单位", description="unit id of the parent unit")
+    code: str | None = Field(None, title="单位编码")
 
 
 # ---------------------------------------------------------------- stated figures
@@ -134,22 +134,22 @@ class Figure(Model):
     what the document gives next to it. ``parts`` are the stated 其中 items.
     """
 
-    label: Text
-    key: str | None = None
-    code: str | None = None
-    amount: Money | None = None
-    initial: Money | None = None
-    adjusted: Money | None = None
-    previous: Money | None = None
-    change: Money | None = None
-    growth: PercentValue | None = None
-    share: PercentValue | None = None
-    completion: PercentValue | None = None
-    execution_rate: PercentValue | None = None
-    quantity: str | None = None
-    text: str | None = None
-    section: str | None = None
-    parts: list[Figure] = []
+    label: Text = Field(title="项目", description="the figure's name as printed (收入合计)")
+    key: str | None = Field(None, title="键", description="a stable key the checks and key figures read: revenue, expenditure, functional, three_public, …")
+    code: str | None = Field(None, title="科目编码", description="its classification code as printed (2010301)")
+    amount: Money | None = Field(None, title="金额", description="the figure the sentence is about: executed (决算) or budgeted (预算), in money_unit")
+    initial: Money | None = Field(None, title="年初预算数")
+    adjusted: Money | None = Field(None, title="全年预算数", description="调整预算数")
+    previous: Money | None = Field(None, title="上年数")
+    change: Money | None = Field(None, title="增减额")
+    growth: PercentValue | None = Field(None, title="增减率", description="as published, e.g. 2.38%")
+    share: PercentValue | None = Field(None, title="占比", description="share of its total, as published")
+    completion: PercentValue | None = Field(None, title="完成年初预算", description="完成年初预算的比例, as published")
+    execution_rate: PercentValue | None = Field(None, title="执行率")
+    quantity: str | None = Field(None, title="数量", description="a stated count with its unit (3辆)")
+    text: str | None = Field(None, title="说明")
+    section: str | None = Field(None, title="所在部分", description="the section of the document the figure belongs to; one table per section on the page")
+    parts: list[Figure] = Field([], title="其中", description="the stated 其中 items")
 
 
 # ---------------------------------------------------------------- performance tables
@@ -162,23 +162,23 @@ class FundingRow(Model):
     (上年结转), ``other`` (其他资金), or ``basic`` / ``project`` for department-wide tables.
     """
 
-    label: Text
-    key: Literal["total", "fiscal", "carryover", "other", "basic", "project"] | None = None
-    initial: Money | None = None
-    adjusted: Money | None = None
-    received: Money | None = None
-    executed: Money | None = None
-    weight: Points | None = None
-    execution_rate: PercentValue | None = None
-    score: Points | None = None
+    label: Text = Field(title="资金")
+    key: Literal["total", "fiscal", "carryover", "other", "basic", "project"] | None = Field(None, title="资金类别", description="total, fiscal, carryover, other; basic or project in department-wide tables")
+    initial: Money | None = Field(None, title="年初预算数")
+    adjusted: Money | None = Field(None, title="全年预算数")
+    received: Money | None = Field(None, title="到位数")
+    executed: Money | None = Field(None, title="全年执行数")
+    weight: Points | None = Field(None, title="分值", description="points of the execution-rate indicator")
+    execution_rate: PercentValue | None = Field(None, title="执行率")
+    score: Points | None = Field(None, title="得分")
 
 
 class Goal(Model):
     """A goal (预期目标) and what was achieved (实际完成情况)."""
 
-    target: str | None = None
-    result: str | None = None
-    completion: str | None = None
+    target: str | None = Field(None, title="预期目标")
+    result: str | None = Field(None, title="实际完成情况")
+    completion: str | None = Field(None, title="完成情况")
 
 
 class Indicator(Model):
@@ -188,18 +188,18 @@ class Indicator(Model):
     (折算得分 where the table converts from ``item_score``, the 0–100 单项指标得分).
     """
 
-    level1: str | None = None
-    level2: str | None = None
-    name: str | None = None
-    description: str | None = None
-    target: MeasureValue | None = None
-    actual: MeasureValue | None = None
-    completion: str | None = None
-    item_score: Points | None = None
-    weight: Points | None = None
-    score: Points | None = None
-    basis: str | None = None
-    deviation: str | None = None
+    level1: str | None = Field(None, title="一级指标")
+    level2: str | None = Field(None, title="二级指标")
+    name: str | None = Field(None, title="三级指标")
+    description: str | None = Field(None, title="指标说明")
+    target: MeasureValue | None = Field(None, title="年度指标值", description="as printed, e.g. ≥95%")
+    actual: MeasureValue | None = Field(None, title="实际完成值")
+    completion: str | None = Field(None, title="完成情况")
+    item_score: Points | None = Field(None, title="单项得分", description="0–100 before conversion by weight")
+    weight: Points | None = Field(None, title="分值", description="points, or 权重占比 % where the table converts")
+    score: Points | None = Field(None, title="得分")
+    basis: str | None = Field(None, title="指标值确定依据")
+    deviation: str | None = Field(None, title="偏差原因及改进措施")
 
 
 class Evaluation(Model):
@@ -212,23 +212,23 @@ class Evaluation(Model):
     only in its notes (乐亭: 预算执行率指标权重占比固定为10%).
     """
 
-    slug: Annotated[str, Field(description="ASCII slug used in the project's URL")]
-    name: Text
-    department: str | None = None
-    implementer: str | None = None
-    budget_unit: str | None = None
-    level: str | None = None
-    funding: list[FundingRow] = []
-    goals: list[Goal] = []
-    indicators: list[Indicator] = []
-    group_weights: dict[str, Points] = {}
-    total_weight: Points | None = None
-    total_score: Points | None = None
-    grade: str | None = None
-    execution_weight: Points | None = None
-    deviation: str | None = None
-    notes: str | None = None
-    narrative: str | None = None
+    slug: Annotated[str, Field(title="项目代号", description="ASCII slug used in the project's URL")]
+    name: Text = Field(title="项目名称")
+    department: str | None = Field(None, title="主管部门")
+    implementer: str | None = Field(None, title="实施单位")
+    budget_unit: str | None = Field(None, title="预算单位")
+    level: str | None = Field(None, title="级次")
+    funding: list[FundingRow] = Field([], title="项目资金")
+    goals: list[Goal] = Field([], title="年度总体目标")
+    indicators: list[Indicator] = Field([], title="绩效指标")
+    group_weights: dict[str, Points] = Field({}, title="一级指标分值", description="level-1 group weights printed in the table, e.g. 产出指标: 50")
+    total_weight: Points | None = Field(None, title="总分值")
+    total_score: Points | None = Field(None, title="自评得分")
+    grade: str | None = Field(None, title="自评等级", description="优, 良, 中 or 差")
+    execution_weight: Points | None = Field(None, title="预算执行率指标分值", description="stated only in the table's notes")
+    deviation: str | None = Field(None, title="偏差原因及改进措施")
+    notes: str | None = Field(None, title="表注")
+    narrative: str | None = Field(None, title="情况说明", description="a Markdown file beside the YAML")
 
     _slug = field_validator("slug")(check_slug)
 
@@ -237,34 +237,34 @@ class SummaryRow(Model):
     """A row of a project summary table (绩效自评情况汇总表); ``project`` is the slug of the
     project's own table in the same document, when it has one."""
 
-    no: str | None = None
-    unit: str | None = None
-    name: Text
-    project: str | None = None
-    initial: Money | None = None
-    supplementary: Money | None = None
-    adjusted: Money | None = None
-    executed: Money | None = None
-    fund_type: str | None = None
-    score: Points | None = None
-    grade: str | None = None
-    rate: PercentValue | None = None
+    no: str | None = Field(None, title="序号")
+    unit: str | None = Field(None, title="预算单位")
+    name: Text = Field(title="项目名称")
+    project: str | None = Field(None, title="项目自评表", description="slug of the project's own table in the same document")
+    initial: Money | None = Field(None, title="年初预算数")
+    supplementary: Money | None = Field(None, title="年中追加/追减")
+    adjusted: Money | None = Field(None, title="全年预算数")
+    executed: Money | None = Field(None, title="全年执行数")
+    fund_type: str | None = Field(None, title="资金类型")
+    score: Points | None = Field(None, title="自评得分")
+    grade: str | None = Field(None, title="自评等级")
+    rate: PercentValue | None = Field(None, title="自评率")
 
 
 class SummaryTotal(Model):
     """The summary table's stated totals (合计 row and the lines under it)."""
 
-    label: str = "合计"
-    initial: Money | None = None
-    adjusted: Money | None = None
-    executed: Money | None = None
-    rate: PercentValue | None = None
-    score: Points | None = None
-    project_count: str | None = None
-    evaluated_count: str | None = None
-    average_score: Points | None = None
-    coverage: PercentValue | None = None
-    coverage_definition: str | None = None
+    label: str = Field("合计", title="合计", description="the total row's name as printed")
+    initial: Money | None = Field(None, title="年初预算数")
+    adjusted: Money | None = Field(None, title="全年预算数")
+    executed: Money | None = Field(None, title="全年执行数")
+    rate: PercentValue | None = Field(None, title="自评率")
+    score: Points | None = Field(None, title="自评得分")
+    project_count: str | None = Field(None, title="部门预算项目总个数")
+    evaluated_count: str | None = Field(None, title="开展绩效自评项目数")
+    average_score: Points | None = Field(None, title="自评平均分")
+    coverage: PercentValue | None = Field(None, title="比例")
+    coverage_definition: str | None = Field(None, title="比例的定义", description="the formula printed for 比例")
 
 
 class ProjectSummary(Model):
@@ -276,18 +276,18 @@ class ProjectSummary(Model):
     全南, 定西).
     """
 
-    title: Text
-    score_column: Literal["total", "execution"] = "total"
-    rows: list[SummaryRow]
-    total: SummaryTotal | None = None
+    title: Text = Field(title="表名")
+    score_column: Literal["total", "execution"] = Field("total", title="得分列", description="total: 自评得分 out of 100; execution: the 10-point execution indicator")
+    rows: list[SummaryRow] = Field(title="项目行")
+    total: SummaryTotal | None = Field(None, title="合计")
 
 
 class DepartmentGoal(Model):
     """A budget's department-wide performance goal (部门整体绩效目标) with its indicators text."""
 
-    title: str | None = None
-    goal: str | None = None
-    indicators: str | None = None
+    title: str | None = Field(None, title="标题")
+    goal: str | None = Field(None, title="绩效目标")
+    indicators: str | None = Field(None, title="绩效指标")
 
 
 # ---------------------------------------------------------------- documents
@@ -296,24 +296,24 @@ class DepartmentGoal(Model):
 class Revision(Model):
     """A republication of the document with corrections (修订): ISO date and what changed."""
 
-    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
-    note: Text
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", title="修订日期", description="YYYY-MM-DD")]
+    note: Text = Field(title="修订说明")
 
 
 class Document(Model):
     """Fields every disclosure document has."""
 
-    kind: str
-    year: int
-    title: Text
-    publisher: str | None = None
-    published: str | None = None
-    money_unit: Literal["万元", "元"] = "万元"
-    source: Text
-    narrative: str | None = None
-    revisions: list[Revision] = []
-    figures: list[Figure] = []
-    suppress: list[Suppression] = []
+    kind: str = Field(title="文件类型", description="the document kind; must match the file name")
+    year: int = Field(title="年度", description="four digits; must match the year folder")
+    title: Text = Field(title="标题", description="the document's title as published")
+    publisher: str | None = Field(None, title="发布单位")
+    published: str | None = Field(None, title="发布日期", description="as printed, e.g. 2024年3月1日")
+    money_unit: Literal["万元", "元"] = Field("万元", title="金额单位")
+    source: Text = Field(title="来源", description="where the published document can be found")
+    narrative: str | None = Field(None, title="情况说明", description="a Markdown file beside the YAML")
+    revisions: list[Revision] = Field([], title="修订记录")
+    figures: list[Figure] = Field([], title="文件所列数字")
+    suppress: list[Suppression] = Field([], title="已说明的核对发现")
 
     @field_validator("year", mode="before")
     @classmethod
@@ -327,25 +327,25 @@ class Budget(Document):
     """部门预算: figures, its standard tables (部门收支总表 …), department-wide goals and the
     project performance-target tables."""
 
-    kind: Literal["budget"]
-    tables: list[StandardTable] = []
-    department_goals: list[DepartmentGoal] = []
-    projects: list[Evaluation] = []
+    kind: Literal["budget"] = Field(title="文件类型", description="the document kind; must match the file name")
+    tables: list[StandardTable] = Field([], title="部门预算表", description="the standard tables as printed")
+    department_goals: list[DepartmentGoal] = Field([], title="部门整体绩效目标")
+    projects: list[Evaluation] = Field([], title="项目绩效目标表")
 
 
 class FinalAccounts(Document):
     """部门决算: its standard tables (一..九) as printed, the figures the 情况说明 states and
     the 情况说明 itself."""
 
-    kind: Literal["final_accounts"]
-    tables: list[StandardTable] = []
+    kind: Literal["final_accounts"] = Field(title="文件类型", description="the document kind; must match the file name")
+    tables: list[StandardTable] = Field([], title="部门决算表", description="the standard tables as printed")
 
 
 class SelfEvaluation(Document):
     """绩效自评: department-wide table, project tables and the projects' summary table."""
 
-    kind: Literal["self_evaluation"]
-    department_wide: Evaluation | None = None
-    projects: list[Evaluation] = []
-    project_summary: ProjectSummary | None = None
+    kind: Literal["self_evaluation"] = Field(title="文件类型", description="the document kind; must match the file name")
+    department_wide: Evaluation | None = Field(None, title="部门整体支出绩效自评表")
+    projects: list[Evaluation] = Field([], title="项目支出绩效自评表")
+    project_summary: ProjectSummary | None = Field(None, title="项目自评汇总表")
 

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema, model_validator
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％", "0123456789.-+%")
@@ -118,7 +118,10 @@ def _percent_serializer(value: Percent) -> str:
     return value.text
 
 
-PercentValue = Annotated[Percent, PlainSerializer(_percent_serializer, return_type=str)]
+# The JSON Schema shows what an editor writes (the published text), not the parsed parts.
+PercentValue = Annotated[Percent, PlainSerializer(_percent_serializer, return_type=str),
+                         WithJsonSchema({"type": "string", "pattern": r"[%％]\s*$",
+                                         "description": "a percentage as published, e.g. 55.97%"}, mode="validation")]
 
 
 _COMPARATORS = ("≥", "≤", "＞", "＜", "＝", ">=", "<=", ">", "<", "=")
@@ -183,4 +186,8 @@ def _measure_serializer(value: Measure) -> Any:
     return value.text
 
 
-MeasureValue = Annotated[Measure, PlainSerializer(_measure_serializer)]
+MeasureValue = Annotated[Measure, PlainSerializer(_measure_serializer), WithJsonSchema({"anyOf": [
+    {"type": ["string", "number"], "description": "as published, e.g. ≥95%, ≥ 30 万人, 及时, 10"},
+    {"type": "object", "description": "comparator, value and unit printed in separate columns",
+     "properties": {"comparator": {"type": "string"}, "value": {"type": ["string", "number"]}, "unit": {"type": "string"}},
+     "additionalProperties": False}]}, mode="validation")]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..check import Finding
 from ..check.rules import SEVERITY_ORDER
-from ..model.documents import Evaluation, Figure, ProjectSummary
+from ..model import labels
+from ..model.documents import Evaluation, Figure, FundingRow, Indicator, ProjectSummary, SummaryRow, SummaryTotal
 from ..model.source import DataPath
 from ..model.tables import StandardTable
 from .formatting import display
@@ -61,12 +62,13 @@ def cell(value: object, path: DataPath, marks: Marks, *, numeric: bool = False) 
     return Cell(display(value), numeric=numeric, marks=marks.at(path))
 
 
-FIGURE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("amount", "金额", True), ("initial", "年初预算数", True), ("adjusted", "全年预算数", True),
-    ("previous", "上年数", True), ("change", "增减额", True), ("growth", "增减率", True), ("share", "占比", True),
-    ("completion", "完成年初预算", True), ("execution_rate", "执行率", True), ("quantity", "数量", False),
-    ("text", "说明", False),
-)
+def field_columns(model: type, names: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(field, title, numeric) for ``names`` of ``model``, titles and kinds read from the model."""
+    return tuple((name, labels.title(model, name), labels.is_numeric(model, name)) for name in names)
+
+
+FIGURE_COLUMNS = field_columns(Figure, ("amount", "initial", "adjusted", "previous", "change", "growth", "share", "completion",
+                                  "execution_rate", "quantity", "text"))
 
 
 def figure_tables(figures: list[Figure], marks: Marks, unit: str) -> list[Table]:
@@ -80,8 +82,8 @@ def figure_tables(figures: list[Figure], marks: Marks, unit: str) -> list[Table]
         for i, figure in items:
             _flatten(figure, ("figures", i), 0, flat)
         used = [c for c in FIGURE_COLUMNS if any(getattr(f, c[0]) is not None for _, _, f in flat)]
-        columns = ["项目"] + [f"{title}（{unit}）" if c in ("amount", "initial", "adjusted", "previous", "change") else title
-                               for c, title, _ in used]
+        columns = [labels.title(Figure, "label")] + [f"{title}（{unit}）" if labels.is_money(Figure, c) else title
+                                                     for c, title, _ in used]
         rows = [Row([Cell(f.label)] + [cell(getattr(f, c), (*path, c), marks, numeric=num) for c, _, num in used], depth=depth)
                 for path, depth, f in flat]
         # A finding on the figure as a whole (SUM on amount) sits on the amount cell already.
@@ -95,21 +97,19 @@ def _flatten(figure: Figure, path: DataPath, depth: int, out: list) -> None:
         _flatten(part, (*path, "parts", i), depth + 1, out)
 
 
-FUNDING_COLUMNS = (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("received", "到位数"), ("executed", "全年执行数"),
-                   ("weight", "分值"), ("execution_rate", "执行率"), ("score", "得分"))
-INDICATOR_COLUMNS = (("level1", "一级指标", False), ("level2", "二级指标", False), ("name", "三级指标", False),
-                     ("description", "指标说明", False), ("target", "年度指标值", False), ("actual", "实际完成值", False),
-                     ("completion", "完成情况", False), ("item_score", "单项得分", True), ("weight", "分值", True),
-                     ("score", "得分", True), ("basis", "指标值确定依据", False), ("deviation", "偏差原因及改进措施", False))
+FUNDING_COLUMNS = field_columns(FundingRow, ("initial", "adjusted", "received", "executed", "weight", "execution_rate", "score"))
+INDICATOR_COLUMNS = field_columns(Indicator, ("level1", "level2", "name", "description", "target", "actual", "completion",
+                                        "item_score", "weight", "score", "basis", "deviation"))
 
 
 def funding_table(evaluation: Evaluation, path: DataPath, marks: Marks, unit: str) -> Table | None:
     if not evaluation.funding:
         return None
     used = [c for c in FUNDING_COLUMNS if any(getattr(r, c[0]) is not None for r in evaluation.funding)]
-    rows = [Row([Cell(r.label)] + [cell(getattr(r, c), (*path, "funding", i, c), marks, numeric=True) for c, _ in used])
+    rows = [Row([Cell(r.label)] + [cell(getattr(r, c), (*path, "funding", i, c), marks, numeric=True) for c, _, _ in used])
             for i, r in enumerate(evaluation.funding)]
-    return Table(f"项目资金（{unit}）", ["资金"] + [t for _, t in used], rows, [False] + [True] * len(used))
+    return Table(f"{labels.title(Evaluation, 'funding')}（{unit}）", [labels.title(FundingRow, "label")] + [t for _, t, _ in used],
+                 rows, [False] + [True] * len(used))
 
 
 def indicator_table(evaluation: Evaluation, path: DataPath, marks: Marks) -> Table | None:
@@ -118,20 +118,18 @@ def indicator_table(evaluation: Evaluation, path: DataPath, marks: Marks) -> Tab
     used = [c for c in INDICATOR_COLUMNS if any(getattr(i, c[0]) is not None for i in evaluation.indicators)]
     rows = [Row([cell(getattr(ind, c), (*path, "indicators", i, c), marks, numeric=num) for c, _, num in used])
             for i, ind in enumerate(evaluation.indicators)]
-    totals = [("total_weight", "总分值"), ("total_score", "自评得分"), ("grade", "自评等级")]
-    stated = [(key, title) for key, title in totals if getattr(evaluation, key) is not None]
+    stated = [(key, labels.title(Evaluation, key)) for key in ("total_weight", "total_score", "grade")
+              if getattr(evaluation, key) is not None]
     for key, title in stated:
         rows.append(Row([Cell(title)] + [Cell("")] * (len(used) - 2) + [cell(getattr(evaluation, key), (*path, key), marks, numeric=True)]))
     indicator_marks = marks.at((*path, "indicators"))
     if indicator_marks and rows:
         rows[-1].cells[0].marks = indicator_marks
-    return Table("绩效指标", [t for _, t, _ in used], rows, [num for _, _, num in used])
+    return Table(labels.title(Evaluation, "indicators"), [t for _, t, _ in used], rows, [num for _, _, num in used])
 
 
-SUMMARY_COLUMNS = (("no", "序号", False), ("unit", "预算单位", False), ("name", "项目名称", False),
-                   ("initial", "年初预算数", True), ("supplementary", "年中追加/追减", True), ("adjusted", "全年预算数", True),
-                   ("executed", "全年执行数", True), ("fund_type", "资金类型", False), ("score", "自评得分", True),
-                   ("grade", "自评等级", False), ("rate", "自评率", True))
+SUMMARY_COLUMNS = field_columns(SummaryRow, ("no", "unit", "name", "initial", "supplementary", "adjusted", "executed", "fund_type",
+                                       "score", "grade", "rate"))
 
 
 def summary_table(summary: ProjectSummary, marks: Marks, unit: str, project_links: dict[str, str]) -> Table:
@@ -148,14 +146,13 @@ def summary_table(summary: ProjectSummary, marks: Marks, unit: str, project_link
             cells.append(cell(value, ("project_summary", "total", c), marks, numeric=num))
         cells[0] = Cell(total.label)
         rows.append(Row(cells))
-        extra = [("evaluated_count", "开展绩效自评项目数"), ("project_count", "部门预算项目总个数"),
-                 ("average_score", "自评平均分"), ("coverage", "比例")]
-        for key, title in extra:
+        for key in ("evaluated_count", "project_count", "average_score", "coverage"):
             if getattr(total, key) is not None:
+                title = labels.title(SummaryTotal, key)
                 label = title + (f"（{total.coverage_definition}）" if key == "coverage" and total.coverage_definition else "")
                 rows.append(Row([Cell(label)] + [Cell("")] * (len(used) - 2) + [cell(getattr(total, key), ("project_summary", "total", key), marks, numeric=True)]))
-    columns = [t + (f"（{unit}）" if c in ("initial", "supplementary", "adjusted", "executed") else "") for c, t, _ in used]
-    return Table(summary.title, columns, rows, [num for _, _, num in used])
+    headers = [t + (f"（{unit}）" if labels.is_money(SummaryRow, c) else "") for c, t, _ in used]
+    return Table(summary.title, headers, rows, [num for _, _, num in used])
 
 
 def _index_of(columns: list[tuple], name: str) -> int:
