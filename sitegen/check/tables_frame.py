@@ -161,7 +161,7 @@ def _names_and_years(doc: LoadedDocument, report: Reporter) -> None:
         return
     own = {norm(doc.unit.name)} | ({norm(doc.unit.short_name)} if doc.unit.short_name else set())
     name = norm(doc.unit.name)
-    pattern = re.compile(re.escape(name[:2]) + r"[\u4e00-\u9fff()]{1,%d}?" % (len(name) + 6) + NAME_END)
+    pattern = re.compile(re.escape(name[:2]) + r"[\u4e00-\u9fff]{1,%d}?" % (len(name) + 6) + NAME_END)
     sources = [(doc.model.title, None)] + [(p.text, p) for p in narratives(doc) if p.path == ("narrative",)]
     seen: set[str] = set()
     for text, passage in sources:
@@ -188,12 +188,14 @@ TEMPLATE_TEXT = re.compile(
 
 
 def _texts(doc: LoadedDocument) -> Iterator[tuple[Flat | None, str, tuple]]:
-    """The narrative (flat) and the tables' notes, with where each begins."""
+    """The title, the narrative (flat) and the tables' titles and notes, with where each begins."""
+    yield None, norm(doc.model.title), ("title",)
     passage = _narrative(doc)
     if passage is not None:
         flat = Flat.of(passage)
         yield flat, flat.text, ("narrative",)
     for i, table in enumerate(getattr(doc.model, "tables", None) or []):
+        yield None, norm(table.title), ("tables", i, "title")
         for k, note in enumerate(table.notes):
             yield None, norm(note), ("tables", i, "notes", k)
 

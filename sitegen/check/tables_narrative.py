@@ -25,7 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..model.documents import Figure
 from ..model.portal import LoadedDocument
+from ..model.source import DataPath
 from .arith import Approx, Verdict, compare_percent, fmt, half_unit, places, ratio_percent, round_to
 from .context import Reporter, signed
 from .prose import Passage, narratives
@@ -133,8 +135,9 @@ def rate(match: re.Match, group: int) -> Rate | None:
 class Claims:
     """Checks of one narrative against the tables; ``report`` receives the findings."""
 
-    def __init__(self, doc: LoadedDocument, flat: Flat, report: Reporter):
+    def __init__(self, doc: LoadedDocument, flat: Flat | None, report: Reporter):
         self.flat, self.report = flat, report
+        self.reported: set[tuple[DataPath, Decimal]] = set()
         self.found = tables(doc)
         self.all_cells = [(c, t) for t in self.found.values() for c in _cells(t)]
 
@@ -177,9 +180,10 @@ class Claims:
 
     # ---------------------------------------------------------------- comparisons
 
-    def amount(self, figure: Stated | None, *cells: Cell | None) -> None:
+    def amount(self, figure: Stated | None, *cells: Cell | None, path: DataPath | None = None, quote: str | None = None) -> None:
         """TABLE-006: a stated amount equals its cell (any of ``cells``: the same quantity
-        printed in several tables), compared at the narrative's precision."""
+        printed in several tables), compared at the statement's precision. A sentence of the
+        narrative by default; a ``figures`` entry when ``path`` (and ``quote``) are given."""
         cells = tuple(c for c in cells if c is not None)
         if figure is None or not cells:
             return
@@ -187,6 +191,9 @@ class Claims:
         if any(round_to(c.number, n) == figure.value for c in cells):
             return
         cell = cells[0]
+        if (cell.path, figure.value) in self.reported:
+            return  # the narrative sentence and the figure transcribed from it are one statement
+        self.reported.add((cell.path, figure.value))
         difference = figure.value - cell.number
         severity = "notice" if abs(difference) <= Decimal("0.01") else None
         hint = ""
@@ -196,11 +203,14 @@ class Claims:
             if same:
                 hint = f"；这个数与{same[0].label}相同"
         tail = "，差额在取整误差之内（尾差）" if severity else ""
-        self.report.add("TABLE-006", ("narrative",), at=self.flat.at(figure.start), severity=severity,
+        if path is None:
+            where, quote = dict(at=self.flat.at(figure.start)), f"说明中“{self.flat.excerpt(figure.start, figure.end)}”"
+        else:
+            where = {}
+        self.report.add("TABLE-006", path or ("narrative",), **where, severity=severity,
                         declared=self.report.money(figure.value), computed=self.report.money(cell.number),
                         difference=signed(difference),
-                        message=f"说明中“{self.flat.excerpt(figure.start, figure.end)}”，而{cell.label}为 "
-                                f"{fmt(cell.number) if cell.printed else '空白'}{hint}{tail}。")
+                        message=f"{quote}，而{cell.label}为 {fmt(cell.number) if cell.printed else '空白'}{hint}{tail}。")
 
     def ratio(self, stated_rate: Rate | None, numerator: Approx | None, denominator: Approx | None, what: str,
               terms: str, budget: bool = False) -> None:
@@ -285,15 +295,17 @@ CHANGE = r"(增加|减少)(?:\((?:增加|减少)\))?" + N + r"万元" + SEP + GR
 def check(doc: LoadedDocument, report: Reporter) -> None:
     if not tables(doc):
         return
+    claims = Claims(doc, None, report)
     for passage in narratives(doc):
         if passage.path != ("narrative",):
             continue
-        flat = Flat.of(passage)
-        claims = Claims(doc, flat, report)
-        for kind, start, end in sections(flat):
+        claims.flat = Flat.of(passage)
+        for kind, start, end in sections(claims.flat):
             reader = READERS.get(kind)
             if reader is not None:
-                reader(claims, flat.text, start, end)
+                reader(claims, claims.flat.text, start, end)
+    for i, figure in enumerate(doc.model.figures):
+        _figure(claims, figure, None, ("figures", i))
 
 
 def _find(pattern: str, text: str, start: int, end: int) -> Iterator[re.Match]:
@@ -514,6 +526,56 @@ def _read_fund(table_id: str, fund: str, wording: str):
                              computed=c.report.money(cells[0].number), difference=signed(-cells[0].number),
                              message=f"说明中写“{c.flat.excerpt(m.start(), m.end())}”，而{cells[0].label}为 {fmt(cells[0].number)}。")
     return read
+
+
+def _figure_cell(c: Claims, figure: Figure, parent: Figure | None) -> tuple[Cell | None, Cell | None]:
+    """The cells a keyed figure states (its amount's, its initial budget's), by content-format's
+    standard keys; the parent's key decides between the all-funds and the fiscal tables."""
+    key, above = figure.key, parent.key if parent is not None else None
+    t7 = {"three_public": "total", "overseas_travel": "abroad", "official_vehicles": "car",
+          "vehicle_purchase": "carbuy", "vehicle_operation": "carrun", "official_reception": "reception"}
+    if key in t7:
+        return c.three_public(t7[key], "决算数"), c.three_public(t7[key], "预算数")
+    if key == "total_revenue_expenditure":
+        return c.summary_row("income_expenditure_summary", "income", "总计"), None
+    if key == "fiscal_total":
+        return c.summary_row("fiscal_income_expenditure_summary", "income", "总计"), None
+    if key == "revenue":
+        return c.summary_row("income_expenditure_summary", "income", "本年收入合计"), None
+    if key == "expenditure":
+        return c.summary_row("income_expenditure_summary", "expenditure", "本年支出合计"), None
+    if key == "general_public_expenditure":
+        return c.total_row("general_public_expenditure", "合计"), None
+    columns = {"fiscal_appropriation": "财政拨款收入", "service_revenue": "事业收入", "business_revenue": "经营收入",
+               "other_revenue": "其他收入"}
+    if key in columns and above == "revenue":
+        return c.total_row("income", columns[key]), None
+    if key in ("basic", "project") and above == "expenditure":
+        return c.total_row("expenditure", "基本支出" if key == "basic" else "项目支出"), None
+    if key == "basic" and above in (None, "general_public_expenditure"):
+        return c.total_row("general_public_expenditure", "基本支出"), None
+    t6 = c.table("general_public_basic_expenditure")
+    if key in ("personnel", "office") and above == "basic" and t6 is not None:
+        return t6.amount(t6.row("人员经费合计" if key == "personnel" else "公用经费合计")), None
+    if key == "functional" and above == "general_public_expenditure":
+        t5 = c.table("general_public_expenditure")
+        if t5 is not None and figure.code:
+            j = next((j for j, row in t5.rows() if row.code == figure.code), None)
+            return (t5.cell(j, t5.column("合计")) if j is not None else None), None
+        return c.class_row(figure.label), None
+    return None, None
+
+
+def _figure(c: Claims, figure: Figure, parent: Figure | None, path: DataPath) -> None:
+    """TABLE-006 for a ``figures`` entry with a standard key: its amount (and initial budget,
+    for 三公) against the cell it transcribes."""
+    amount, initial = _figure_cell(c, figure, parent)
+    for column, cell in (("amount", amount), ("initial", initial)):
+        value = getattr(figure, column)
+        if value is not None and cell is not None:
+            c.amount(Stated(value, str(value), 0, 0), cell, path=(*path, column), quote=f"“{figure.label}”为 {fmt(value)}")
+    for i, part in enumerate(figure.parts):
+        _figure(c, part, figure, (*path, "parts", i))
 
 
 READERS = {
