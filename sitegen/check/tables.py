@@ -399,8 +399,7 @@ def same(report: Reporter, first: Cell | None, second: Cell | None) -> None:
     """TABLE-004: one quantity printed in two tables."""
     if first is None or second is None or (not first.printed and not second.printed):
         return
-    equal(report, "TABLE-004", first, second.approx, f"{second.label} {fmt(second.number) if second.printed else '（空白）'}",
-          other=second)
+    equal(report, "TABLE-004", first, second.approx, second.label if second.printed else f"{second.label}（空白）", other=second)
 
 
 def not_more(report: Reporter, part: Cell | None, whole: Cell | None) -> None:

@@ -466,6 +466,36 @@ def read_basic(c: Claims, text: str, start: int, end: int) -> None:
         c.amount(stated(m, 1), personnel)
     for m in _find(r"公用经费" + N + r"万元", text, start, end):
         c.amount(stated(m, 1), public)
+    if t6 is not None:
+        for m in _find(r"(人员经费|公用经费)" + N + r"万元" + SEP + r"主要包括[：:]([^；;。]+)", text, start, end):
+            _listed_items(c, t6, m, "personnel" if m.group(1) == "人员经费" else "public")
+
+
+def _listed_items(c: Claims, t6: Table, m: re.Match, side: str) -> None:
+    """TABLE-018: the 经济分类 items a 六 sentence lists (“主要包括：基本工资、津贴补贴…”)
+    against that block of 基本支出决算表: each listed item non-zero, each non-zero item listed
+    (narrative-vs-tables.md §1, 六: a soft check, so a notice)."""
+    items = {norm(row.name): t6.amount(j) for j, row in t6.rows() if row.code and len(row.code) == 5
+             and (row.side == side or row.side is None)}
+    listed = [name for name in re.split(r"[、，,]", m.group(3)) if name]
+    named: list[str] = []  # in the order listed, so messages are deterministic
+    for name in listed:
+        key = norm(name)
+        key = key if key in items else key.removesuffix("支出") if key.removesuffix("支出") in items else None
+        if key is not None and key not in named:
+            named.append(key)
+    zero = [n for n in named if items[n] is None or items[n].number == 0]
+    omitted = [n for n, cell in items.items() if n not in named and cell is not None and cell.number != 0]
+    if not named or not (zero or omitted):
+        return
+    said = []
+    if zero:
+        said.append("列出了表中为零或空白的" + "、".join(zero))
+    if omitted:
+        said.append("未列出表中有数的" + "、".join(f"{n}（{fmt(items[n].number)}）" for n in omitted))
+    c.report.add("TABLE-018", ("narrative",), at=c.flat.at(m.start(3)), declared="、".join(zero) or "—",
+                 computed="、".join(omitted) or "—", difference="",
+                 message=f"{m.group(1)}“主要包括”的科目与{t6.title}不一致：{'；'.join(said)}。")
 
 
 THREE_PUBLIC_ITEMS = {"因公出国(境)费": "abroad", "公务用车购置及运行维护费": "car", "公务接待费": "reception"}
