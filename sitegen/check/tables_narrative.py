@@ -219,11 +219,11 @@ class Claims:
         if stated_rate is None or numerator is None or denominator is None:
             return
         if denominator.value == 0:
-            base = "预算数为零或空白" if budget else "基数为零"
+            base = "所对的预算数为零或空白" if budget else "上年数为零（增减额等于本年数）"
             self.report.add("TABLE-009", ("narrative",), at=self.flat.at(stated_rate.start),
                             declared=stated_rate.text, computed="无意义", difference="",
-                            message=f"说明中“{self.flat.excerpt(stated_rate.start, stated_rate.end)}”：{what}的{base}，"
-                                    f"比率没有意义（{terms}）。")
+                            message=f"说明中“{self.flat.excerpt(stated_rate.start, stated_rate.end)}”：{base}，"
+                                    f"这一比率没有意义（{terms}）。")
             return
         computed = ratio_percent(numerator, denominator)
         verdict = compare_percent(stated_rate.value, stated_rate.places, computed)

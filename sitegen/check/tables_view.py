@@ -102,19 +102,10 @@ class Table:
             if side is None or row.side == side:
                 yield j, row
 
-    def row(self, *names: str, side: str | None = None, group: str | None | bool = False) -> int | None:
-        """Index of the first row printed with one of ``names`` (normalised). ``group``: False
-        ignores it, ``None`` wants an ungrouped row, a text wants that group."""
+    def row(self, *names: str, side: str | None = None) -> int | None:
+        """Index of the first row printed with one of ``names`` (normalised), on ``side``."""
         wanted = {norm(n) for n in names}
-        for j, row in self.rows(side):
-            if norm(row.name) not in wanted:
-                continue
-            if group is None and row.group is not None:
-                continue
-            if isinstance(group, str) and norm(row.group or "") != norm(group):
-                continue
-            return j
-        return None
+        return next((j for j, row in self.rows(side) if norm(row.name) in wanted), None)
 
     def cell(self, j: int | None, key: str | None) -> Cell | None:
         if j is None or key is None:
@@ -157,7 +148,3 @@ def tables(doc: LoadedDocument) -> dict[str, Table]:
     for i, model in enumerate(getattr(doc.model, "tables", None) or []):
         out.setdefault(model.id, Table(i, model))
     return out
-
-
-def fmt_money(value: Decimal) -> str:
-    return format(value, "f")
