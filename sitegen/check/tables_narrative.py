@@ -532,6 +532,13 @@ def read_three_public(c: Claims, text: str, start: int, end: int) -> None:
     for m in _find(r"三公经费(?:财政拨款)?支出决算数(?:(大于|小于|高于|低于|超过|等于)预算数|(?:与|同|和)预算数(基本持平|持平|一致|相同|相等))",
                    text, start, end):
         c.compare(m, m.group(1) or m.group(2), total_a, total_b, "“三公”经费决算数与预算数")
+    # 七(一): “决算数比2023年度减少0.15万元，下降27.78%” of the total and of each item, from this year's cells
+    for m in _find(r"(三公经费财政拨款支出决算数比\d{4}年度|" + items + r"支出(?:决算)?)" + CHANGE, text, start, end):
+        item = "total" if m.group(1).startswith("三公") else THREE_PUBLIC_ITEMS[m.group(2)]
+        actual = c.three_public(item, "决算数")
+        if actual is not None:
+            c.change(m, Stated(actual.number, fmt(actual.number), m.start(), m.start()), m.group(3), stated(m, 4),
+                     m.group(5), rate(m, 6), "“三公”经费" if item == "total" else m.group(2))
     for m in _find(r"无三公经费财政拨款支出", text, start, end):
         spent = [cell for item in ("abroad", "car", "carbuy", "carrun", "reception", "total")
                  if (cell := c.three_public(item, "决算数")) is not None and cell.number != 0]
