@@ -17,6 +17,8 @@ def test_every_seed_is_loaded(portal):
         ("dingxi-zfw", 2023, "self_evaluation"),
         ("laoting-zfw", 2023, "self_evaluation"),
         ("pingxiang-zfw", 2021, "budget"),
+        ("putuo-czj", 2024, "final_accounts"),
+        ("putuo-ghj", 2024, "final_accounts"),
         ("quannan-zfw", 2022, "self_evaluation"),
     ]
     projects = {(d.unit_id, d.kind): len(getattr(d.model, "projects", [])) for d in portal.documents()}

@@ -197,3 +197,143 @@ class ErrorView:
 def error_views(errors: list, root: Path) -> list[ErrorView]:
     """Content errors as printed on error pages: ``file:line:col``, message, data path."""
     return [ErrorView(f"{relative_file(e.file, root)}:{e.line}:{e.column}", e.message, e.path) for e in errors]
+
+
+# ---------------------------------------------------------------- standard tables (部门决算/预算 一..九)
+
+
+@dataclass
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    numeric: bool = False
+
+
+@dataclass
+class StandardTableView:
+    """A standard table laid out as printed: its multi-level header, its rows (codes, names
+    indented by level, amounts right-aligned, blank cells blank) and its notes. ``anchor`` is
+    the HTML id the table's findings link to."""
+
+    anchor: str
+    caption: str
+    header: list[list[HeaderCell]]
+    rows: list[Row]
+    numeric: list[bool]
+    notes: list[str]
+    empty: bool
+
+
+_LEVEL_DEPTH = {"类": 0, "款": 1, "项": 2}
+_PAIRED = {"income_expenditure_summary": ("income", "expenditure"), "budget_income_expenditure_summary": ("income", "expenditure"),
+           "fiscal_income_expenditure_summary": ("income", "expenditure"),
+           "budget_fiscal_income_expenditure_summary": ("income", "expenditure"),
+           "general_public_basic_expenditure": ("personnel", "public"),
+           "budget_general_public_basic_expenditure": ("personnel", "public")}
+
+
+def header_rows(paths: list[list[str]], numeric: list[bool]) -> list[list[HeaderCell]]:
+    """Header cells with spans from each column's printed header path, as the official tables
+    print them: a group shared by neighbouring columns spans them; the last word of every path
+    sits on the bottom row (预算数 under each item), and a short path's group spans down to it."""
+    depth = max((len(p) for p in paths), default=1)
+    # each column's path stretched to ``depth``: None marks a row its word above spans into
+    grid = [(p[:-1] + [None] * (depth - len(p)) + p[-1:]) if len(p) > 1 else (p + [None] * (depth - 1)) for p in paths]
+    rows: list[list[HeaderCell]] = []
+    for level in range(depth):
+        row, c = [], 0
+        while c < len(grid):
+            text = grid[c][level]
+            if text is None:
+                c += 1
+                continue
+            down = 1
+            while level + down < depth and grid[c][level + down] is None:
+                down += 1
+            bottom = level + down == depth
+            span = 1
+            while not bottom and c + span < len(grid) and grid[c + span][:level + down] == grid[c][:level + down]:
+                span += 1
+            row.append(HeaderCell(text, colspan=span, rowspan=down, numeric=bottom and numeric[c]))
+            c += span
+        rows.append(row)
+    return rows
+
+
+def standard_table_view(table, index: int, marks: Marks) -> StandardTableView:
+    """``table`` (a ``StandardTable``, the ``index``-th of its document) as printed; cells carry
+    the findings whose path is ``tables[index].rows[j].<key>``, a row's label those on the row."""
+    base: DataPath = ("tables", index)
+    caption = f"{table.number}、{table.title}" if table.number else table.title
+    caption += f"（单位：{table.money_unit}）"
+
+    def value_cell(j: int | None, key: str) -> Cell:
+        if j is None:
+            return Cell("", numeric=True)
+        return cell(table.rows[j].cells.get(key), (*base, "rows", j, key), marks, numeric=True)
+
+    def label(j: int | None, depth: int = 0) -> Cell:
+        if j is None:
+            return Cell("")
+        row = table.rows[j]
+        found = marks.at((*base, "rows", j)) + marks.at((*base, "rows", j, "name"))
+        return Cell(row.name, marks=found)
+
+    coded = any(row.code for row in table.rows)
+    sides = _PAIRED.get(table.id)
+    paths: list[list[str]] = []
+    numeric: list[bool] = []
+    rows: list[Row] = []
+    if sides:
+        side_columns = {side: [c for c in table.columns if c.side == side] for side in sides}
+        for side in sides:
+            heading = side_columns[side][0].header[:1] if side_columns[side] and len(side_columns[side][0].header) > 1 else []
+            if coded:
+                paths.append(heading + ["科目编码"])
+                numeric.append(False)
+            paths.append(heading + (["科目名称"] if coded else ["项目"]))
+            numeric.append(False)
+            for column in side_columns[side]:
+                paths.append(column.header if column.header[:1] == heading else heading + column.header)
+                numeric.append(True)
+        lines: dict[int, dict[str, list[int]]] = {}
+        for j, row in enumerate(table.rows):
+            lines.setdefault(row.line or j + 1, {}).setdefault(row.side or sides[0], []).append(j)
+        for line in sorted(lines):
+            height = max(len(found) for found in lines[line].values())
+            for k in range(height):
+                cells: list[Cell] = []
+                for side in sides:
+                    found = lines[line].get(side, [])
+                    j = found[k] if k < len(found) else None
+                    if coded:
+                        cells.append(Cell(table.rows[j].code or "" if j is not None else ""))
+                    cells.append(label(j))
+                    if j is not None and table.rows[j].group:
+                        cells[-1].text = "\u3000" + cells[-1].text  # printed indented under its group
+                    cells += [value_cell(j, c.key) for c in side_columns[side]]
+                rows.append(Row(cells))
+    elif table.id in ("three_public", "budget_three_public"):
+        cells = []
+        for j, row in enumerate(table.rows):
+            item = ([row.group] if row.group else []) + [row.name]
+            for column in table.columns:
+                paths.append(item + column.header)
+                numeric.append(True)
+                cells.append(value_cell(j, column.key))
+        rows.append(Row(cells))
+    else:
+        if coded:
+            paths.append(["科目编码"])
+            numeric.append(False)
+        paths.append(["科目名称"] if coded else ["项目"])
+        numeric.append(False)
+        for column in table.columns:
+            paths.append(column.header)
+            numeric.append(True)
+        for j, row in enumerate(table.rows):
+            depth = _LEVEL_DEPTH.get(row.level or "", 0)
+            cells = ([Cell(row.code or "")] if coded else []) + [label(j)] + [value_cell(j, c.key) for c in table.columns]
+            rows.append(Row(cells, depth=depth))
+    return StandardTableView(f"table-{table.id}", caption, header_rows(paths, numeric), rows, numeric, list(table.notes), table.empty)
