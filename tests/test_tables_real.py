@@ -103,6 +103,9 @@ def test_narrative_slips_as_warnings_and_notices(portal, findings):
     # 六's lists: czj names 个人农业生产补贴 (blank) and leaves out 奖励金 0.31; ghj names items at 0.00
     assert [(f.declared, f.computed) for f in czj if f.rule_id == "TABLE-018"] == [("个人农业生产补贴", "奖励金")]
     assert [f.declared for f in ghj if f.rule_id == "TABLE-018"] == ["奖金、奖励金、其他对个人和家庭的补助", "税金及附加费用"]
+    # 五(三): the items' 年初预算 add to 2993.93 / 10210.33 against 2993.92 / 10210.34 stated
+    assert [(f.declared, f.computed, f.severity) for f in czj if f.rule_id == "SUM-001"] == [("2993.92 万元", "2993.93 万元", "notice")]
+    assert [(f.declared, f.computed, f.severity) for f in ghj if f.rule_id == "SUM-001"] == [("10210.34 万元", "10210.33 万元", "notice")]
 
 
 def test_agreeing_statements_stay_silent(portal, findings):

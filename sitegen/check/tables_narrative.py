@@ -28,7 +28,7 @@ from decimal import Decimal
 from ..model.documents import Figure
 from ..model.portal import LoadedDocument
 from ..model.source import DataPath
-from .arith import Approx, Verdict, compare_percent, fmt, half_unit, places, ratio_percent, round_to
+from .arith import Approx, Verdict, compare_amounts, compare_percent, fmt, half_unit, places, ratio_percent, round_to
 from .context import Reporter, signed
 from .prose import Passage, narratives
 from .statements import Direction, describe, direction_of, judge
@@ -400,16 +400,39 @@ def read_gpb_detail(c: Claims, text: str, start: int, end: int) -> None:
     whole = c.total_row("general_public_expenditure", "合计")
     items = list(ITEM.finditer(text, start, end))
     head_end = items[0].start() if items else end
-    for m in _find(BUDGET_ACTUAL, text, start, head_end):
-        _budget_actual(c, m, text, head_end, whole, "一般公共预算财政拨款支出")
-        break
+    head = next(_find(BUDGET_ACTUAL, text, start, head_end), None)
+    if head:
+        _budget_actual(c, head, text, head_end, whole, "一般公共预算财政拨款支出")
     table = c.table("general_public_expenditure")
+    budgets: list[Stated | None] = []
     for n, item in enumerate(items):
         item_end = items[n + 1].start() if n + 1 < len(items) else end
         m = re.compile(BUDGET_ACTUAL).search(text, item.end(), item_end)
         cell = _item_row(c, table, item, m) if table is not None else None
+        budgets.append(stated(m, 1) if m else None)
         if m:
             _budget_actual(c, m, text, item_end, cell, f"{item.group(4)}（项）")
+    if head and budgets and all(budgets):
+        _item_budgets(c, stated(head, 1), budgets)
+
+
+def _item_budgets(c: Claims, stated_total: Stated, budgets: list[Stated]) -> None:
+    """SUM-001 on 五(三): the items, one per 项 (“依次说明到各项级科目”), share out the 年初预算
+    the section opens with, so their 年初预算 add up to it (narrative-vs-tables.md §1)."""
+    computed = Approx.exact(Decimal(0))
+    for b in budgets:
+        computed = computed + Approx.money(b.value)
+    verdict = compare_amounts(Approx.money(stated_total.value), computed)
+    if verdict is Verdict.CONSISTENT:
+        return
+    difference = stated_total.value - computed.value
+    severity = "notice" if verdict is Verdict.ROUNDING else "warning" if difference > 0 else None
+    tail = "，差额在各数取整误差之内（尾差）" if verdict is Verdict.ROUNDING else ""
+    c.report.add("SUM-001", ("narrative",), at=c.flat.at(stated_total.start), severity=severity,
+                 declared=c.report.money(stated_total.value), computed=c.report.money(computed.value),
+                 difference=signed(difference),
+                 message=f"说明中一般公共预算财政拨款支出年初预算为 {stated_total.text}，而其后逐项列出的 {len(budgets)} "
+                         f"个项级科目年初预算之和为 {fmt(computed.value)}{tail}。")
 
 
 def _budget_actual(c: Claims, m: re.Match, text: str, end: int, cell: Cell | None, what: str) -> None:
