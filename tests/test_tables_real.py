@@ -116,3 +116,9 @@ def test_agreeing_statements_stay_silent(portal, findings):
         assert not rules & {"TABLE-010", "TABLE-011", "TABLE-012", "TABLE-014", "TABLE-008"}
         # 236.63 (ghj 卫生健康支出) is 财政拨款收入支出决算总表's figure: no finding on the narrative
         assert not [f for f in findings[doc.key] if f.rule_id == "TABLE-006" and f.severity != "error"]
+
+
+def test_each_finding_has_its_own_anchor_on_the_page(portal, findings):
+    for unit_id in UNITS:
+        anchors = [f.anchor for f in findings[final_accounts(portal, unit_id).key]]
+        assert len(anchors) > 20 and len(set(anchors)) == len(anchors)  # many narrative findings, one id each

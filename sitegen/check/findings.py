@@ -53,8 +53,10 @@ class Finding:
 
     @property
     def anchor(self) -> str:
-        """Stable HTML id of this finding on its page."""
-        return "finding-" + self.rule_id.lower() + "-" + self.dotted_path.replace(".", "-").replace("[", "-").replace("]", "")
+        """Stable HTML id of this finding on its page, unique on it: findings in a narrative
+        share its data path, so their line and column tell them apart."""
+        anchor = "finding-" + self.rule_id.lower() + "-" + self.dotted_path.replace(".", "-").replace("[", "-").replace("]", "")
+        return anchor + f"-{self.line}-{self.column}" if self.path[-1:] == ("narrative",) else anchor
 
     def one_line(self) -> str:
         """``file:line:col: RULE-ID severity message`` for terminals and CI logs."""
