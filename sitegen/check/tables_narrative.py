@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 from ..model.documents import Figure
@@ -35,7 +37,7 @@ from .statements import Direction, describe, direction_of, judge
 from .tables import TOTAL_ROW, _only, _segments, three_public_rows
 from .tables_view import Cell, Table, norm, tables
 
-_SKIP = re.compile(r"[\s#*>“”\"‘’「」]")
+_KEEP = re.compile(r"[^\s#*>“”\"‘’「」]+")
 _WIDTH = str.maketrans("（）０１２３４５６７８９．％", "()0123456789.%")
 N = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 PCT = N + r"(%?)"
@@ -70,22 +72,36 @@ class Flat:
     text: str
     origin: list[int]
     passage: Passage
+    newlines: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, passage: Passage) -> Flat:
-        chars, origin = [], []
-        for i, ch in enumerate(passage.text):
-            if not _SKIP.match(ch):
-                chars.append(ch.translate(_WIDTH))
-                origin.append(i)
-        return cls("".join(chars), origin, passage)
+        return _flat(passage)
 
-    def at(self, i: int):
-        return self.passage.locate(self.origin[min(i, len(self.origin) - 1)])
+    def at(self, i: int) -> tuple:
+        """(file, line, column) of the flat text's character ``i`` in the original."""
+        offset = self.origin[min(i, len(self.origin) - 1)] if self.origin else 0
+        if not self.passage.narrative:
+            return self.passage.locate(offset)
+        before = bisect_left(self.newlines, offset)  # newlines before the offset
+        start = self.newlines[before - 1] + 1 if before else 0
+        return self.passage.file, self.passage.line + before, offset - start + 1
 
     def excerpt(self, start: int, end: int) -> str:
         left = max(0, start - 10)
         return ("…" if left else "") + self.text[left:end + 6] + ("…" if end + 6 < len(self.text) else "")
+
+
+@lru_cache(maxsize=16)
+def _flat(passage: Passage) -> Flat:
+    """Flattened once per passage (the readers of several rule modules share it)."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for run in _KEEP.finditer(passage.text):
+        chars.append(run.group().translate(_WIDTH))
+        origin.extend(range(run.start(), run.end()))
+    newlines = [m.start() for m in re.finditer("\n", passage.text)]
+    return Flat("".join(chars), origin, passage, newlines)
 
 
 def sections(flat: Flat) -> list[tuple[str, int, int]]:
