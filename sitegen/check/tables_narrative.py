@@ -392,6 +392,7 @@ def read_gpb_structure(c: Claims, text: str, start: int, end: int) -> None:
     whole = c.total_row("general_public_expenditure", "合计")
     for m in _find(r"一般公共预算财政拨款支出" + N + r"万元", text, start, end):
         c.amount(stated(m, 1), whole)
+    listed: list[tuple[re.Match, str]] = []
     for m in _find(r"([\u4e00-\u9fff、]+?)\(类\)" + N + r"万元" + SEP + r"(?:占" + PCT + ")?", text, start, end):
         name = re.sub(r"^.*?(?:方面|：|:|；|;|，|,)", "", m.group(1))
         cell = c.class_row(name)
@@ -404,6 +405,18 @@ def read_gpb_structure(c: Claims, text: str, start: int, end: int) -> None:
         if cell is not None and whole is not None:
             c.ratio(rate(m, 3), cell.approx, whole.approx, f"{name}占一般公共预算财政拨款支出的比例",
                     f"{fmt(cell.number)} ÷ {fmt(whole.number)}")
+        listed.append((m, norm(name)))
+    t5 = c.table("general_public_expenditure")
+    if t5 is None or not listed:
+        return
+    names = {n for _, n in listed}
+    omitted = [(row.code, row.name, row.cells.get(t5.column("合计"))) for _, row in t5.coded() if len(row.code) == 3
+               and norm(row.name) not in names and row.cells.get(t5.column("合计"))]
+    if omitted:
+        c.report.add("TABLE-018", ("narrative",), at=c.flat.at(listed[0][0].start()), declared="—",
+                     computed="、".join(f"{code} {name}" for code, name, _ in omitted), difference="",
+                     message="说明列举一般公共预算财政拨款支出“主要用于”的类级科目，未列出表中有数的"
+                             + "、".join(f"{name}（{fmt(amount)}）" for _, name, amount in omitted) + "（模板：不涉及的不列，涉及的应列）。")
 
 
 ITEM = re.compile(r"(\d+)、([^()、。；]+?)\(类\)([^()、。；]+?)\(款\)([^()、。；]+?)\(项\)")
