@@ -132,7 +132,8 @@ def _codes(doc: LoadedDocument, report: Reporter) -> None:
 # ---------------------------------------------------------------- unit name and year
 
 YEAR = re.compile(r"(\d{4})\s*年")
-HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s*|第[一二三四五六七八九十]+部分)")
+HEADING_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:#{1,6}\s*|第[一二三四五六七八九十]+部分)")
+HEADING_UNIT = re.compile(r"^\s*(?:[-*+]\s+)?#*\s*(?:第[一二三四五六七八九十]+部分)?\s*([^\d#]+?)\s*(?:\d{4}\s*年|概况)")
 NAME_END = r"(?=\d{4}年|年度|概况|所属|部门|共有|本级|无|$)"
 
 
@@ -161,9 +162,20 @@ def _names_and_years(doc: LoadedDocument, report: Reporter) -> None:
         return
     own = {norm(doc.unit.name)} | ({norm(doc.unit.short_name)} if doc.unit.short_name else set())
     name = norm(doc.unit.name)
+    seen: set[str] = set()
+    # A heading names its unit right before the year or 概况 (“第二部分 <单位>2024年度部门决算表”):
+    # any other name there is another unit's, however unlike this one.
+    for text, at in _headings(doc):
+        m = HEADING_UNIT.match(text)
+        written = norm(m.group(1)) if m else ""
+        if len(written) >= 4 and not re.search(r"[\dXＸ×]", written) and written not in own and written not in seen:
+            seen.add(written)
+            report.add("TABLE-013", ("title",) if at[0] == doc.file else ("narrative",), at=at,
+                       declared=written, computed=doc.unit.name, difference="",
+                       message=f"标题“{text.lstrip('#-*+ ').strip()}”写的单位是“{written}”，本单位名称为“{doc.unit.name}”。")
+    # In the text, a name close to the unit's own is a misspelling of it (规划与 for 规划和).
     pattern = re.compile(re.escape(name[:2]) + r"[\u4e00-\u9fff]{1,%d}?" % (len(name) + 6) + NAME_END)
     sources = [(doc.model.title, None)] + [(p.text, p) for p in narratives(doc) if p.path == ("narrative",)]
-    seen: set[str] = set()
     for text, passage in sources:
         flat = Flat.of(passage) if passage is not None else None
         body = flat.text if flat is not None else norm(text)
