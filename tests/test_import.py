@@ -102,6 +102,8 @@ def test_new_units_named_and_placed_as_printed_and_the_site_builds(imported, tmp
                     "### 四、财政拨款收入支出决算总体情况说明", "#### （三）一般公共预算财政拨款支出决算具体情况", "## 第四部分 名词解释"):
         assert heading in narrative.splitlines(), heading
     assert "上海市普陀区财政局2024年度财政拨款收入支出总计0.3万元。" in narrative   # the published mistake, kept
+    # ghj heads its tables without 第二部分 and without 普陀区: kept as printed, as a heading
+    assert "## 上海市规划和自然资源局2024年度部门决算表" in document(portal, "putuo-ghj").narrative.splitlines()
     result = CliRunner().invoke(main, ["build", "--content", str(root / "content"), "--output", str(tmp_path / "out"), "--no-search"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "out" / "units" / "putuo-czj" / "2024" / "final-accounts" / "index.html").read_text(encoding="utf-8")
@@ -194,3 +196,114 @@ def test_refusals_write_nothing(tmp_path):
     (root / "content" / "site.yaml").unlink()
     result = run_import(root, str(source), "--unit", "club", "--year", "2024")
     assert result.exit_code == 2 and "site.yaml not found" in result.output
+
+
+# ---------------------------------------------------------------- XLSX: one sheet per standard table
+
+_XLSX_HEADERS = {
+    # id → (header rows, merged ranges as (row, col, last row, last col) within the header)
+    "income_expenditure_summary": ([["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"]], [(0, 0, 0, 1), (0, 2, 0, 3)]),
+    "income": ([["功能分类科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入",
+                 "附属单位上缴收入", "其他收入"]], []),
+    "expenditure": ([["功能分类科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出",
+                      "对附属单位补助支出"]], []),
+    "fiscal_income_expenditure_summary": ([["收入", "", "支出", "", "", "", ""],
+                                           ["项目", "决算数", "项目", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
+                                            "国有资本经营预算财政拨款"]], [(0, 0, 0, 1), (0, 2, 0, 6)]),
+    "general_public_expenditure": ([["功能分类科目编码", "科目名称", "合计", "基本支出", "项目支出"]], []),
+    "general_public_basic_expenditure": ([["经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"]], []),
+    "three_public": ([["财政拨款“三公”经费"] + [""] * 11,
+                      ["合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "", "", "", "", "公务接待费", ""],
+                      ["", "", "", "", "小计", "", "公务用车购置费", "", "公务用车运行费", "", "", ""],
+                      ["预算数", "决算数"] * 6],
+                     [(0, 0, 0, 11), (1, 0, 2, 1), (1, 2, 2, 3), (1, 4, 1, 9), (2, 4, 2, 5), (2, 6, 2, 7), (2, 8, 2, 9), (1, 10, 2, 11)]),
+    "government_fund": ([["项目", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余"],
+                         ["功能分类科目编码", "科目名称", "", "", "小计", "基本支出", "项目支出", ""]],
+                        [(0, 0, 0, 1), (0, 2, 1, 2), (0, 3, 1, 3), (0, 4, 0, 6), (0, 7, 1, 7)]),
+}
+_XLSX_HEADERS["state_capital"] = _XLSX_HEADERS["government_fund"]
+
+
+def _workbook(path: Path, reading: str, numbers: bool) -> None:
+    """A workbook as an Excel export would be: per sheet a title row, 单位, the header (merged
+    cells), the rows as the reading prints them, the notes. ``numbers``: amounts stored as
+    numbers formatted 0.00 (else as text)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "封面"
+    book.active.append(["上海市普陀区财政局2024年度部门决算"])
+    for table in read(reading):
+        sheet = book.create_sheet(table.id[:31])
+        title = {"一": "收入支出决算总表", "二": "收入决算表", "三": "支出决算表", "四": "财政拨款收入支出决算总表",
+                 "五": "一般公共预算财政拨款支出决算表", "六": "一般公共预算财政拨款基本支出决算表",
+                 "七": "财政拨款“三公”经费支出决算表", "八": "政府性基金预算财政拨款收入支出决算表",
+                 "九": "国有资本经营预算财政拨款收入支出决算表"}[table.number]
+        sheet.append([title])
+        sheet.append(["单位：万元"])
+        header, merges = _XLSX_HEADERS[table.id]
+        for row in header:
+            sheet.append(row)
+        for r1, c1, r2, c2 in merges:
+            sheet.merge_cells(start_row=r1 + 3, start_column=c1 + 1, end_row=r2 + 3, end_column=c2 + 1)
+        lines = [line for line in (READINGS_DIR / f"{reading}.txt").read_text(encoding="utf-8").split(f"== {table.number} ", 1)[1]
+                 .splitlines()[1:] if not line.startswith("note:")]
+        for line in lines:
+            if line.startswith("=="):
+                break
+            fields = [f.strip() for f in line.split(" | ")]
+            values = []
+            for k, text in enumerate(fields):
+                is_amount = bool(text) and text.replace(",", "").replace(".", "").isdigit() and "." in text
+                is_code = k in (0, 3) and text.replace(" ", "").isdigit() and table.id != "three_public"
+                if is_code:
+                    values.append(text.replace(" ", ""))
+                elif is_amount and numbers:
+                    values.append(float(text.replace(",", "")))
+                else:
+                    values.append(text or None)
+            sheet.append(values)
+            if numbers:
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, float):
+                        cell.number_format = "#,##0.00"
+        for note in table.notes:
+            sheet.append([note])
+    book.save(path)
+
+
+READINGS_DIR = Path(__file__).parent / "fixtures" / "readings"
+
+
+@needs_pdfs
+@pytest.mark.parametrize("numbers", [False, True], ids=["text-cells", "number-cells"])
+def test_xlsx_workbook_gives_the_same_tables_as_the_pdf(imported, tmp_path, numbers):
+    _, _, portal = imported
+    root = site(tmp_path)
+    source = root / "czj.xlsx"
+    _workbook(source, "putuo-czj-2024", numbers)
+    result = run_import(root, str(source), "--unit", "putuo-czj", "--year", "2024")
+    assert result.exit_code == 0, result.output
+    assert "Tables found: 9 of 9, 195 printed amounts" in result.output and "Could not map: nothing." in result.output
+    from sitegen.content import load_portal as load
+    [doc] = load(root / "content", strict=True).documents()
+    pdf_tables = document(portal, "putuo-czj").model.tables
+    for want, table, from_pdf in zip(read("putuo-czj-2024"), doc.model.tables, pdf_tables):
+        right, total, differences = compare(want, table)
+        assert differences == [] and right == total
+        assert table.model_copy(update={"pages": []}).rows == from_pdf.rows
+        assert [c.key for c in table.columns] == [c.key for c in from_pdf.columns]
+    # a float cell keeps the places its format shows: 6.20 stays two places
+    income = {t.id: t for t in doc.model.tables}["income"]
+    assert str(income.rows_named("合计")[0].cells["other"]) == "6.20"
+
+
+def test_xlsx_without_a_standard_table_is_refused(tmp_path):
+    from openpyxl import Workbook
+    root = site(tmp_path)
+    book = Workbook()
+    book.active.title = "通讯录"
+    book.active.append(["姓名", "电话"])
+    book.save(root / "contacts.xlsx")
+    result = run_import(root, str(root / "contacts.xlsx"), "--unit", "club", "--year", "2024")
+    assert result.exit_code == 2 and "no sheet holds one of the nine standard tables" in result.output

@@ -17,10 +17,7 @@ from ..model.documents import Figure
 
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
 _PART_KEYS = {"财政拨款收入": "fiscal_appropriation", "其他收入": "other_revenue", "事业收入": "service_revenue",
-              "经营收入": "business_revenue", "上级补助收入": "superior_subsidy", "附属单位上缴收入": "affiliated_remittance",
-              "基本支出": "basic", "项目支出": "project", "经营支出": "business_expenditure",
-              "上缴上级支出": "remit_superior", "对附属单位补助支出": "subsidy_affiliated"}
-_STANDARD = {"fiscal_appropriation", "other_revenue", "service_revenue", "business_revenue", "basic", "project"}
+              "经营收入": "business_revenue", "基本支出": "basic", "项目支出": "project"}  # content-format's standard keys
 
 
 def _sections(markdown: str) -> dict[str, str]:
@@ -64,8 +61,7 @@ def _with_parts(text: str, label: str, section: str, key: str) -> Figure | None:
         return None
     parts = []
     for name, amount, share in re.findall(rf"([\u4e00-\u9fff]+?){_NUMBER}万元，占{_NUMBER}%", match[2]):
-        part_key = _PART_KEYS.get(name)
-        parts.append(Figure(label=name, key=part_key if part_key in _STANDARD else None, amount=amount, share=f"{share}%"))
+        parts.append(Figure(label=name, key=_PART_KEYS.get(name), amount=amount, share=f"{share}%"))
     return Figure(label=label, key=key, section=section, amount=match[1], parts=parts)
 
 

@@ -103,9 +103,9 @@ def amount_text(text: str) -> str | None:
 
 def _is_data_row(row: list[Cell], table_id: str) -> bool:
     """A row of figures: it holds an amount or a code, or (except in 七, whose item headers
-    include 合计) its first cell is a fixed row label (合计, 一、…)."""
+    include 合计) one of its first two cells (code, name) is a fixed row label (合计, 一、…)."""
     return (any(amount_text(c.text) or (_CODE_PART.match(c.text) and len(c.text) >= 3) for c in row)
-            or (table_id != "three_public" and bool(row) and bool(_FIXED_LABEL.match(row[0].text))))
+            or (table_id != "three_public" and any(_FIXED_LABEL.match(c.text) for c in row[:2])))
 
 
 def _header_paths(rows: list[list[Cell]], table_id: str) -> tuple[list[list[str]], int]:

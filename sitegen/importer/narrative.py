@@ -23,8 +23,8 @@ def _heading_level(text: str) -> int | None:
     not a sentence)."""
     if len(text) > 40 or text.endswith(_ENDED) or "：指" in text:
         return None
-    if _PART.match(text):
-        return 2
+    if _PART.match(text) or re.search(r"年度部门(决算|预算)表$", text):
+        return 2  # ghj heads its tables 上海市规划和自然资源局2024年度部门决算表, without 第二部分
     if _SECTION.match(text):
         return 3
     if _SUBSECTION.match(text):

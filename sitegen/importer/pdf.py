@@ -16,7 +16,7 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from .grid import Cell, Grid, ImportProblem, clean, match_title
+from .grid import Cell, Grid, clean, match_title
 
 
 class NotADisclosure(Exception):
@@ -48,13 +48,12 @@ class Block:
 @dataclass
 class PdfReading:
     """Everything read from one PDF: the cover title, the standard tables' grids in printed
-    order, the prose lines and table positions in reading order, and the problems met."""
+    order, the prose lines and table positions in reading order, each page's text margins."""
 
     pages: int
     cover: str
     grids: list[Grid]
     stream: list[Line | Block]
-    problems: list[ImportProblem]
     margins: dict[int, tuple[float, float]]
 
 
@@ -81,7 +80,6 @@ def read_pdf(path: Path) -> PdfReading:
 def _read(pages: list) -> PdfReading:
     grids: list[Grid] = []
     stream: list[Line | Block] = []
-    problems: list[ImportProblem] = []
     margins: dict[int, tuple[float, float]] = {}
     open_grid: Grid | None = None
     open_width = 0
@@ -93,13 +91,14 @@ def _read(pages: list) -> PdfReading:
         lines = _lines(words, number)
         if lines:
             margins[number] = (min(l.x0 for l in lines), max(l.x1 for l in lines))
-        if number == 1:
+        if number == 1 and not tables:
             cover = "".join(l.text for l in lines)
+            page.close()
             continue
         used: set[int] = set()
         previous_bottom = 0.0
         for table in tables:
-            x0, top, x1, bottom = table.bbox
+            _, top, _, bottom = table.bbox
             above = [i for i, l in enumerate(lines) if previous_bottom <= l.top < top and i not in used]
             title_index = next((i for i in reversed(above) if match_title(lines[i].text)), None)
             rows = _cells(table)
@@ -123,29 +122,37 @@ def _read(pages: list) -> PdfReading:
             else:
                 stream.append(Block(number, top, rows=[[c.text for c in row] for row in rows]))
                 open_grid = None
-            notes_index = [i for i, l in enumerate(lines) if l.top >= bottom and i not in used]
-            note: list[str] = []
-            for i in notes_index:
-                text = lines[i].text
-                if re.match(r"^(注|说明)[:：]", text) or (note and not match_title(text) and lines[i].x0 <= lines[notes_index[0]].x0 + 2
-                                                        and not re.match(r"^(第[一二三四]部分|[一二三四五六七八九十]+、)", text)):
-                    if re.match(r"^(注|说明)[:：]", text) or not note:
-                        note.append(text)
-                    else:
-                        note[-1] += text
-                    used.add(i)
-                else:
-                    break
-            if note and title_index is not None:
+            note = _notes([(i, line) for i, line in enumerate(lines) if line.top >= bottom and i not in used], used)
+            if title_index is not None:
                 grids[-1].notes.extend(note)
-            elif note and open_grid is not None:
+            elif open_grid is not None:
                 open_grid.notes.extend(note)
             previous_bottom = bottom
         stream.extend(l for i, l in enumerate(lines) if i not in used)
+        page.close()  # drop the page's parsed objects: memory stays one page deep on long PDFs
         if open_grid is not None and open_grid.pages[-1] != number:
             open_grid = None
     stream.sort(key=lambda item: (item.page, item.top))
-    return PdfReading(len(pages), cover, grids, stream, problems, margins)
+    return PdfReading(len(pages), cover, grids, stream, margins)
+
+
+_NOTE = re.compile(r"^(注|说明)[:：]")
+
+
+def _notes(below: list[tuple[int, Line]], used: set[int]) -> list[str]:
+    """The notes printed right under a grid (``注：…``, ``说明：…``), each with the lines it wraps
+    onto; stops at the first line that is neither (a title, a heading, the prose)."""
+    notes: list[str] = []
+    for i, line in below:
+        if _NOTE.match(line.text):
+            notes.append(line.text)
+        elif notes and not match_title(line.text) and line.x0 <= below[0][1].x0 + 2 \
+                and not re.match(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)", line.text):
+            notes[-1] += line.text
+        else:
+            break
+        used.add(i)
+    return notes
 
 
 def _inside(word: dict, box: tuple) -> bool:

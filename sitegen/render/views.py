@@ -13,6 +13,7 @@ from ..check import Finding
 from ..check.rules import SEVERITY_ORDER
 from ..model.documents import Evaluation, Figure, ProjectSummary
 from ..model.source import DataPath
+from ..model.tables import StandardTable
 from .formatting import display
 
 
@@ -261,7 +262,7 @@ def header_rows(paths: list[list[str]], numeric: list[bool]) -> list[list[Header
     return rows
 
 
-def standard_table_view(table, index: int, marks: Marks) -> StandardTableView:
+def standard_table_view(table: StandardTable, index: int, marks: Marks) -> StandardTableView:
     """``table`` (a ``StandardTable``, the ``index``-th of its document) as printed; cells carry
     the findings whose path is ``tables[index].rows[j].<key>``, a row's label those on the row."""
     base: DataPath = ("tables", index)
@@ -273,7 +274,7 @@ def standard_table_view(table, index: int, marks: Marks) -> StandardTableView:
             return Cell("", numeric=True)
         return cell(table.rows[j].cells.get(key), (*base, "rows", j, key), marks, numeric=True)
 
-    def label(j: int | None, depth: int = 0) -> Cell:
+    def label(j: int | None) -> Cell:
         if j is None:
             return Cell("")
         row = table.rows[j]
