@@ -107,11 +107,6 @@ def _sum_terms(cells: Sequence[Cell], short: Callable[[Cell], str]) -> str:
     return " + ".join(f"{short(c)} {fmt(c.number)}" for c in printed) if printed else "各项（均为空白）"
 
 
-def _row_name(table: Table, j: int) -> str:
-    row = table.model.rows[j]
-    return f"{row.code} {row.name}" if row.code else row.name
-
-
 # ---------------------------------------------------------------- inside one table
 
 
@@ -199,14 +194,10 @@ def _basic_by_economic(table: Table, report: Reporter) -> None:
                   f"所列款级科目之和（{_sum_terms(cells, lambda c: table.model.rows[c.row].code or '')}）")
     for name, codes in (("人员经费合计", ("301", "303")), ("公用经费合计", ("302", "310"))):
         j = table.row(name)
-        parts = [table.amount(k) for k in (table_row(table, code) for code in codes) if k is not None]
+        parts = [table.amount(k) for k in (table.by_code(code) for code in codes) if k is not None]
         if j is not None and parts and all(parts):
             equal(report, "TABLE-002", table.amount(j), total(parts),
                   " + ".join(f"{table.model.rows[c.row].code} {fmt(c.number)}" for c in parts))
-
-
-def table_row(table: Table, code: str) -> int | None:
-    return next((j for j, row in table.rows() if row.code == code), None)
 
 
 def _three_public(table: Table, report: Reporter) -> None:
@@ -391,7 +382,7 @@ def _between(found: dict[str, Table], report: Reporter) -> None:
         rows = three_public_rows(t7)
         actual = t7.column("决算数")
         for code, item in (("30212", "abroad"), ("30231", "carrun"), ("31013", "carbuy"), ("30217", "reception")):
-            if rows.get(item) is not None and (j := table_row(t6, code)) is not None:
+            if rows.get(item) is not None and (j := t6.by_code(code)) is not None:
                 not_more(report, t6.amount(j), t7.cell(rows[item], actual))
 
 
@@ -441,7 +432,7 @@ def _fiscal_within(report: Reporter, fiscal: Table, everything: Table) -> None:
         if a is None or b is None:
             continue
         for j, row in fiscal.coded():
-            k = table_row(everything, row.code)
+            k = everything.by_code(row.code)
             if k is not None:
                 not_more(report, fiscal.cell(j, a), everything.cell(k, b))
 

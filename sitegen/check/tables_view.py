@@ -107,6 +107,10 @@ class Table:
         wanted = {norm(n) for n in names}
         return next((j for j, row in self.rows(side) if norm(row.name) in wanted), None)
 
+    def by_code(self, code: str) -> int | None:
+        """Index of the first row printed with classification ``code``."""
+        return next((j for j, row in self.rows() if row.code == code), None)
+
     def cell(self, j: int | None, key: str | None) -> Cell | None:
         if j is None or key is None:
             return None
