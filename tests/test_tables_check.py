@@ -36,6 +36,14 @@ def test_judge(direction, subject, reference, roughly, verdict):
     assert judge(direction, money(subject), money(reference), roughly=roughly) is verdict
 
 
+def test_judge_word_reads_the_printed_word():
+    from sitegen.check.statements import judge_word
+    assert judge_word("基本持平", money("10.00"), money("10.05")) is Verdict.CONSISTENT
+    assert judge_word("持平", money("10.00"), money("10.05")) is Verdict.INCONSISTENT
+    assert judge_word("未达到", money("95"), money("100")) is Verdict.CONSISTENT
+    assert judge_word("主要原因", money("1"), money("2")) is None
+
+
 def test_code_lists_cover_the_template_and_the_real_tables():
     functional, economic = standard_names("functional"), standard_names("economic")
     assert all(len(code) in (3, 5, 7) and code.isdigit() and name for code, name in functional.items())

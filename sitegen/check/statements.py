@@ -10,7 +10,7 @@ account, so any rule family can use it (tables, self-evaluations)::
     >>> judge(Direction.LESS, Approx.money(Decimal("1511.89")), Approx.money(Decimal("1560.05")))
     <Verdict.CONSISTENT: 'consistent'>
 
-``judge(direction, subject, reference)`` asks whether ``subject`` stands to ``reference`` as
+``judge(direction, subject, reference)`` (or ``judge_word("小于", subject, reference)``) asks whether ``subject`` stands to ``reference`` as
 said: CONSISTENT, ROUNDING (true only within the figures' rounding, a 尾差) or INCONSISTENT.
 “基本持平” / “基本一致” (roughly equal) allow a difference of up to ``ROUGHLY`` (1%) of the
 larger amount. Source: the template sentences of the 部门决算 情况说明 (Shanghai 普陀区 2024
@@ -109,6 +109,15 @@ def judge(direction: Direction, subject: Approx, reference: Approx, *, roughly: 
     if sign * difference > 0 or abs(difference) <= bound and difference != 0:
         return Verdict.ROUNDING
     return Verdict.INCONSISTENT
+
+
+def judge_word(word: str, subject: Approx, reference: Approx) -> Verdict | None:
+    """``judge`` for a printed word (“小于”, “基本持平”); ``None`` when the word states no
+    direction."""
+    direction = direction_of(word)
+    if direction is None:
+        return None
+    return judge(direction, subject, reference, roughly=word.startswith("基本"))
 
 
 def describe(direction: Direction) -> str:

@@ -33,7 +33,7 @@ from ..model.source import DataPath
 from .arith import Approx, Verdict, compare_amounts, compare_percent, fmt, half_unit, places, ratio_percent, round_to
 from .context import Reporter, signed
 from .prose import Passage, narratives
-from .statements import Direction, describe, direction_of, judge
+from .statements import Direction, describe, direction_of, judge_word
 from .tables import TOTAL_ROW, _only, _segments, three_public_rows
 from .tables_view import Cell, Table, norm, tables
 
@@ -274,12 +274,10 @@ class Claims:
     def compare(self, match: re.Match, word: str, subject: Cell | Stated | None, reference: Cell | Stated | None,
                 what: str) -> None:
         """TABLE-008: “决算数小于预算数” etc. against the two numbers."""
-        direction = direction_of(word.removeprefix("基本"))
-        if direction is None or subject is None or reference is None:
+        if subject is None or reference is None:
             return
         a, b = _approx(subject), _approx(reference)
-        verdict = judge(direction, a, b, roughly=word.startswith("基本"))
-        if verdict is not Verdict.INCONSISTENT:
+        if judge_word(word, a, b) is not Verdict.INCONSISTENT:
             return
         self.report.add("TABLE-008", ("narrative",), at=self.flat.at(match.start()),
                         declared=word, computed=f"{fmt(a.value)} {describe(_actual(a, b))} {fmt(b.value)}",
