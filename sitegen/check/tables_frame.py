@@ -96,6 +96,11 @@ def _contents(doc: LoadedDocument, report: Reporter) -> None:
         if name not in printed:
             report.add("TABLE-012", ("narrative",), at=flat.at(m.start()), declared=m.group(2), computed="正文没有此表",
                        difference="", message=f"目录列有“{m.group(1)}、{m.group(2)}”，正文的标准表中没有这张表。")
+        elif printed[name][1].number and printed[name][1].number != m.group(1):
+            i, table = printed[name]
+            report.add("TABLE-012", ("tables", i, "number"), declared=f"{table.number}、{table.title}",
+                       computed=f"{m.group(1)}、{m.group(2)}", difference="",
+                       message=f"“{table.title}”在正文编为“{table.number}”，目录编为“{m.group(1)}”。")
     if listed:
         for name, (i, table) in printed.items():
             if name not in listed:
