@@ -307,3 +307,21 @@ def test_xlsx_without_a_standard_table_is_refused(tmp_path):
     book.save(root / "contacts.xlsx")
     result = run_import(root, str(root / "contacts.xlsx"), "--unit", "club", "--year", "2024")
     assert result.exit_code == 2 and "no sheet holds one of the nine standard tables" in result.output
+
+
+def test_a_column_that_maps_to_nothing_is_reported_never_guessed(tmp_path):
+    from openpyxl import load_workbook
+    root = site(tmp_path)
+    source = root / "czj.xlsx"
+    _workbook(source, "putuo-czj-2024", numbers=False)
+    book = load_workbook(source)
+    sheet = book["expenditure"]
+    sheet.cell(3, 9, "备注")           # a column the standard 支出决算表 does not have
+    sheet.cell(4, 9, "12.00")
+    book.save(source)
+    result = run_import(root, str(source), "--unit", "putuo-czj", "--year", "2024")
+    assert result.exit_code == 1
+    assert "error: sheet 'expenditure', 支出决算表: column(s) 备注 match no column of this standard table" in result.output
+    assert "Tables found: 8 of 9" in result.output and "Not found: 支出决算表" not in result.output
+    written = (root / "content" / "units" / "putuo-czj" / "2024" / "final-accounts.yaml").read_text(encoding="utf-8")
+    assert "id: expenditure" not in written and "id: income\n" in written   # left out, the rest kept

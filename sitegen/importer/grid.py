@@ -223,8 +223,8 @@ def _roles(table_id: str, paths: list[list[str]], where: str) -> list[Role]:
     unmapped = [f"{'›'.join(p) or '(blank header)'}" for p, r in zip(paths, roles) if r.kind == "?"]
     if unmapped:
         raise ImportProblem(where, f"column(s) {', '.join(unmapped)} match no column of this standard table")
-    keys = [(r.side, r.key) for r in roles if r.kind == "value"]
-    doubled = sorted({k for _, k in keys if keys.count((_, k)) > 1} - {None})  # type: ignore[misc]
+    keys = [r.key for r in roles if r.kind == "value"]
+    doubled = sorted({key for key in keys if keys.count(key) > 1})  # type: ignore[type-var]
     if doubled:
         raise ImportProblem(where, f"two columns map to the same key {', '.join(doubled)}")
     return roles
@@ -243,10 +243,9 @@ def to_table(grid: Grid) -> StandardTable:
     if not paths:
         raise ImportProblem(where, "the grid has no columns")
     roles = _roles(table_id, paths, where)
-    columns: list[TableColumn] = []
-    for path, role in zip(paths, roles):
-        if role.kind == "value" and role.key not in [c.key for c in columns]:
-            columns.append(TableColumn(key=role.key, header=path or [role.key], side=role.side if table_id not in _CODED_KEYS else None))
+    paired = table_id not in _CODED_KEYS   # 一, 四, 六: two sides paired by printed line
+    columns = [TableColumn(key=role.key, header=path or [role.key], side=role.side if paired else None)  # type: ignore[arg-type]
+               for path, role in zip(paths, roles) if role.kind == "value"]
     sides = list(dict.fromkeys(r.side for r in roles))
     out: list[TableRow] = []
     line = 0
@@ -255,18 +254,15 @@ def to_table(grid: Grid) -> StandardTable:
             continue  # blank padding row, or an empty grid printed on a page of its own
         line += 1
         for side in sides:
-            made = _row(table_id, row, roles, side, line, where, r)
+            made = _row(row, roles, side, line if paired else None, where, r)
             if made is not None:
                 out.append(made)
     out = _groups(table_id, out)
-    side_key = table_id in ("income_expenditure_summary", "fiscal_income_expenditure_summary", "general_public_basic_expenditure")
-    if not side_key:
-        out = [row.model_copy(update={"line": None}) for row in out]
     return StandardTable(id=table_id, title=grid.title, number=number, pages=grid.pages, money_unit=grid.money_unit,
                          columns=columns, rows=out, notes=grid.notes)
 
 
-def _row(table_id: str, row: list[Cell], roles: list[Role], side: str | None, line: int, where: str, r: int) -> TableRow | None:
+def _row(row: list[Cell], roles: list[Role], side: str | None, line: int | None, where: str, r: int) -> TableRow | None:
     code_parts: list[str] = []
     name = ""
     cells: dict[str, str] = {}
