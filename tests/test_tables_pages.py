@@ -91,3 +91,14 @@ def test_key_figures_fall_back_to_the_tables(portal):
     ghj = key_figures(doc_of(portal, "putuo-ghj"))
     assert ghj.three_public.value == Decimal("0.39") and ghj.three_public.path[0] == "tables"   # 七 合计 决算数
     assert key_figures(doc_of(portal, "putuo-czj")).three_public is None                       # czj prints it blank
+
+
+def test_slim_documents_keep_what_key_figures_read_of_the_tables(portal):
+    from sitegen.render.keyfigures import key_figures
+    from sitegen.render.slim import slim_document
+    for unit in ("putuo-czj", "putuo-ghj"):
+        doc = doc_of(portal, unit)
+        slim = slim_document(doc)
+        assert key_figures(slim) == key_figures(doc)
+        assert [t.id for t in slim.model.tables] == [t.id for t in doc.model.tables]   # data paths unchanged
+        assert sum(len(t.rows) for t in slim.model.tables) < sum(len(t.rows) for t in doc.model.tables) / 2

@@ -265,76 +265,86 @@ def header_rows(paths: list[list[str]], numeric: list[bool]) -> list[list[Header
 def standard_table_view(table: StandardTable, index: int, marks: Marks) -> StandardTableView:
     """``table`` (a ``StandardTable``, the ``index``-th of its document) as printed; cells carry
     the findings whose path is ``tables[index].rows[j].<key>``, a row's label those on the row."""
-    base: DataPath = ("tables", index)
-    caption = f"{table.number}、{table.title}" if table.number else table.title
-    caption += f"（单位：{table.money_unit}）"
+    layout = _Layout(table, ("tables", index), marks)
+    if table.id in _PAIRED:
+        layout.paired(_PAIRED[table.id])
+    elif table.id in ("three_public", "budget_three_public"):
+        layout.one_row()
+    else:
+        layout.by_code()
+    caption = (f"{table.number}、{table.title}" if table.number else table.title) + f"（单位：{table.money_unit}）"
+    return StandardTableView(f"table-{table.id}", caption, header_rows(layout.paths, layout.numeric), layout.rows,
+                             layout.numeric, list(table.notes), table.empty)
 
-    def value_cell(j: int | None, key: str) -> Cell:
+
+class _Layout:
+    """The printed layout of one standard table: column header paths and rows of cells."""
+
+    def __init__(self, table: StandardTable, base: DataPath, marks: Marks):
+        self.table, self.base, self.marks = table, base, marks
+        self.coded = any(row.code for row in table.rows)
+        self.paths: list[list[str]] = []
+        self.numeric: list[bool] = []
+        self.rows: list[Row] = []
+
+    def column(self, path: list[str], numeric: bool) -> None:
+        self.paths.append(path)
+        self.numeric.append(numeric)
+
+    def label_columns(self, heading: list[str]) -> None:
+        if self.coded:
+            self.column(heading + ["科目编码"], False)
+        self.column(heading + (["科目名称"] if self.coded else ["项目"]), False)
+
+    def value(self, j: int | None, key: str) -> Cell:
         if j is None:
             return Cell("", numeric=True)
-        return cell(table.rows[j].cells.get(key), (*base, "rows", j, key), marks, numeric=True)
+        return cell(self.table.rows[j].cells.get(key), (*self.base, "rows", j, key), self.marks, numeric=True)
 
-    def label(j: int | None) -> Cell:
+    def labels(self, j: int | None) -> list[Cell]:
+        """The code cell (coded tables) and the name cell, which carries the row's findings."""
         if j is None:
-            return Cell("")
-        row = table.rows[j]
-        found = marks.at((*base, "rows", j)) + marks.at((*base, "rows", j, "name"))
-        return Cell(row.name, marks=found)
+            return [Cell("") for _ in range(2 if self.coded else 1)]
+        row = self.table.rows[j]
+        found = self.marks.at((*self.base, "rows", j)) + self.marks.at((*self.base, "rows", j, "name"))
+        name = Cell(("\u3000" if row.group else "") + row.name, marks=found)  # a group's rows print indented under it
+        return ([Cell(row.code or "")] if self.coded else []) + [name]
 
-    coded = any(row.code for row in table.rows)
-    sides = _PAIRED.get(table.id)
-    paths: list[list[str]] = []
-    numeric: list[bool] = []
-    rows: list[Row] = []
-    if sides:
-        side_columns = {side: [c for c in table.columns if c.side == side] for side in sides}
+    def paired(self, sides: tuple[str, str]) -> None:
+        """一, 四, 六: two sides printed next to each other, their rows paired by printed line."""
+        columns = {side: [c for c in self.table.columns if c.side == side] for side in sides}
         for side in sides:
-            heading = side_columns[side][0].header[:1] if side_columns[side] and len(side_columns[side][0].header) > 1 else []
-            if coded:
-                paths.append(heading + ["科目编码"])
-                numeric.append(False)
-            paths.append(heading + (["科目名称"] if coded else ["项目"]))
-            numeric.append(False)
-            for column in side_columns[side]:
-                paths.append(column.header if column.header[:1] == heading else heading + column.header)
-                numeric.append(True)
+            heading = columns[side][0].header[:1] if columns[side] and len(columns[side][0].header) > 1 else []
+            self.label_columns(heading)
+            for column in columns[side]:
+                self.column(column.header if column.header[:1] == heading else heading + column.header, True)
         lines: dict[int, dict[str, list[int]]] = {}
-        for j, row in enumerate(table.rows):
+        for j, row in enumerate(self.table.rows):
             lines.setdefault(row.line or j + 1, {}).setdefault(row.side or sides[0], []).append(j)
         for line in sorted(lines):
-            height = max(len(found) for found in lines[line].values())
-            for k in range(height):
+            for k in range(max(len(found) for found in lines[line].values())):
                 cells: list[Cell] = []
                 for side in sides:
                     found = lines[line].get(side, [])
                     j = found[k] if k < len(found) else None
-                    if coded:
-                        cells.append(Cell(table.rows[j].code or "" if j is not None else ""))
-                    cells.append(label(j))
-                    if j is not None and table.rows[j].group:
-                        cells[-1].text = "\u3000" + cells[-1].text  # printed indented under its group
-                    cells += [value_cell(j, c.key) for c in side_columns[side]]
-                rows.append(Row(cells))
-    elif table.id in ("three_public", "budget_three_public"):
+                    cells += self.labels(j) + [self.value(j, c.key) for c in columns[side]]
+                self.rows.append(Row(cells))
+
+    def one_row(self) -> None:
+        """七: one printed row of cells under item › 预算数/决算数 headers."""
         cells = []
-        for j, row in enumerate(table.rows):
+        for j, row in enumerate(self.table.rows):
             item = ([row.group] if row.group else []) + [row.name]
-            for column in table.columns:
-                paths.append(item + column.header)
-                numeric.append(True)
-                cells.append(value_cell(j, column.key))
-        rows.append(Row(cells))
-    else:
-        if coded:
-            paths.append(["科目编码"])
-            numeric.append(False)
-        paths.append(["科目名称"] if coded else ["项目"])
-        numeric.append(False)
-        for column in table.columns:
-            paths.append(column.header)
-            numeric.append(True)
-        for j, row in enumerate(table.rows):
-            depth = _LEVEL_DEPTH.get(row.level or "", 0)
-            cells = ([Cell(row.code or "")] if coded else []) + [label(j)] + [value_cell(j, c.key) for c in table.columns]
-            rows.append(Row(cells, depth=depth))
-    return StandardTableView(f"table-{table.id}", caption, header_rows(paths, numeric), rows, numeric, list(table.notes), table.empty)
+            for column in self.table.columns:
+                self.column(item + column.header, True)
+                cells.append(self.value(j, column.key))
+        self.rows.append(Row(cells))
+
+    def by_code(self) -> None:
+        """二, 三, 五, 八, 九: rows by classification code, names indented by level."""
+        self.label_columns([])
+        for column in self.table.columns:
+            self.column(column.header, True)
+        for j, row in enumerate(self.table.rows):
+            cells = self.labels(j) + [self.value(j, c.key) for c in self.table.columns]
+            self.rows.append(Row(cells, depth=_LEVEL_DEPTH.get(row.level or "", 0)))
