@@ -12,13 +12,13 @@ from dataclasses import replace
 from ..model.documents import Suppression
 from ..model.portal import LoadedDocument, Portal
 from ..plugins import checks
-from . import completeness, copies, money_units, ratios, scores, sums, suppress, targets, xref, years
+from . import completeness, copies, money_units, ratios, scores, sums, suppress, tables, tables_frame, tables_narrative, targets, xref, years
 from .context import Reporter
 from .findings import Finding
 from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule, RuleSet
 
 # sitegen's own check modules, registered with RULES by sitegen.builtin (register_rules).
-FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years)
+FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years, tables, tables_narrative, tables_frame)
 
 __all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "RuleSet", "check_document", "run_checks"]
 
@@ -36,9 +36,11 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
     seen: Counter = Counter()
     numbered = []
     for finding in found:
-        earlier = seen[finding.rule_id, finding.path]
+        # as Finding.anchor tells findings apart: a narrative's by their line and column too
+        place = (finding.line, finding.column) if finding.path[-1:] == ("narrative",) else None
+        earlier = seen[finding.rule_id, finding.path, place]
         numbered.append(replace(finding, occurrence=earlier) if earlier else finding)
-        seen[finding.rule_id, finding.path] += 1
+        seen[finding.rule_id, finding.path, place] += 1
     return suppress.apply(numbered, doc, site_suppressions)
 
 

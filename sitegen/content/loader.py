@@ -96,6 +96,8 @@ def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument |
     if model is None:
         return BrokenUnit(unit_dir.name, unit_file, unit_errors), unit_errors
     documents.sort(key=document_order)
+    for doc in documents:
+        doc.unit = model
     return LoadedUnit(id=unit_dir.name, model=model, file=unit_file, documents=documents, failed=failed), unit_errors
 
 
