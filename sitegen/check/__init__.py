@@ -36,11 +36,9 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
     seen: Counter = Counter()
     numbered = []
     for finding in found:
-        # as Finding.anchor tells findings apart: a narrative's by their line and column too
-        place = (finding.line, finding.column) if finding.path[-1:] == ("narrative",) else None
-        earlier = seen[finding.rule_id, finding.path, place]
+        earlier = seen[finding.rule_id, finding.path]
         numbered.append(replace(finding, occurrence=earlier) if earlier else finding)
-        seen[finding.rule_id, finding.path, place] += 1
+        seen[finding.rule_id, finding.path] += 1
     return suppress.apply(numbered, doc, site_suppressions)
 
 
