@@ -217,7 +217,10 @@ def _evaluation(w: DocumentWriter, indent: str, path: str, name: str, slug: str,
                 if w.plant("SCORE-002", f"{at}.score", "score above its weight"):
                     score = item_weight + 2
                 total += score
-                row += f", actual: {y(actual)}, weight: {item_weight}, score: {score}"
+                if score and base == "减少经济损失" and w.plant("TARGET-009", f"{at}.score", "scored without an actual"):
+                    row += f", weight: {item_weight}, score: {score}"
+                else:
+                    row += f", actual: {y(actual)}, weight: {item_weight}, score: {score}"
                 if score == item_weight and w.plant("SCORE-009", f"{at}.completion", "full item score graded 差"):
                     row += ", item_score: 100.00, completion: 差"
             lines.append(row + "}")
@@ -333,7 +336,8 @@ PLANTABLE = {
                "COPY-003"),
     "final_accounts": ("RATIO-002", "RATIO-003", "RATIO-004", "YEAR-001"),
     "self_evaluation": ("RATIO-001", "SUM-002", "SUM-003", "SCORE-002", "SCORE-003", "SCORE-004", "XREF-001",
-                        "TARGET-005", "TARGET-007", "TARGET-008", "SCORE-009", "COPY-002", "COPY-004", "COMPLETE-003"),
+                        "TARGET-005", "TARGET-007", "TARGET-008", "TARGET-009", "SCORE-009", "COPY-002", "COPY-004",
+                        "COMPLETE-003"),
 }
 
 

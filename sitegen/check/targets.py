@@ -111,6 +111,9 @@ def _is_cost(indicator: Indicator) -> bool:
 
 
 def _is_satisfaction(indicator: Indicator) -> bool:
+    """A satisfaction indicator — not the cost of a satisfaction survey (满意度调查问卷成本)."""
+    if _is_cost(indicator) or _name(indicator).endswith(("成本", "费用")):
+        return False
     return "满意" in _name(indicator) or "满意度" in (indicator.level1 or "")
 
 
@@ -157,6 +160,10 @@ def check(doc: LoadedDocument, report: Reporter) -> None:
             _missed_but_full(indicator, target, actual, ipath, report)
             if target is None:
                 continue
+            if actual is None and indicator.score and indicator.weight is not None:
+                report.add("TARGET-009", (*ipath, "score"), declared=f"{fmt(indicator.score)} 分", computed="实际完成值",
+                           difference="", message=f"“{_name(indicator)}”没有填写实际完成值，却得 {fmt(indicator.score)} 分"
+                                                  f"（分值 {fmt(indicator.weight)}）。")
             if _placeholder(indicator, target, ipath, report):
                 _cost(indicator, target, ipath, report)
                 continue
@@ -221,6 +228,10 @@ def _cost(indicator: Indicator, target: Reading, path: DataPath, report: Reporte
 
 
 def _rate_or_count(indicator: Indicator, target: Reading, path: DataPath, report: Reporter) -> None:
+    if _is_satisfaction(indicator) and target.number is not None and target.kind not in ("percent", "number"):
+        report.add("TARGET-004", (*path, "target"), declared=target.text, computed="百分比", difference="",
+                   message=f"满意度指标“{_name(indicator)}”的指标值“{target.text}”不是百分比。")
+        return
     if target.kind in ("text", "number", "other"):
         return
     if _is_rate(indicator) and target.kind != "percent":
