@@ -16,6 +16,7 @@ join grows with the number of texts, not their pairs.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import struct
 from collections import defaultdict
@@ -168,7 +169,11 @@ def words(text: str) -> set[str]:
 
 
 def _off_topic(evaluation: Evaluation, path: DataPath, report: Reporter) -> None:
-    if not evaluation.indicators:
+    texts = [" ".join(t for t in (ind.name, ind.description) if t) for ind in evaluation.indicators]
+    # Segmenting is the costly part: only indicators holding an activity word as a substring
+    # are cut into words (jieba then decides whether it is a word there).
+    suspects = [i for i, text in enumerate(texts) if any(marker in text for marker in _MARKERS)]
+    if not suspects:
         return
     context_text = " ".join([evaluation.name, *(g.target or "" for g in evaluation.goals), *(g.result or "" for g in evaluation.goals)])
     context = words(context_text)
@@ -176,8 +181,8 @@ def _off_topic(evaluation: Evaluation, path: DataPath, report: Reporter) -> None
     for activity, anchors in ANCHORS.items():
         if any(anchor in context_text for anchor in anchors):
             named.add(activity)
-    for i, indicator in enumerate(evaluation.indicators):
-        text = " ".join(t for t in (indicator.name, indicator.description) if t)
+    for i in suspects:
+        indicator, text = evaluation.indicators[i], texts[i]
         alien = sorted({w for w in words(text) if w in _MARKERS and _MARKERS[w] not in named})
         if not alien:
             continue
@@ -239,40 +244,56 @@ def fingerprints(doc: LoadedDocument) -> list[Fingerprint]:
 
 def _agreement(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     """Estimated Jaccard similarity: the share of equal MinHash values."""
-    return sum(x == y for x, y in zip(a, b)) / len(a)
+    return sum(map(operator.eq, a, b)) / len(a)
 
 
 def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
-    """COPY-002 findings: each text found near-identical in an earlier unit (by unit id, then
-    year, document and path) is reported once, against the first such text.
+    """COPY-002 findings: each text identical or near-identical to an earlier text of another
+    unit (by unit id, then year, document and path) is reported once, against the earliest.
 
-    Texts sharing a band of their signature are candidates; a candidate counts when its
-    signature agrees with the earlier text's on at least ``NEAR`` of its values. Texts of the
-    same unit are never compared (a self-evaluation repeats its budget's goals)."""
+    Identical signatures are grouped first, so a text copied into a thousand units costs no
+    more than one. Distinct signatures sharing a band are candidates; a pair counts when the
+    signatures agree on at least ``NEAR`` of their values. Texts of the same unit are never
+    compared (a self-evaluation repeats its budget's goals)."""
     ordered = sorted(prints, key=lambda p: (p.unit_id, p.year, p.document, p.path))
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for n, fp in enumerate(ordered):
+        groups[(fp.field, fp.signature)].append(n)
+    keys = list(groups)  # in order of first occurrence
+    # Per group, its first text and the first text of another unit than that one.
+    heads: list[tuple[int, int | None]] = []
+    for key in keys:
+        members = groups[key]
+        first = members[0]
+        other = next((m for m in members if ordered[m].unit_id != ordered[first].unit_id), None)
+        heads.append((first, other))
     rows = HASHES // BANDS
     buckets: dict[tuple, list[int]] = defaultdict(list)
-    for n, fp in enumerate(ordered):
+    for g, (field, signature) in enumerate(keys):
         for band in range(BANDS):
-            buckets[(fp.field, band, fp.signature[band * rows:(band + 1) * rows])].append(n)
-    matched: dict[int, tuple[int, float]] = {}
+            buckets[(field, band, signature[band * rows:(band + 1) * rows])].append(g)
+    similar: dict[int, dict[int, float]] = defaultdict(dict)
     for members in buckets.values():
-        if len(members) < 2:
-            continue
-        first_of_unit: dict[str, int] = {}
-        for n in members:
-            first_of_unit.setdefault(ordered[n].unit_id, n)
-        firsts = sorted(first_of_unit.values())
-        for n in members:
-            if n in matched:
-                continue
-            for m in firsts:
-                if m >= n or ordered[m].unit_id == ordered[n].unit_id:
-                    continue
-                score = _agreement(ordered[m].signature, ordered[n].signature)
-                if score >= NEAR:
-                    matched[n] = (m, score)
-                    break
+        for i, g in enumerate(members):
+            for h in members[:i]:
+                if h not in similar[g]:
+                    score = _agreement(keys[g][1], keys[h][1])
+                    if score >= NEAR:
+                        similar[g][h] = similar[h][g] = score
+
+    def earliest(n: int, g: int) -> int | None:
+        first, other = heads[g]
+        unit = ordered[n].unit_id
+        m = first if ordered[first].unit_id != unit else other
+        return m if m is not None and m < n else None
+
+    matched: dict[int, tuple[int, float]] = {}
+    for g, key in enumerate(keys):
+        for n in groups[key]:
+            options = [(m, 1.0) for m in (earliest(n, g),) if m is not None]
+            options += [(m, score) for h, score in similar[g].items() if (m := earliest(n, h)) is not None]
+            if options:
+                matched[n] = min(options)
     rule = RULES_BY_ID["COPY-002"]
     findings = []
     for n, (m, score) in sorted(matched.items()):
