@@ -18,7 +18,7 @@ from .arith import fmt
 from .context import Reporter, evaluations
 from .prose import Passage, narratives, table_cells
 from .scores import grade_for, normal_grade
-from .targets import _MET, read
+from .targets import MET, read
 
 # “自评结果为优”, “总体评价为优秀”, “自评良好等级”, “综合评价为优”.
 # The grade word ends the clause or is followed by 等级 (“评价中的” is not a grade).
@@ -79,7 +79,7 @@ def _counts(evaluation: Evaluation, path, passages: list[Passage], report: Repor
                 continue
             written = Decimal(match.group(1))
             comparator = {"=": "≥", None: "≥"}.get(target.comparator, target.comparator)
-            if _MET[comparator](written, target.number):  # type: ignore[index]
+            if MET[comparator](written, target.number):  # type: ignore[index]
                 break
             start = match.start()
             report.add("XREF-007", (*path, "indicators", i, "actual"), declared=f"{fmt(written)}{target.noun}",

@@ -18,9 +18,9 @@ from ..model.portal import LoadedDocument
 from ..model.source import DataPath
 from .arith import HUNDRED, fmt, places, round_to
 from .context import Reporter, evaluations
-from .scores import normal_grade
+from .scores import grade_for, normal_grade
 
-_MET = {
+MET = {
     "≥": lambda actual, target: actual >= target,
     "≤": lambda actual, target: actual <= target,
     ">": lambda actual, target: actual > target,
@@ -200,7 +200,7 @@ def _target_met(target: Reading | None, actual: Reading | None) -> bool | None:
     comparator = target.comparator or "≥"
     if comparator == "=":
         comparator = "≥"
-    return bool(_MET[comparator](actual.number, target.number))
+    return bool(MET[comparator](actual.number, target.number))
 
 
 def _placeholder(indicator: Indicator, target: Reading, path: DataPath, report: Reporter) -> bool:
@@ -289,7 +289,6 @@ def _completion_grade(indicator: Indicator, path: DataPath, report: Reporter) ->
     grade = normal_grade(indicator.completion or "")
     if grade is None or indicator.item_score is None:
         return
-    from .scores import grade_for  # the same bands as the total's grade
     expected = grade_for(indicator.item_score)
     if expected != grade:
         report.add("SCORE-009", (*path, "completion"), declared=indicator.completion or "", computed=expected,
@@ -319,7 +318,7 @@ def _execution_indicator(evaluation: Evaluation, path: DataPath, report: Reporte
         if comparator == "=":
             agrees = actual.number in candidates or any(value >= HUNDRED and actual.number == HUNDRED for value in candidates)
         else:
-            agrees = any(_MET[comparator](value, actual.number) for value in candidates)
+            agrees = any(MET[comparator](value, actual.number) for value in candidates)
         if agrees:
             continue
         shown = stated if stated is not None else computed
