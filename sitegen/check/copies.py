@@ -304,5 +304,5 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
             file=fp.file, line=fp.line, column=fp.column, declared=fp.project_name,
             computed=f"{first.unit_id} {first.year}“{first.project_name}”", difference="", project=fp.project,
             message=f"“{fp.project_name}”的{FIELDS[fp.field]}与单位 {first.unit_id} {first.year} 年“{first.project_name}”的"
-                    f"{how}（“{fp.excerpt}”）。"))
+                    f"{FIELDS[first.field]}{how}（“{fp.excerpt}”）。"))
     return findings
