@@ -17,8 +17,11 @@ from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule
 
 FAMILIES = (sums, ratios, scores, xref, claims, targets, money_units, copies, completeness, years, tables, tables_narrative,
             tables_frame)
+# Rules that compare documents of different units: their findings are joined after the units are
+# built, so they show on the portal-wide pages (rules, data quality), not in a document's panel.
+PORTAL_WIDE: frozenset[str] = frozenset({"COPY-002"})
 
-__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "portal_findings", "run_checks"]
+__all__ = ["Finding", "PORTAL_WIDE", "RULES", "RULES_BY_ID", "Rule", "check_document", "portal_findings", "run_checks"]
 
 
 def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression] = ()) -> list[Finding]:
