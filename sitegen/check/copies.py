@@ -146,6 +146,7 @@ ACTIVITIES: dict[str, tuple[str, ...]] = {
     "农业生产": ("农作物", "种植", "养殖", "耕地"),
 }
 _MARKERS = {word: activity for activity, words in ACTIVITIES.items() for word in words}
+_ANY_MARKER = re.compile("|".join(map(re.escape, sorted(_MARKERS, key=len, reverse=True))))
 # Words an activity's projects use of themselves: a project about training names 培训.
 ANCHORS: dict[str, tuple[str, ...]] = {"学员培训": ("培训", "研修", "轮训"), "公共卫生": ("卫生", "医疗", "医院"),
                                        "检察监督": ("检察", "执行"), "文化演出": ("文化", "演出"),
@@ -172,7 +173,7 @@ def _off_topic(evaluation: Evaluation, path: DataPath, report: Reporter) -> None
     texts = [" ".join(t for t in (ind.name, ind.description) if t) for ind in evaluation.indicators]
     # Segmenting is the costly part: only indicators holding an activity word as a substring
     # are cut into words (jieba then decides whether it is a word there).
-    suspects = [i for i, text in enumerate(texts) if any(marker in text for marker in _MARKERS)]
+    suspects = [i for i, text in enumerate(texts) if _ANY_MARKER.search(text)]
     if not suspects:
         return
     context_text = " ".join([evaluation.name, *(g.target or "" for g in evaluation.goals), *(g.result or "" for g in evaluation.goals)])
