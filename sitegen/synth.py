@@ -198,6 +198,8 @@ def _evaluation(w: DocumentWriter, indent: str, path: str, name: str, slug: str,
                 target, actual = "≤100%", "100%"
             elif level2 == "成本指标" and w.plant("TARGET-003", f"{at}.target", "cost indicator with ≥"):
                 target = "≥" + target.lstrip("≤")
+            elif base == "覆盖村（社区）数" and w.plant("TARGET-010", f"{at}.target", "a quantity indicator in percent"):
+                target, actual = "≥90%", "90%"
             elif base == "任务完成率" and w.plant("TARGET-004", f"{at}.target", "a rate in 次"):
                 name, target, actual = "任务完成率", "≥12次", "12次"
             elif base == "开展培训次数" and actuals and w.plant("TARGET-005", f"{at}.actual", "count target, percentage actual"):
@@ -332,8 +334,8 @@ GENERATORS = (("budget", "budget.yaml", "budget.md", budget),
               ("final_accounts", "final-accounts.yaml", "final-accounts.md", final_accounts),
               ("self_evaluation", "self-evaluation.yaml", "self-evaluation.md", self_evaluation))
 PLANTABLE = {
-    "budget": ("SUM-001", "RATIO-002", "UNIT-001", "TARGET-002", "TARGET-003", "TARGET-004", "TARGET-006", "COPY-001",
-               "COPY-003"),
+    "budget": ("SUM-001", "RATIO-002", "UNIT-001", "TARGET-002", "TARGET-003", "TARGET-004", "TARGET-006", "TARGET-010",
+               "COPY-001", "COPY-003"),
     "final_accounts": ("RATIO-002", "RATIO-003", "RATIO-004", "YEAR-001"),
     "self_evaluation": ("RATIO-001", "SUM-002", "SUM-003", "SCORE-002", "SCORE-003", "SCORE-004", "XREF-001",
                         "TARGET-005", "TARGET-007", "TARGET-008", "TARGET-009", "SCORE-009", "COPY-002", "COPY-004",

@@ -155,6 +155,8 @@ def test_pingxiang_budget_target_tables(portal, findings):
     assert direction == {"人均发放水平", "重大活动突发事件发生率(%)", "受援群众满意度(%)", "群众对办事效率的满意度", "人均财政投入水平"}
     units = {indicator(doc, f).name for f in rules_at(findings, doc, "TARGET-004")}
     assert units == {"平均日维护数(次／日)", "组织宣传活动完成率", "开展外宣活动数量", "服务对象满意度", "综合服务受益对象满意度"}
+    headings = {indicator(doc, f).name for f in rules_at(findings, doc, "TARGET-010")}
+    assert headings == {"按时指导协会工作次数", "对管理工作的认可情况", "按时排查涉路重点人员"}
     off_topic = {(doc.model.projects[f.path[1]].slug, indicator(doc, f).name) for f in rules_at(findings, doc, "COPY-003")}
     assert len(off_topic) == 19
     assert ("jianyi-yongwei", "群众满意度") in off_topic  # 农村公益电影放映
@@ -217,7 +219,7 @@ def test_auditor_rules_never_error_and_are_not_copied_across_units(portal):
     from sitegen.check.rules import RULES_BY_ID
     found = run_checks(portal)
     new = {"TARGET-002", "TARGET-003", "TARGET-004", "TARGET-005", "TARGET-006", "TARGET-007", "TARGET-008", "TARGET-009",
-           "SCORE-009",
+           "TARGET-010", "SCORE-009",
            "COPY-002", "COPY-003", "COPY-004", "COMPLETE-003", "XREF-007"}
     assert all(RULES_BY_ID[rule].severity != "error" for rule in new)
     assert not [f for f in found if f.rule_id == "COPY-002"]  # five units of five provinces share no goal text

@@ -168,7 +168,7 @@ def check(doc: LoadedDocument, report: Reporter) -> None:
                 _cost(indicator, target, ipath, report)
                 continue
             _cost(indicator, target, ipath, report)
-            _rate_or_count(indicator, target, ipath, report)
+            _rate_or_count(indicator, target, ipath, report) or _heading(indicator, target, ipath, report)
             _direction(indicator, target, ipath, report)
             if actual is not None:
                 _units_agree(indicator, target, actual, ipath, report)
@@ -227,22 +227,39 @@ def _cost(indicator: Indicator, target: Reading, path: DataPath, report: Reporte
     return True
 
 
-def _rate_or_count(indicator: Indicator, target: Reading, path: DataPath, report: Reporter) -> None:
+def _rate_or_count(indicator: Indicator, target: Reading, path: DataPath, report: Reporter) -> bool:
+    """TARGET-004; True when it fired."""
     if _is_satisfaction(indicator) and target.number is not None and target.kind not in ("percent", "number"):
         report.add("TARGET-004", (*path, "target"), declared=target.text, computed="百分比", difference="",
                    message=f"满意度指标“{_name(indicator)}”的指标值“{target.text}”不是百分比。")
-        return
+        return True
     if target.kind in ("text", "number", "other"):
-        return
+        return False
     if _is_rate(indicator) and target.kind != "percent":
         report.add("TARGET-004", (*path, "target"), declared=target.text, computed="百分比", difference="",
                    message=f"“{_name(indicator)}”是比率指标，指标值“{target.text}”却不是百分比。")
-        return
+        return True
     noun = _counted(indicator)
     if noun is not None and not _is_rate(indicator) and (target.kind != "count" or not _nouns_agree(noun, target.noun)):
         expected = f"计数（{noun}）" if noun else "计数"
         report.add("TARGET-004", (*path, "target"), declared=target.text, computed=expected, difference="",
                    message=f"“{_name(indicator)}”是数量指标，指标值“{target.text}”却不是{expected}。")
+        return True
+    return False
+
+
+def _heading(indicator: Indicator, target: Reading, path: DataPath, report: Reporter) -> None:
+    """The value against its level-2 heading: a 数量指标 counts or measures (次, 人, 天, 平方米),
+    unless it is named a rate; a 时效指标 is a time, a timeliness rate or 及时, not a count."""
+    heading = indicator.level2 or ""
+    if "数量" in heading and target.kind in ("percent", "money") and not _is_rate(indicator):
+        expected, what = "数量（次、人、个、天……）", "数量指标"
+    elif "时效" in heading and target.kind == "count":
+        expected, what = "时间或及时率", "时效指标"
+    else:
+        return
+    report.add("TARGET-010", (*path, "target"), declared=target.text, computed=expected, difference="",
+               message=f"“{_name(indicator)}”列在{what}下，指标值“{target.text}”却不是{expected}，多半是指标放错了类别或抄错了值。")
 
 
 def _direction(indicator: Indicator, target: Reading, path: DataPath, report: Reporter) -> None:
