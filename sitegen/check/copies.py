@@ -15,6 +15,7 @@ join grows with the number of texts, not their pairs.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import operator
 import re
@@ -23,14 +24,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument
 from ..model.source import DataPath
 from .context import Reporter, evaluations
 from .findings import Finding
-from .rules import RULES_BY_ID
 
 MIN_LENGTH = 15          # characters (punctuation removed) for a project's own texts
 PORTAL_MIN_LENGTH = 20   # across units, where stock phrases recur more
@@ -200,19 +199,12 @@ def _off_topic(evaluation: Evaluation, path: DataPath, report: Reporter) -> None
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """One goal or result text of a document, as the portal-wide join needs it: where it is
-    (unit, year, document kind, data path, file, line, column, project slug), what it says
-    (an excerpt and the project's name) and its MinHash ``signature`` (``HASHES`` 32-bit values)."""
+    """One goal or result text of a document, as the portal-wide join needs it: ``at``, the
+    COPY-002 finding it would be (unit, document, data path, file, line, column, project; its
+    ``declared`` the project's name), the ``field`` (target or result), an ``excerpt`` and its
+    MinHash ``signature`` (``HASHES`` 32-bit values)."""
 
-    unit_id: str
-    year: int
-    document: str
-    path: DataPath
-    file: Path
-    line: int
-    column: int
-    project: str
-    project_name: str
+    at: Finding
     field: str
     excerpt: str
     signature: tuple[int, ...]
@@ -232,14 +224,13 @@ def _hashes(data: bytes) -> tuple[int, ...]:
 
 def fingerprints(doc: LoadedDocument) -> list[Fingerprint]:
     """The goal and result texts of ``doc`` long enough to compare across units."""
+    report = Reporter(doc)
     out: list[Fingerprint] = []
     for item in _goal_texts(doc):
         if len(item.text) < PORTAL_MIN_LENGTH:
             continue
-        line, column = doc.locate(item.path)
-        project = doc.model.projects[item.path[1]]  # type: ignore[union-attr,index]
-        out.append(Fingerprint(doc.unit_id, doc.year, doc.kind, item.path, doc.file, line, column, project.slug,
-                               project.name, item.field, _excerpt(item.text), minhash(item.shingles)))
+        report.add("COPY-002", item.path, declared=item.project, computed="", difference="", message="")
+        out.append(Fingerprint(report.findings[-1], item.field, _excerpt(item.text), minhash(item.shingles)))
     return out
 
 
@@ -256,7 +247,7 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
     more than one. Distinct signatures sharing a band are candidates; a pair counts when the
     signatures agree on at least ``NEAR`` of their values. Texts of the same unit are never
     compared (a self-evaluation repeats its budget's goals)."""
-    ordered = sorted(prints, key=lambda p: (p.unit_id, p.year, p.document, p.path))
+    ordered = sorted(prints, key=lambda p: (p.at.unit_id, p.at.year, p.at.document, p.at.path))
     groups: dict[tuple, list[int]] = defaultdict(list)
     for n, fp in enumerate(ordered):
         groups[(fp.field, fp.signature)].append(n)
@@ -266,7 +257,7 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
     for key in keys:
         members = groups[key]
         first = members[0]
-        other = next((m for m in members if ordered[m].unit_id != ordered[first].unit_id), None)
+        other = next((m for m in members if ordered[m].at.unit_id != ordered[first].at.unit_id), None)
         heads.append((first, other))
     rows = HASHES // BANDS
     buckets: dict[tuple, list[int]] = defaultdict(list)
@@ -284,8 +275,8 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
 
     def earliest(n: int, g: int) -> int | None:
         first, other = heads[g]
-        unit = ordered[n].unit_id
-        m = first if ordered[first].unit_id != unit else other
+        unit = ordered[n].at.unit_id
+        m = first if ordered[first].at.unit_id != unit else other
         return m if m is not None and m < n else None
 
     matched: dict[int, tuple[int, float]] = {}
@@ -295,15 +286,13 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
             options += [(m, score) for h, score in similar[g].items() if (m := earliest(n, h)) is not None]
             if options:
                 matched[n] = min(options)
-    rule = RULES_BY_ID["COPY-002"]
     findings = []
     for n, (m, score) in sorted(matched.items()):
         fp, first = ordered[n], ordered[m]
         how = "逐字相同" if score == 1 else f"几乎相同（估计相似度 {score:.0%}）"
-        findings.append(Finding(
-            rule_id=rule.id, severity=rule.severity, unit_id=fp.unit_id, year=fp.year, document=fp.document, path=fp.path,
-            file=fp.file, line=fp.line, column=fp.column, declared=fp.project_name,
-            computed=f"{first.unit_id} {first.year}“{first.project_name}”", difference="", project=fp.project,
-            message=f"“{fp.project_name}”的{FIELDS[fp.field]}与单位 {first.unit_id} {first.year} 年“{first.project_name}”的"
+        source = f"{first.at.unit_id} {first.at.year}“{first.at.declared}”"
+        findings.append(dataclasses.replace(
+            fp.at, computed=source,
+            message=f"“{fp.at.declared}”的{FIELDS[fp.field]}与单位 {first.at.unit_id} {first.at.year} 年“{first.at.declared}”的"
                     f"{FIELDS[first.field]}{how}（“{fp.excerpt}”）。"))
     return findings
