@@ -2,11 +2,13 @@
 show an overlay with their line, and fixing the file clears it."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -29,25 +31,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def run_serve(content, *, search: bool = False):
+    """``sitegen serve`` of ``content`` on a free loopback port; yields its base URL once it
+    answers (and, with ``search``, once its search index is written)."""
+    port = free_port()
+    log = tempfile.TemporaryFile("w+")  # not a pipe: a preview that logs much would block on a full one
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--content", str(content), "--port", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    try:
+        for url in [base] + ([base + "pagefind/pagefind-entry.json"] if search else []):
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=1)
+                    break
+                except OSError:
+                    assert process.poll() is None and time.monotonic() < deadline, log.seek(0) or log.read()
+                    time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
 @pytest.fixture
 def server(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--content", str(content), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base, timeout=1)
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read() if process.stdout else ""
-            time.sleep(0.2)
-    yield base, content / "units" / "quannan-zfw" / "2022" / "self-evaluation.yaml"
-    process.terminate()
-    process.wait(timeout=10)
+    with run_serve(content) as base:
+        yield base, content / "units" / "quannan-zfw" / "2022" / "self-evaluation.yaml"
 
 
 def test_edit_reloads_break_shows_overlay_fix_clears_it(server):
