@@ -17,11 +17,11 @@ import pytest
 from playwright.sync_api import expect
 
 from sitegen.build import build_portal
-from sitegen.content import load_portal
+from sitegen.content import ContentErrors, load_portal
 from sitegen.render import urls
 from sitegen.render.regions import anchor, region_path
 
-from .conftest import CONTENT
+from .conftest import CONTENT, SITE, write_portal
 from .payloads import LIVE, PAYLOADS, plant
 from .test_browser import CHROMIUM, browser, serve  # noqa: F401 (browser is a fixture)
 from .test_serve_browser import run_serve
@@ -54,6 +54,17 @@ def test_payloads_reach_every_kind_of_text_field(hostile):
               evaluation.suppress[0].reason, portal.site.title, portal.site.publisher]
     assert all(any(field.endswith(p) for p in PAYLOADS) for field in fields), fields
     assert all(p in (content / "units/quannan-zfw/2022/self-evaluation.md").read_text(encoding="utf-8") for p in PAYLOADS)
+
+
+def test_site_language_is_a_language_tag(tmp_path):
+    """It becomes <html lang> and names Pagefind's index, which panicked on a long one."""
+    content = write_portal(tmp_path, {})
+    (content / "site.yaml").write_text(SITE + 'language: "zh-CN<svg onload=alert(1)>"\n', encoding="utf-8")
+    with pytest.raises(ContentErrors) as raised:
+        load_portal(content)
+    [error] = raised.value.errors
+    assert (error.file.name, error.line, error.column) == ("site.yaml", 2, 11)
+    assert "String should match pattern" in error.message
 
 
 class ChartSpecs(HTMLParser):
@@ -135,6 +146,8 @@ def use_quality_filters(page):
 
 
 def use_search_filters(page):
+    page.wait_for_selector(".pagefind-ui__result", timeout=15000)
+    page.fill(".pagefind-ui__search-input", "pwn onerror")
     page.wait_for_selector(".pagefind-ui__result", timeout=15000)
     for summary in page.locator("summary.pagefind-ui__filter-name").all():
         summary.click()
