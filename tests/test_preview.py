@@ -162,3 +162,12 @@ def test_only_the_sites_inputs_are_watched(preview):
               content / ".sitegen-cache/entry", content / "units/quannan-zfw/2022/build.log"]
     assert [p for p in inputs if not preview.is_input(p)] == []
     assert [p for p in others if preview.is_input(p)] == []
+
+
+def test_the_preview_names_itself_by_its_address_only():
+    from sitegen.preview.server import own_hosts
+    loopback = own_hosts("127.0.0.1", 8000)
+    assert {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"} <= loopback
+    assert not {"evil.example:8000", "127.0.0.1:8001", "127.0.0.1", "0.0.0.0:8000"} & loopback
+    assert own_hosts("192.168.1.5", 8000) == {"192.168.1.5:8000"}
+    assert own_hosts("::1", 80) >= {"[::1]:80", "[::1]", "localhost"}

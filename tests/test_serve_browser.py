@@ -36,27 +36,43 @@ def run_serve(content, *, search: bool = False, log_file=None):
     """``sitegen serve`` of ``content`` on a free loopback port, its log to ``log_file`` (or a
     temporary file); yields its base URL once it answers (and, with ``search``, once its
     search index is written)."""
-    port = free_port()
     # Not a pipe: a preview that logs much would block on a full one.
     log = open(log_file, "w+", encoding="utf-8") if log_file else tempfile.TemporaryFile("w+")
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--content", str(content), "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
     try:
-        for url in [base] + ([base + "pagefind/pagefind-entry.json"] if search else []):
-            while True:
-                try:
-                    urllib.request.urlopen(url, timeout=1)
-                    break
-                except OSError:
-                    assert process.poll() is None and time.monotonic() < deadline, log.seek(0) or log.read()
-                    time.sleep(0.2)
-        yield base
+        for _ in range(3):  # the port, free when chosen, may be taken by another process before the preview binds it
+            port = free_port()
+            process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--content", str(content), "--port", str(port)],
+                                       stdout=log, stderr=subprocess.STDOUT, text=True)
+            base = f"http://127.0.0.1:{port}/"
+            # The preview's own status file: a server that took the port has none.
+            if _answers(process, [base + "__preview__/status.json"] + ([base + "pagefind/pagefind-entry.json"] if search else [])):
+                break
+            process.wait(timeout=10)
+        else:
+            raise AssertionError(log.seek(0) or log.read())
+        try:
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         log.close()
+
+
+def _answers(process, addresses: list[str]) -> bool:
+    """Whether ``process`` serves every address within a minute (False once it has exited)."""
+    deadline = time.monotonic() + 60
+    for url in addresses:
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    return False
+                assert time.monotonic() < deadline, f"the preview did not serve {url}"
+                time.sleep(0.2)
+    return process.poll() is None
 
 
 @pytest.fixture
