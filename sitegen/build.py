@@ -17,7 +17,8 @@ import plotly
 
 from . import plugins
 from .cache import BuildCache, FileHashes, build_key
-from .check import RULES_BY_ID, check_document
+from .check.copies import fingerprints
+from .check import RULES_BY_ID, check_document, portal_findings
 from .content import ContentErrors
 from .content.errors import ContentError
 from .content.loader import load_site
@@ -95,8 +96,11 @@ class BuildResult:
 
 
 def check_portal(portal: Portal) -> dict[tuple, list]:
-    """Findings per document key."""
-    return {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
+    """Findings per document key, the portal-wide ones (COPY-002) included."""
+    findings = {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
+    for finding in portal_findings(portal, [fp for doc in portal.documents() for fp in fingerprints(doc)]):
+        findings[(finding.unit_id, finding.year, finding.document)].append(finding)
+    return findings
 
 
 def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
@@ -186,6 +190,10 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
         if strict and portal.errors:
             raise ContentErrors(portal.errors)
         units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
+        # Text copied between units: joined here from each document's fingerprints; these
+        # findings show on the portal-wide pages (their documents' pages are built per unit).
+        for finding in portal_findings(portal, [fp for e in units for d in e.documents for fp in d.prints]):
+            findings.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
         wide = portal_pages(portal, findings) + [broken_unit_page(portal, b) for b in portal.broken_units]
         page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
         files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)

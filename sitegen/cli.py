@@ -235,22 +235,19 @@ def synth(units: int, years: int, seed: int, out_dir: Path) -> None:
     click.echo(f"{portal.units} units, {portal.documents} documents, {len(portal.planted)} planted inconsistencies in {out_dir}")
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
 @click.option("--theme", default=None, help="Theme name overriding site.yaml's.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback.")
+@click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback (the preview answers only requests naming that address).")
 def serve(content_dir: Path, theme: str | None, host: str, port: int, expose: bool) -> None:
     """Preview the portal: build, serve, and rebuild and reload on every saved change."""
     import logging
     import shutil
     import tempfile
 
-    from .preview.server import serve as run
+    from .preview.server import LOOPBACK, serve as run
     from .preview.site import PreviewSite
     from .theme import DEFAULT_THEME
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .cache import BuildCache, FileHashes, digest
 from .check import Finding, check_document
+from .check.copies import Fingerprint, fingerprints
 from .content.errors import ContentError
 from .content.loader import load_document, load_unit
 from .export import document_downloads, resources
@@ -40,6 +41,7 @@ class DocumentEntry:
     files: list[str]        # output-relative files, stored under ``key`` in this order
     downloads: list[str]    # the open-data files among them (for the portal archive)
     resources: list[dict]   # data-package resources of its CSVs
+    prints: list[Fingerprint] = field(default_factory=list)  # its texts for the portal-wide copy check
 
 
 @dataclass
@@ -176,7 +178,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         files[relative] = data
         downloads.append(relative)
     entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
-                          resources(doc, tables))
+                          resources(doc, tables), fingerprints(doc))
     lap("opendata")
     cache.put(key, entry, files)
     lap("store")

@@ -123,3 +123,51 @@ def test_preview_search_index_follows_changes(preview):
     preview.write_portal_pages()
     preview.index_search()
     assert set((preview.output / "pagefind" / "fragment").iterdir()) != fragments
+
+
+def test_fix_saved_together_with_unit_yaml_clears_the_error(preview):
+    """Both files change in one batch of events: the unit is reloaded whole, errors included."""
+    target = doc(preview, "laoting-zfw", "self_evaluation")
+    good = target.file.read_text(encoding="utf-8")
+    target.file.write_text(good.replace("adjusted: 1677.95", "adjusted: 1,677.95", 1), encoding="utf-8")
+    preview.changed({target.file})
+    assert [e["location"].split(":")[0] for e in status(preview)["errors"]] == ["units/laoting-zfw/2023/self-evaluation.yaml"]
+    unit_file = preview.content / "units" / "laoting-zfw" / "unit.yaml"
+    target.file.write_text(good, encoding="utf-8")
+    unit_file.write_text(unit_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    preview.changed({target.file, unit_file})
+    assert status(preview)["errors"] == []
+
+
+def test_fixed_markdown_clears_its_error(preview):
+    target = doc(preview, "quannan-zfw", "self_evaluation")
+    markdown = target.file.with_name(target.model.narrative)
+    good = markdown.read_bytes()
+    markdown.write_bytes(good + "\n乱码".encode("gbk"))
+    preview.changed({markdown})
+    [error] = status(preview)["errors"]
+    assert error["location"].startswith("units/quannan-zfw/2022/self-evaluation.md:")
+    markdown.write_bytes(good)
+    preview.changed({markdown})
+    assert status(preview)["errors"] == []
+
+
+def test_only_the_sites_inputs_are_watched(preview):
+    content, theme = preview.content, preview.renderer.dirs[0]
+    inputs = [content / "site.yaml", content / "units/quannan-zfw/unit.yaml",
+              content / "units/quannan-zfw/2022/self-evaluation.yaml", content / "units/quannan-zfw/2022/self-evaluation.md",
+              theme / "templates/base.html", theme / "static/style.css"]
+    others = [content / "serve.log", content.parent / "serve.log", content / "units/quannan-zfw/2022/.self-evaluation.yaml.swp",
+              content / "units/quannan-zfw/2022/self-evaluation.yaml~", content / "units/notes.txt",
+              content / ".sitegen-cache/entry", content / "units/quannan-zfw/2022/build.log"]
+    assert [p for p in inputs if not preview.is_input(p)] == []
+    assert [p for p in others if preview.is_input(p)] == []
+
+
+def test_the_preview_names_itself_by_its_address_only():
+    from sitegen.preview.server import own_hosts
+    loopback = own_hosts("127.0.0.1", 8000)
+    assert {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"} <= loopback
+    assert not {"evil.example:8000", "127.0.0.1:8001", "127.0.0.1", "0.0.0.0:8000"} & loopback
+    assert own_hosts("192.168.1.5", 8000) == {"192.168.1.5:8000"}
+    assert own_hosts("::1", 80) >= {"[::1]:80", "[::1]", "localhost"}

@@ -12,15 +12,20 @@ from dataclasses import replace
 from ..model.documents import Suppression
 from ..model.portal import LoadedDocument, Portal
 from ..plugins import checks
-from . import completeness, copies, money_units, ratios, scores, sums, suppress, tables, tables_frame, tables_narrative, targets, xref, years
+from . import (claims, completeness, copies, money_units, ratios, scores, sums, suppress, tables, tables_frame,
+               tables_narrative, targets, xref, years)
 from .context import Reporter
 from .findings import Finding
 from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule, RuleSet
 
 # sitegen's own check modules, registered with RULES by sitegen.builtin (register_rules).
-FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years, tables, tables_narrative, tables_frame)
+FAMILIES = (sums, ratios, scores, xref, claims, targets, money_units, copies, completeness, years, tables, tables_narrative,
+            tables_frame)
+# Rules that compare documents of different units: their findings are joined after the units are
+# built, so they show on the portal-wide pages (rules, data quality), not in a document's panel.
+PORTAL_WIDE: frozenset[str] = frozenset({"COPY-002"})
 
-__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "RuleSet", "check_document", "run_checks"]
+__all__ = ["Finding", "PORTAL_WIDE", "RULES", "RULES_BY_ID", "Rule", "RuleSet", "check_document", "portal_findings", "run_checks"]
 
 
 def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
@@ -43,5 +48,19 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
 
 
 def run_checks(portal: Portal) -> list[Finding]:
-    """Findings of every document of the portal, in portal order."""
-    return [finding for doc in portal.documents() for finding in check_document(doc, portal.site.suppress)]
+    """Findings of every document of the portal, in portal order, then the portal-wide ones
+    (text copied between units, COPY-002)."""
+    found = [finding for doc in portal.documents() for finding in check_document(doc, portal.site.suppress)]
+    return found + portal_findings(portal, [fp for doc in portal.documents() for fp in copies.fingerprints(doc)])
+
+
+def portal_findings(portal: Portal, prints: Sequence[copies.Fingerprint]) -> list[Finding]:
+    """Findings that compare documents of different units, from each document's fingerprints
+    (``copies.fingerprints``, computed where the document was checked), with the documents'
+    and the site's suppressions applied. ``portal`` may hold slim documents."""
+    by_key = {doc.key: doc for doc in portal.documents()}
+    out: list[Finding] = []
+    for finding in copies.portal_copies(prints):
+        doc = by_key.get((finding.unit_id, finding.year, finding.document))
+        out += suppress.apply([finding], doc, portal.site.suppress) if doc is not None else [finding]
+    return out

@@ -72,7 +72,9 @@ class Site(Model):
     title: Text = Field(title="门户名称")
     subtitle: str | None = Field(None, title="副标题")
     base_url: str = Field("/", title="网址路径", description="the path the portal is served under, e.g. / or /yjsgk/")
-    language: str = Field("zh-CN", title="语言")
+    # A BCP 47 tag: it becomes <html lang> and names Pagefind's index (which fails on a long one).
+    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", title="语言",
+                                   description="a BCP 47 language tag such as zh-CN")] = "zh-CN"
     theme: str | None = Field(None, title="主题", description="a folder of themes/ beside content/, or a shipped theme")
     publisher: str | None = Field(None, title="发布单位")
     plugins: list[str] = Field([], title="插件", description="plugin modules to register (importable module names or installed sitegen.plugins entry points); see docs/plugins.md")

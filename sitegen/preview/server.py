@@ -1,20 +1,31 @@
 """``sitegen serve``: the preview site behind livereload, rebuilt on every saved change.
 
 File events come from watchdog (inotify); livereload's own watcher polls, which at
-provincial scale costs seconds per pass. The rebuild runs on the server's IO loop, then
-livereload tells the open pages to reload.
+provincial scale costs seconds per pass. Only the site's inputs count (``PreviewSite.is_input``):
+a log file or an editor's scratch file beside them would otherwise rebuild the preview, whose
+log line would change the log file again, forever. The rebuild runs on the server's IO loop,
+then livereload tells the open pages to reload.
+
+The preview answers only under its own name: a request whose ``Host`` header is not the
+address it serves gets 421, and the livereload websocket refuses any other ``Origin``. A page
+of another site whose name was re-bound to 127.0.0.1 (DNS rebinding) would otherwise read the
+preview and its reloads.
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
-from tornado import ioloop
+from tornado import ioloop, web
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -64,7 +75,7 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
     def examine(self):
         with self.lock:
             changed, self.pending = self.pending, set()
-        changed = {p for p in changed if not p.name.startswith(".") and not p.name.endswith("~")}
+        changed = {p for p in changed if self.site.is_input(p)}
         if not changed:
             return None, None
         rebuild = self.site.changed(changed)
@@ -110,6 +121,82 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
             self.index_search()
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def own_hosts(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` header values naming the preview at host:port (lower case): the address
+    itself, every loopback name when it is a loopback address, and this machine's names when
+    it is the wildcard address (``--expose --host 0.0.0.0``)."""
+    names = {host}
+    if host in LOOPBACK:
+        names.update(LOOPBACK)
+    elif host in ("0.0.0.0", "::"):
+        names.update(LOOPBACK)
+        names.update({socket.gethostname(), socket.getfqdn()})
+    hosts = set()
+    for name in names:
+        try:
+            name = f"[{name}]" if ipaddress.ip_address(name).version == 6 else name
+        except ValueError:
+            pass
+        hosts.add(f"{name}:{port}".lower())
+        if port == 80:
+            hosts.add(name.lower())
+    return frozenset(hosts)
+
+
+class OwnHost:
+    """A handler that answers only requests naming the preview in their ``Host`` header."""
+
+    def initialize(self, hosts: frozenset[str], **kwargs) -> None:
+        self.hosts = hosts
+        super().initialize(**kwargs)
+
+    def prepare(self):
+        if self.request.headers.get("Host", "").lower() not in self.hosts:
+            raise web.HTTPError(421, "the preview answers only to its own address")
+        return super().prepare()
+
+
+class OwnLiveReload(OwnHost, LiveReloadHandler):
+    def check_origin(self, origin: str) -> bool:
+        parts = urlsplit(origin)
+        return parts.scheme == "http" and parts.netloc.lower() in self.hosts
+
+
+class OwnLiveReloadJS(OwnHost, LiveReloadJSHandler):
+    pass
+
+
+class OwnStatic(OwnHost, StaticFileHandler):
+    pass
+
+
+class PreviewServer(Server):
+    """livereload's server with its handlers held to the preview's own address, and its
+    script loaded from the preview (no inline script, so the pages' CSP allows none)."""
+
+    def __init__(self, watcher: Watcher, hosts: frozenset[str]):
+        super().__init__(watcher=watcher)
+        self.hosts = hosts
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True):
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+
+        class Script(LiveScriptInjector):
+            script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
+
+        own = {"hosts": self.hosts}
+        app = web.Application([
+            (r"/livereload", OwnLiveReload, own),
+            (r"/livereload.js", OwnLiveReloadJS, own),
+            (r"/(.*)", OwnStatic, {**own, "path": self.root, "default_filename": "index.html"}),
+        ], transforms=[Script])
+        app.listen(port, address=host)
+
+
 def serve(site: PreviewSite, watched: list[Path], host: str, port: int) -> None:
     """Build, then serve ``site.output`` on host:port and rebuild on changes until interrupted."""
     started = time.perf_counter()
@@ -117,7 +204,7 @@ def serve(site: PreviewSite, watched: list[Path], host: str, port: int) -> None:
     log.info("preview built: %d pages in %.2fs", len(rebuild.written), time.perf_counter() - started)
     watcher = ChangeWatcher(site)
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however close together
-    server = Server(watcher=watcher)
+    server = PreviewServer(watcher, own_hosts(host, port))
     ioloop.IOLoop.current().add_callback(watcher.index_search)
     for path in watched:
         if path.exists():

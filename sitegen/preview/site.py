@@ -72,11 +72,11 @@ class PreviewSite:
         try:
             self.portal = load_portal(self.content, strict=False)
         except ContentErrors as exc:  # site.yaml unusable: keep what is served
-            self._set_errors(self.content / "site.yaml", exc.errors)
+            self._forget_errors(self.content / "site.yaml")
+            self._add_errors(exc.errors)
             return self._finish(Rebuild("site.yaml has errors"), started)
         self.errors = {}
-        for error in self.portal.errors:
-            self.errors.setdefault(error.file, []).append(error)
+        self._add_errors(self.portal.errors)
         self.findings = check_portal(self.portal)
         self.renderer = Renderer(self.content, self.portal.site, self.theme, preview=True)
         self.page_templates: dict[str, str] = {}
@@ -126,8 +126,11 @@ class PreviewSite:
         for unit_id in sorted(units):
             self._reload_unit(unit_id, rebuild)
         touched_units = {unit_id for unit_id, _ in documents if unit_id not in units}
+        # A year folder is reloaded whole (its documents and their Markdown), so are its errors.
+        for folder in {file.parent for unit_id, file in documents if unit_id in touched_units}:
+            self._forget_errors(folder)
         for unit_id, file in sorted(documents):
-            if unit_id not in units:
+            if unit_id in touched_units:
                 self._reload_document(unit_id, file, rebuild)
         for unit_id in sorted(touched_units | units):
             unit = self._unit(unit_id)
@@ -138,6 +141,15 @@ class PreviewSite:
             self._rerender_templates(templates, rebuild)
         return self._finish(rebuild, started)
 
+    def is_input(self, path: Path) -> bool:
+        """Whether ``path`` is read by the build: ``site.yaml``, a ``unit.yaml``, a document or
+        Markdown in a year folder, a template or static file of the theme (not hidden, not an
+        editor's backup). A log file in the content folder is not, so writing it rebuilds nothing."""
+        if path.name.startswith(".") or path.name.endswith("~"):
+            return False
+        path = path.resolve()
+        return path == self.content / "site.yaml" or self._classify(path)[0] != "other"
+
     def _classify(self, path: Path) -> tuple[str, str]:
         try:
             parts = path.relative_to(self.content / "units").parts
@@ -147,7 +159,8 @@ class PreviewSite:
             return "unit", parts[0]
         if len(parts) == 3 and (parts[2] in kind_files() or parts[2].endswith(".md")):
             return "year", parts[0]
-        for theme in self.renderer.dirs:
+        # Before a first good site.yaml there are no theme folders: its fix rebuilds everything.
+        for theme in self.renderer.dirs if hasattr(self, "renderer") else []:
             for sub in ("templates", "static"):
                 try:
                     relative = path.relative_to(theme.resolve() / sub).as_posix()
@@ -162,6 +175,7 @@ class PreviewSite:
     def _reload_unit(self, unit_id: str, rebuild: Rebuild) -> None:
         unit_dir = self.content / "units" / unit_id
         old = self._unit(unit_id)
+        self._forget_errors(unit_dir)  # the unit is reloaded whole: unit.yaml, documents, Markdown
         if not (unit_dir / "unit.yaml").exists():
             if old is not None:
                 self.portal.units.remove(old)
@@ -170,8 +184,7 @@ class PreviewSite:
                 self._remove([plan.urls.unit(unit_id)], rebuild)
             return
         loaded, errors = load_unit(unit_dir)
-        unit_file = (unit_dir / "unit.yaml").resolve()
-        self._set_errors(unit_file, [e for e in errors if e.file.resolve() == unit_file])
+        self._add_errors(errors)
         if isinstance(loaded, BrokenUnit):
             return  # keep serving the last good unit
         if old is not None:
@@ -184,19 +197,18 @@ class PreviewSite:
             self._write_document(loaded, doc, rebuild)
 
     def _reload_document(self, unit_id: str, file: Path, rebuild: Rebuild) -> None:
+        file = file.resolve()
+        doc, errors = load_document(unit_id, file) if file.exists() else (None, [])
+        self._add_errors(errors)
         unit = self._unit(unit_id)
         if unit is None:
             return
-        file = file.resolve()
         old = next((d for d in unit.documents if d.file.resolve() == file), None)
         if not file.exists():
-            self._set_errors(file, [])
             if old is not None:
                 unit.documents.remove(old)
                 self._drop_document(old.key, rebuild)
             return
-        doc, errors = load_document(unit_id, file)
-        self._set_errors(file, errors)
         if doc is None:
             return  # keep serving the last good pages of this document
         if old is not None:
@@ -268,11 +280,14 @@ class PreviewSite:
                 (folder / "index.html").unlink()
                 rebuild.removed.append(url)
 
-    def _set_errors(self, file: Path, errors: list[ContentError]) -> None:
-        if errors:
-            self.errors[file.resolve()] = errors
-        else:
-            self.errors.pop(file.resolve(), None)
+    def _add_errors(self, errors: list[ContentError]) -> None:
+        for error in errors:
+            self.errors.setdefault(error.file.resolve(), []).append(error)
+
+    def _forget_errors(self, path: Path) -> None:
+        """Drop the errors of ``path`` and of every file under it, about to be read again."""
+        path = path.resolve()
+        self.errors = {file: errors for file, errors in self.errors.items() if file != path and path not in file.parents}
 
     def _finish(self, rebuild: Rebuild, started: float) -> Rebuild:
         rebuild.seconds = time.perf_counter() - started
