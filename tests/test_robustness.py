@@ -74,7 +74,7 @@ def load_text(text: str):
             for error in exc.errors:
                 assert error.line >= 1 and error.column >= 1 and error.message
             return None
-        return [check_document(doc) for doc in portal.documents()]
+        return [check_document(doc, portal.site.suppress) for doc in portal.documents()]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -24,9 +24,12 @@ PORTAL_WIDE: frozenset[str] = frozenset({"COPY-002"})
 __all__ = ["Finding", "PORTAL_WIDE", "RULES", "RULES_BY_ID", "Rule", "check_document", "portal_findings", "run_checks"]
 
 
-def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression] = ()) -> list[Finding]:
+def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
     """All findings of one document, sorted by severity then source line; those covered by
-    the document's or the site's ``suppress:`` entries carry their reason."""
+    the document's or the site's ``suppress:`` entries carry their reason.
+
+    ``site_suppressions`` (``site.yaml``'s ``suppress:``) is required: ``build``, ``check``
+    and ``serve`` must count the same findings."""
     report = Reporter(doc)
     for family in FAMILIES:
         family.check(doc, report)
