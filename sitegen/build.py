@@ -32,7 +32,7 @@ from .render.views import source_label
 from .search import SHARD_PAGES, IndexReport, build_index
 from .theme import environment, static_files, theme_dirs
 from .unitbuild import UnitEntry, UnitJob, build_unit, unit_key
-from .write import reused_from, staged_output, write_bytes, write_text
+from .write import output_lock, reused_from, staged_output, write_bytes, write_text
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = "assets/plotly.min.js"
@@ -125,6 +125,9 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
     into shards of about ``search_shard_pages`` pages, and a shard whose units did not change
     is reused from the previous output (``search.build_index``).
 
+    Builds of one ``output`` run one at a time (``write.output_lock``), with a shared cache
+    or not.
+
     Lenient by default: documents and units with content errors get error pages and the
     rest builds (``BuildResult.content_errors`` lists them). Raises ``ContentErrors``
     (nothing written, previous output kept) when ``site.yaml`` is invalid, or on any content
@@ -146,7 +149,7 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
     renderer = Renderer(content, site, theme_dir)
     key = build_key((content / "site.yaml").read_bytes(), renderer.dirs, str(content))
     store = BuildCache(cache if cache is not None else content.parent / CACHE_FOLDER)
-    with store.lock():
+    with output_lock(output), store.lock():  # always in this order: no two builds wait on each other
         entries: list = []
         hashes = FileHashes(store.folder / "hashes.pickle")
         units_dir = content / "units"
