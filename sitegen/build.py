@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,11 @@ PLOTLY_URL = "assets/plotly.min.js"
 CACHE_FOLDER = ".sitegen-cache"
 # Above this many files, deleting the previous output (seconds) is left to a background process.
 BACKGROUND_DISCARD = 20_000
+
+
+class BuildError(RuntimeError):
+    """The build failed for a reason other than content (a worker died or failed); nothing
+    was published and the previous output is kept."""
 
 
 class Renderer:
@@ -238,7 +244,18 @@ def _start_worker(content: Path, site: Site, theme_dir: Path | None) -> None:
 
 
 def _work(job: UnitJob) -> UnitEntry:
-    return build_unit(job, _worker_renderer)
+    return _build_unit(job, _worker_renderer)
+
+
+def _build_unit(job: UnitJob, renderer: Renderer) -> UnitEntry:
+    """``build_unit``, its failures (content errors are results, not failures) named by unit.
+    An ``OSError`` (a full disk) passes unchanged: the command reports it as it is."""
+    try:
+        return build_unit(job, renderer)
+    except (OSError, BuildError):
+        raise
+    except Exception as exc:
+        raise BuildError(f"building unit {job.unit_dir.name} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _run_jobs(entries: list, renderer: Renderer, workers: int | None) -> list:
@@ -246,11 +263,14 @@ def _run_jobs(entries: list, renderer: Renderer, workers: int | None) -> list:
     jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2 * workers:  # a pool costs more than it saves on a few units
-        done = [build_unit(job, renderer) for _, job in jobs]
+        done = [_build_unit(job, renderer) for _, job in jobs]
     else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                 initargs=(renderer.content, renderer.site, renderer.theme_dir)) as pool:
-            done = list(pool.map(_work, [job for _, job in jobs], chunksize=4))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                     initargs=(renderer.content, renderer.site, renderer.theme_dir)) as pool:
+                done = list(pool.map(_work, [job for _, job in jobs], chunksize=4))
+        except BrokenProcessPool as exc:
+            raise BuildError("a worker process died (killed, or out of memory)") from exc
     result = list(entries)
     for (i, _), entry in zip(jobs, done):
         result[i] = entry

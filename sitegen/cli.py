@@ -10,10 +10,23 @@ import click
 from .content import ContentErrors, load_portal
 
 
+# Exit status of ``sitegen build``
+BUILT_WITH_CONTENT_ERRORS = 1
+NOTHING_BUILT = 2   # the site's own settings are wrong: site.yaml, the theme, --strict with content errors
+BUILD_FAILED = 3    # the build itself failed (a full disk, a worker that died): nothing published
+
+
 def _report_content_errors(exc: ContentErrors) -> None:
     for error in exc.errors:
         click.echo(str(error), err=True)
     click.echo(f"{len(exc.errors)} content error(s); nothing was built.", err=True)
+
+
+def _failure(exc: Exception) -> str:
+    """One line saying what failed: an ``OSError``'s reason and file, not its traceback."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return " ".join(str(exc).split())
 
 
 @click.group()
@@ -71,14 +84,17 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
     """Build the portal from CONTENT into OUTPUT.
 
     Exit status: 0 built cleanly; 1 built, but some content had errors (their pages list
-    them); 2 nothing built (invalid site.yaml or theme, --strict with content errors).
+    them); 2 nothing built: invalid site.yaml or theme, --strict with content errors, an
+    output folder sitegen may not replace; 3 the build failed (a full disk or another
+    I/O error, a worker that died, the search indexer): the message says what failed,
+    and the previous output was kept.
     """
     import shutil
     import tempfile
 
     import jinja2
 
-    from .build import build_portal
+    from .build import BuildError, build_portal
     from .search import SHARD_PAGES, SearchIndexError
     from .write import OutputError
 
@@ -89,14 +105,17 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
                               cache=cache_dir, workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES)
     except ContentErrors as exc:
         _report_content_errors(exc)
-        sys.exit(2)
+        sys.exit(NOTHING_BUILT)
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         click.echo(f"{where}theme template error: {exc}; the previous output was kept.", err=True)
-        sys.exit(2)
-    except (SearchIndexError, OutputError) as exc:
+        sys.exit(NOTHING_BUILT)
+    except OutputError as exc:
         click.echo(f"{exc}; the previous output was kept.", err=True)
-        sys.exit(2)
+        sys.exit(NOTHING_BUILT)
+    except (OSError, BuildError, SearchIndexError) as exc:
+        click.echo(f"build failed: {_failure(exc)}; the previous output was kept.", err=True)
+        sys.exit(BUILD_FAILED)
     finally:
         if no_cache:
             shutil.rmtree(cache_dir, ignore_errors=True)
@@ -109,7 +128,7 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
         click.echo(str(error), err=True)
     click.echo(result.summary())
     if result.content_errors:
-        sys.exit(1)
+        sys.exit(BUILT_WITH_CONTENT_ERRORS)
 
 
 @main.command()

@@ -86,3 +86,50 @@ def test_the_output_follows_the_umask_and_holds_no_build_bookkeeping(tmp_path):
     assert {stat.S_IMODE(p.stat().st_mode) for p in output.rglob("*") if p.is_file()} == {0o644}
     assert not list(output.rglob("*folders*"))
     assert (tmp_path / ".output-folders.json").is_file()
+
+
+# Run `sitegen build` with one failure planted (the patches are inherited by the forked workers).
+FAILING = """
+import errno, os, pathlib, sys
+import sitegen.build
+where = sys.argv.pop(1)
+if where == "worker-dies":
+    parent, build_unit = os.getpid(), sitegen.build.build_unit
+    def dying(job, renderer):
+        if os.getpid() != parent and job.unit_dir.name == "dingxi-zfw":
+            os._exit(1)
+        return build_unit(job, renderer)
+    sitegen.build.build_unit = dying
+else:
+    write_bytes = pathlib.Path.write_bytes
+    def full(self, data):
+        if where in str(self):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return write_bytes(self, data)
+    pathlib.Path.write_bytes = full
+from sitegen.cli import main
+sys.argv[0] = "sitegen"
+main()
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("where, message", [
+    ("/cache/files/", "build failed: No space left on device: {tmp}/cache/files/"),  # a worker storing a unit
+    (".output-build-", "build failed: No space left on device: {tmp}/.output-build-"),  # writing the output
+    ("worker-dies", "build failed: a worker process died (killed, or out of memory)"),
+])
+def test_a_failed_build_says_what_failed_in_one_line_and_keeps_the_previous_output(tmp_path, where, message):
+    output = tmp_path / "output"
+    build_portal(CONTENT, output, search=False, cache=tmp_path / "first-cache")
+    before = snapshot(output)
+    result = subprocess.run([sys.executable, "-c", FAILING, where, "build", "--content", str(CONTENT), "--output", str(output),
+                             "--cache", str(tmp_path / "cache"), "--jobs", "2", "--no-search"], capture_output=True, text=True)
+    assert result.returncode == 3, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(message.format(tmp=tmp_path)) and line.endswith("; the previous output was kept."), line
+    assert snapshot(output) == before
+    assert list(tmp_path.glob(".output-build-*")) == []
