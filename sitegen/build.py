@@ -50,15 +50,16 @@ class BuildError(RuntimeError):
 class Renderer:
     """Renders pages through the theme's template search path.
 
-    ``preview`` adds the preview banner and script (``sitegen serve`` only; a published
-    build never carries them).
+    ``theme`` (a theme's name) overrides ``site.theme``; raises ``theme.ThemeError`` when it
+    names no theme. ``preview`` adds the preview banner and script (``sitegen serve`` only;
+    a published build never carries them).
     """
 
-    def __init__(self, content: Path, site: Site, theme_dir: Path | None = None, *, preview: bool = False):
+    def __init__(self, content: Path, site: Site, theme: str | None = None, *, preview: bool = False):
         self.content = content
         self.site = site
-        self.theme_dir = theme_dir
-        self.dirs = theme_dirs(content.resolve().parent, site.theme, theme_dir)
+        self.theme = theme
+        self.dirs = theme_dirs(content.resolve().parent, theme or site.theme)
         self.env = environment(self.dirs, site.language)
         self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls, preview=preview)
         self.env.globals["source_label"] = lambda finding: source_label(finding, content)
@@ -118,7 +119,7 @@ def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
     return counts
 
 
-def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True,
+def build_portal(content: Path, output: Path, *, theme: str | None = None, search: bool = True,
                  strict: bool = False, cache: Path | None = None, workers: int | None = None,
                  search_shard_pages: int = SHARD_PAGES) -> BuildResult:
     """Build the portal from ``content`` into ``output``.
@@ -152,7 +153,7 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
     content = content.resolve()
     errors: list = []
     site = load_site(content / "site.yaml", errors)
-    renderer = Renderer(content, site, theme_dir)
+    renderer = Renderer(content, site, theme)
     key = build_key((content / "site.yaml").read_bytes(), renderer.dirs, str(content))
     store = BuildCache(cache if cache is not None else content.parent / CACHE_FOLDER)
     with output_lock(output), store.lock():  # always in this order: no two builds wait on each other
@@ -238,9 +239,9 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
 _worker_renderer: Renderer | None = None
 
 
-def _start_worker(content: Path, site: Site, theme_dir: Path | None) -> None:
+def _start_worker(content: Path, site: Site, theme: str | None) -> None:
     global _worker_renderer  # one per worker process: templates compiled once per process
-    _worker_renderer = Renderer(content, site, theme_dir)
+    _worker_renderer = Renderer(content, site, theme)
 
 
 def _work(job: UnitJob) -> UnitEntry:
@@ -267,7 +268,7 @@ def _run_jobs(entries: list, renderer: Renderer, workers: int | None) -> list:
     else:
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                     initargs=(renderer.content, renderer.site, renderer.theme_dir)) as pool:
+                                     initargs=(renderer.content, renderer.site, renderer.theme)) as pool:
                 done = list(pool.map(_work, [job for _, job in jobs], chunksize=4))
         except BrokenProcessPool as exc:
             raise BuildError("a worker process died (killed, or out of memory)") from exc

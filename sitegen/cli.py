@@ -22,6 +22,17 @@ def _report_content_errors(exc: ContentErrors) -> None:
     click.echo(f"{len(exc.errors)} content error(s); nothing was built.", err=True)
 
 
+def _check_theme(content_dir: Path, theme: str | None) -> None:
+    """``--theme`` names a theme of the site or a shipped one (a usage error, exit 2, if not)."""
+    from .theme import ThemeError, theme_folder
+
+    if theme is not None:
+        try:
+            theme_folder(content_dir.resolve().parent, theme)
+        except ThemeError as exc:
+            raise click.BadParameter(str(exc), param_hint="--theme") from None
+
+
 def _failure(exc: Exception) -> str:
     """One line saying what failed: an ``OSError``'s reason and file, not its traceback."""
     if isinstance(exc, OSError) and exc.strerror:
@@ -67,7 +78,8 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
-@click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
+@click.option("--theme", default=None, help="Theme name overriding site.yaml's (a folder of themes/ beside CONTENT, "
+              "or a theme shipped with sitegen).")
 @click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
 @click.option("--strict", is_flag=True, help="Fail (build nothing) when any content file has an error.")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
@@ -78,7 +90,7 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
               help="Write the build's figures (seconds per stage, pages, pages rendered) to this JSON file.")
 @click.option("--search-shard-pages", type=click.IntRange(1), default=None, hidden=True,
               help="Pages per search index shard (default: sitegen.search.SHARD_PAGES); for benchmarks.")
-def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool, strict: bool,
+def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: bool, strict: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, timings_json: Path | None,
           search_shard_pages: int | None) -> None:
     """Build the portal from CONTENT into OUTPUT.
@@ -98,10 +110,12 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
     from .search import SHARD_PAGES, SearchIndexError
     from .write import OutputError
 
+    _check_theme(content_dir, theme)
+
     if no_cache:
         cache_dir = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
     try:
-        result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search, strict=strict,
+        result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
                               cache=cache_dir, workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES)
     except ContentErrors as exc:
         _report_content_errors(exc)
@@ -193,11 +207,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
-@click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
+@click.option("--theme", default=None, help="Theme name overriding site.yaml's.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback.")
-def serve(content_dir: Path, theme_dir: Path | None, host: str, port: int, expose: bool) -> None:
+def serve(content_dir: Path, theme: str | None, host: str, port: int, expose: bool) -> None:
     """Preview the portal: build, serve, and rebuild and reload on every saved change."""
     import logging
     import shutil
@@ -207,16 +221,17 @@ def serve(content_dir: Path, theme_dir: Path | None, host: str, port: int, expos
     from .preview.site import PreviewSite
     from .theme import DEFAULT_THEME
 
+    _check_theme(content_dir, theme)
     if host not in LOOPBACK and not expose:
         raise click.UsageError(f"--host {host} would expose the preview beyond this machine; add --expose if you mean it")
     if host not in LOOPBACK:
         click.echo(f"warning: the preview is reachable by anyone who can reach {host}:{port}", err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     output = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
-    site = PreviewSite(content_dir, output, theme_dir)
+    site = PreviewSite(content_dir, output, theme)
     watched: list[Path] = []
-    for path in (content_dir, content_dir.resolve().parent / "themes", DEFAULT_THEME, theme_dir):
-        if path is not None and not any(w == path.resolve() or w in path.resolve().parents for w in watched):
+    for path in (content_dir, content_dir.resolve().parent / "themes", DEFAULT_THEME):
+        if not any(w == path.resolve() or w in path.resolve().parents for w in watched):
             watched.append(path.resolve())
     click.echo(f"preview: http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     try:
