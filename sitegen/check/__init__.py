@@ -5,7 +5,9 @@ year, document, severity and location, so output is deterministic.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..model.documents import Suppression
 from ..model.portal import LoadedDocument, Portal
@@ -34,7 +36,13 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
     for family in FAMILIES:
         family.check(doc, report)
     found = sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], str(f.file), f.line, f.column, f.rule_id))
-    return suppress.apply(found, doc, site_suppressions)
+    seen: Counter = Counter()
+    numbered = []
+    for finding in found:
+        earlier = seen[finding.rule_id, finding.path]
+        numbered.append(replace(finding, occurrence=earlier) if earlier else finding)
+        seen[finding.rule_id, finding.path] += 1
+    return suppress.apply(numbered, doc, site_suppressions)
 
 
 def run_checks(portal: Portal) -> list[Finding]:
