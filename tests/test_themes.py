@@ -59,22 +59,19 @@ def test_a_theme_is_a_name_not_a_path(tmp_path, theme):
     assert result.returncode == 2 and "--theme" in result.stderr and "is not a name" in result.stderr
 
 
-def test_a_theme_folder_linked_outside_the_site_is_refused(tmp_path):
-    content = site_with_theme(tmp_path, "county")
-    (content.parent / "themes").mkdir()
-    (content.parent / "themes" / "county").symlink_to(outside_theme(tmp_path), target_is_directory=True)
-    result, output = build(content)
+@pytest.mark.parametrize("linked", ["folder", "file"])
+def test_a_theme_linked_outside_the_site_is_refused(tmp_path, linked):
+    """Through site.yaml for a linked folder, through --theme for a linked file."""
+    content = site_with_theme(tmp_path, "county" if linked == "folder" else "default")
+    theme, outside = content.parent / "themes" / "county", outside_theme(tmp_path)
+    if linked == "folder":
+        theme.parent.mkdir()
+        theme.symlink_to(outside, target_is_directory=True)
+    else:
+        (theme / "static").mkdir(parents=True)
+        (theme / "static" / "secret.txt").symlink_to(outside / "static" / "secret.txt")
+    result, output = build(content, *(["--theme", "county"] if linked == "file" else []))
     assert result.returncode == 2 and "leads outside the site folder" in result.stderr
-    assert not output.exists()
-
-
-def test_a_theme_file_linked_outside_the_site_is_refused(tmp_path):
-    content = site_with_theme(tmp_path, "default")
-    theme = content.parent / "themes" / "county"
-    (theme / "static").mkdir(parents=True)
-    (theme / "static" / "secret.txt").symlink_to(outside_theme(tmp_path) / "static" / "secret.txt")
-    result, output = build(content, "--theme", "county")
-    assert result.returncode == 2 and "secret.txt leads outside the site folder" in result.stderr
     assert not output.exists()
 
 
