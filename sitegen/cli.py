@@ -101,7 +101,7 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
     I/O error, a worker that died, the search indexer): the message says what failed,
     and the previous output was kept.
     """
-    import shutil
+    import contextlib
     import tempfile
 
     import jinja2
@@ -112,11 +112,12 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
 
     _check_theme(content_dir, theme)
 
-    if no_cache:
-        cache_dir = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
-    try:
-        result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
-                              cache=cache_dir, workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES)
+    try:  # --no-cache: a temporary cache, removed after (made in the try: a full disk can fail it too)
+        with (tempfile.TemporaryDirectory(prefix="sitegen-cache-", ignore_cleanup_errors=True) if no_cache
+              else contextlib.nullcontext(cache_dir)) as cache:
+            result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
+                                  cache=cache and Path(cache), workers=jobs,
+                                  search_shard_pages=search_shard_pages or SHARD_PAGES)
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(NOTHING_BUILT)
@@ -130,9 +131,6 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
     except (OSError, BuildError, SearchIndexError) as exc:
         click.echo(f"build failed: {_failure(exc)}; the previous output was kept.", err=True)
         sys.exit(BUILD_FAILED)
-    finally:
-        if no_cache:
-            shutil.rmtree(cache_dir, ignore_errors=True)
     if timings_json is not None:
         timings_json.write_text(json.dumps({"timings": result.timings, "pages": result.pages, "documents": result.documents,
                                             "rendered": len(result.rendered),

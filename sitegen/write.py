@@ -83,7 +83,7 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
     if output.exists() and any(output.iterdir()) and not (output / MARKER).exists():
         raise OutputError(f"{output} exists and was not made by sitegen — refusing to replace it; remove it or choose another --output")
     output.parent.mkdir(parents=True, exist_ok=True)
-    previous = output.with_name(f".{output.name}-previous")
+    previous = beside(output, "previous")
     _recover(output, previous)
     staging = beside(output, f"build-{secrets.token_hex(8)}")
     staging.mkdir()
