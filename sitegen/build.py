@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from .render.views import source_label
 from .search import SHARD_PAGES, IndexReport, build_index
 from .theme import environment, static_files, theme_dirs
 from .unitbuild import UnitEntry, UnitJob, build_unit, unit_key
-from .write import reused_from, staged_output, write_bytes, write_text
+from .write import output_lock, reused_from, staged_output, write_bytes, write_text
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = "assets/plotly.min.js"
@@ -41,18 +42,24 @@ CACHE_FOLDER = ".sitegen-cache"
 BACKGROUND_DISCARD = 20_000
 
 
+class BuildError(RuntimeError):
+    """The build failed for a reason other than content (a worker died or failed); nothing
+    was published and the previous output is kept."""
+
+
 class Renderer:
     """Renders pages through the theme's template search path.
 
-    ``preview`` adds the preview banner and script (``sitegen serve`` only; a published
-    build never carries them).
+    ``theme`` (a theme's name) overrides ``site.theme``; raises ``theme.ThemeError`` when it
+    names no theme. ``preview`` adds the preview banner and script (``sitegen serve`` only;
+    a published build never carries them).
     """
 
-    def __init__(self, content: Path, site: Site, theme_dir: Path | None = None, *, preview: bool = False):
+    def __init__(self, content: Path, site: Site, theme: str | None = None, *, preview: bool = False):
         self.content = content
         self.site = site
-        self.theme_dir = theme_dir
-        self.dirs = theme_dirs(content.resolve().parent, site.theme, theme_dir)
+        self.theme = theme
+        self.dirs = theme_dirs(content.resolve().parent, theme or site.theme)
         self.env = environment(self.dirs, site.language)
         self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls, preview=preview)
         self.env.globals["source_label"] = lambda finding: source_label(finding, content)
@@ -112,7 +119,7 @@ def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
     return counts
 
 
-def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, search: bool = True,
+def build_portal(content: Path, output: Path, *, theme: str | None = None, search: bool = True,
                  strict: bool = False, cache: Path | None = None, workers: int | None = None,
                  search_shard_pages: int = SHARD_PAGES) -> BuildResult:
     """Build the portal from ``content`` into ``output``.
@@ -124,6 +131,9 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
     pages, the data package and the archive are made anew every build; the search index is cut
     into shards of about ``search_shard_pages`` pages, and a shard whose units did not change
     is reused from the previous output (``search.build_index``).
+
+    Builds of one ``output`` run one at a time (``write.output_lock``), with a shared cache
+    or not.
 
     Lenient by default: documents and units with content errors get error pages and the
     rest builds (``BuildResult.content_errors`` lists them). Raises ``ContentErrors``
@@ -143,10 +153,10 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
     content = content.resolve()
     errors: list = []
     site = load_site(content / "site.yaml", errors)
-    renderer = Renderer(content, site, theme_dir)
+    renderer = Renderer(content, site, theme)
     key = build_key((content / "site.yaml").read_bytes(), renderer.dirs, str(content))
     store = BuildCache(cache if cache is not None else content.parent / CACHE_FOLDER)
-    with store.lock():
+    with output_lock(output), store.lock():  # always in this order: no two builds wait on each other
         entries: list = []
         hashes = FileHashes(store.folder / "hashes.pickle")
         units_dir = content / "units"
@@ -229,13 +239,24 @@ def build_portal(content: Path, output: Path, *, theme_dir: Path | None = None, 
 _worker_renderer: Renderer | None = None
 
 
-def _start_worker(content: Path, site: Site, theme_dir: Path | None) -> None:
+def _start_worker(content: Path, site: Site, theme: str | None) -> None:
     global _worker_renderer  # one per worker process: templates compiled once per process
-    _worker_renderer = Renderer(content, site, theme_dir)
+    _worker_renderer = Renderer(content, site, theme)
 
 
 def _work(job: UnitJob) -> UnitEntry:
-    return build_unit(job, _worker_renderer)
+    return _build_unit(job, _worker_renderer)
+
+
+def _build_unit(job: UnitJob, renderer: Renderer) -> UnitEntry:
+    """``build_unit``, its failures (content errors are results, not failures) named by unit.
+    An ``OSError`` (a full disk) passes unchanged: the command reports it as it is."""
+    try:
+        return build_unit(job, renderer)
+    except (OSError, BuildError):
+        raise
+    except Exception as exc:
+        raise BuildError(f"building unit {job.unit_dir.name} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _run_jobs(entries: list, renderer: Renderer, workers: int | None) -> list:
@@ -243,11 +264,14 @@ def _run_jobs(entries: list, renderer: Renderer, workers: int | None) -> list:
     jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2 * workers:  # a pool costs more than it saves on a few units
-        done = [build_unit(job, renderer) for _, job in jobs]
+        done = [_build_unit(job, renderer) for _, job in jobs]
     else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                 initargs=(renderer.content, renderer.site, renderer.theme_dir)) as pool:
-            done = list(pool.map(_work, [job for _, job in jobs], chunksize=4))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                     initargs=(renderer.content, renderer.site, renderer.theme)) as pool:
+                done = list(pool.map(_work, [job for _, job in jobs], chunksize=4))
+        except BrokenProcessPool as exc:
+            raise BuildError("a worker process died (killed, or out of memory)") from exc
     result = list(entries)
     for (i, _), entry in zip(jobs, done):
         result[i] = entry

@@ -76,11 +76,14 @@ class BuildCache:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def get(self, key: str):
-        """The entry stored under ``key``, or ``None`` (a missing or unreadable entry is a miss)."""
+        """The entry stored under ``key``, or ``None`` (a missing or truncated entry is a miss).
+
+        An entry that fails to unpickle otherwise is a bug, raised: the key holds sitegen's
+        code, so no entry is ever read by code other than the code that wrote it."""
         try:
             with open(self.entries / f"{key}.pickle", "rb") as handle:
                 return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except (OSError, pickle.UnpicklingError, EOFError):
             return None
 
     def put(self, key: str, entry, files: dict[str, bytes]) -> None:

@@ -10,10 +10,34 @@ import click
 from .content import ContentErrors, load_portal
 
 
+# Exit status of ``sitegen build``
+BUILT_WITH_CONTENT_ERRORS = 1
+NOTHING_BUILT = 2   # the site's own settings are wrong: site.yaml, the theme, --strict with content errors
+BUILD_FAILED = 3    # the build itself failed (a full disk, a worker that died): nothing published
+
+
 def _report_content_errors(exc: ContentErrors) -> None:
     for error in exc.errors:
         click.echo(str(error), err=True)
     click.echo(f"{len(exc.errors)} content error(s); nothing was built.", err=True)
+
+
+def _check_theme(content_dir: Path, theme: str | None) -> None:
+    """``--theme`` names a theme of the site or a shipped one (a usage error, exit 2, if not)."""
+    from .theme import ThemeError, theme_folder
+
+    if theme is not None:
+        try:
+            theme_folder(content_dir.resolve().parent, theme)
+        except ThemeError as exc:
+            raise click.BadParameter(str(exc), param_hint="--theme") from None
+
+
+def _failure(exc: Exception) -> str:
+    """One line saying what failed: an ``OSError``'s reason and file, not its traceback."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return " ".join(str(exc).split())
 
 
 @click.group()
@@ -54,7 +78,8 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
-@click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
+@click.option("--theme", default=None, help="Theme name overriding site.yaml's (a folder of themes/ beside CONTENT, "
+              "or a theme shipped with sitegen).")
 @click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
 @click.option("--strict", is_flag=True, help="Fail (build nothing) when any content file has an error.")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
@@ -65,41 +90,47 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
               help="Write the build's figures (seconds per stage, pages, pages rendered) to this JSON file.")
 @click.option("--search-shard-pages", type=click.IntRange(1), default=None, hidden=True,
               help="Pages per search index shard (default: sitegen.search.SHARD_PAGES); for benchmarks.")
-def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search: bool, strict: bool,
+def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: bool, strict: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, timings_json: Path | None,
           search_shard_pages: int | None) -> None:
     """Build the portal from CONTENT into OUTPUT.
 
     Exit status: 0 built cleanly; 1 built, but some content had errors (their pages list
-    them); 2 nothing built (invalid site.yaml or theme, --strict with content errors).
+    them); 2 nothing built: invalid site.yaml or theme, --strict with content errors, an
+    output folder sitegen may not replace; 3 the build failed (a full disk or another
+    I/O error, a worker that died, the search indexer): the message says what failed,
+    and the previous output was kept.
     """
-    import shutil
+    import contextlib
     import tempfile
 
     import jinja2
 
-    from .build import build_portal
+    from .build import BuildError, build_portal
     from .search import SHARD_PAGES, SearchIndexError
     from .write import OutputError
 
-    if no_cache:
-        cache_dir = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
-    try:
-        result = build_portal(content_dir, output_dir, theme_dir=theme_dir, search=not no_search, strict=strict,
-                              cache=cache_dir, workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES)
+    _check_theme(content_dir, theme)
+
+    try:  # --no-cache: a temporary cache, removed after (made in the try: a full disk can fail it too)
+        with (tempfile.TemporaryDirectory(prefix="sitegen-cache-", ignore_cleanup_errors=True) if no_cache
+              else contextlib.nullcontext(cache_dir)) as cache:
+            result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
+                                  cache=cache and Path(cache), workers=jobs,
+                                  search_shard_pages=search_shard_pages or SHARD_PAGES)
     except ContentErrors as exc:
         _report_content_errors(exc)
-        sys.exit(2)
+        sys.exit(NOTHING_BUILT)
     except jinja2.TemplateError as exc:
         where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         click.echo(f"{where}theme template error: {exc}; the previous output was kept.", err=True)
-        sys.exit(2)
-    except (SearchIndexError, OutputError) as exc:
+        sys.exit(NOTHING_BUILT)
+    except OutputError as exc:
         click.echo(f"{exc}; the previous output was kept.", err=True)
-        sys.exit(2)
-    finally:
-        if no_cache:
-            shutil.rmtree(cache_dir, ignore_errors=True)
+        sys.exit(NOTHING_BUILT)
+    except (OSError, BuildError, SearchIndexError) as exc:
+        click.echo(f"build failed: {_failure(exc)}; the previous output was kept.", err=True)
+        sys.exit(BUILD_FAILED)
     if timings_json is not None:
         timings_json.write_text(json.dumps({"timings": result.timings, "pages": result.pages, "documents": result.documents,
                                             "rendered": len(result.rendered),
@@ -109,7 +140,7 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
         click.echo(str(error), err=True)
     click.echo(result.summary())
     if result.content_errors:
-        sys.exit(1)
+        sys.exit(BUILT_WITH_CONTENT_ERRORS)
 
 
 @main.command()
@@ -171,11 +202,11 @@ def synth(units: int, years: int, seed: int, out_dir: Path) -> None:
 
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
-@click.option("--theme", "theme_dir", type=click.Path(path_type=Path), default=None, help="Theme folder overriding site.yaml's.")
+@click.option("--theme", default=None, help="Theme name overriding site.yaml's.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback (the preview answers only requests naming that address).")
-def serve(content_dir: Path, theme_dir: Path | None, host: str, port: int, expose: bool) -> None:
+def serve(content_dir: Path, theme: str | None, host: str, port: int, expose: bool) -> None:
     """Preview the portal: build, serve, and rebuild and reload on every saved change."""
     import logging
     import shutil
@@ -185,16 +216,17 @@ def serve(content_dir: Path, theme_dir: Path | None, host: str, port: int, expos
     from .preview.site import PreviewSite
     from .theme import DEFAULT_THEME
 
+    _check_theme(content_dir, theme)
     if host not in LOOPBACK and not expose:
         raise click.UsageError(f"--host {host} would expose the preview beyond this machine; add --expose if you mean it")
     if host not in LOOPBACK:
         click.echo(f"warning: the preview is reachable by anyone who can reach {host}:{port}", err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     output = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
-    site = PreviewSite(content_dir, output, theme_dir)
+    site = PreviewSite(content_dir, output, theme)
     watched: list[Path] = []
-    for path in (content_dir, content_dir.resolve().parent / "themes", DEFAULT_THEME, theme_dir):
-        if path is not None and not any(w == path.resolve() or w in path.resolve().parents for w in watched):
+    for path in (content_dir, content_dir.resolve().parent / "themes", DEFAULT_THEME):
+        if not any(w == path.resolve() or w in path.resolve().parents for w in watched):
             watched.append(path.resolve())
     click.echo(f"preview: http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     try:

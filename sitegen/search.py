@@ -23,9 +23,15 @@ page searches each with its own copy of Pagefind rather than ``mergeIndex`` (see
 (Pagefind's version, ``S``, and each unit's id and cache keys, which are hashes of its inputs).
 A shard whose hash is the one recorded in the previous output is not indexed again: its
 bundle is hard-linked from there. Changing ``S`` changes every hash.
+
+**Reproducible.** Pagefind (1.5) writes the filters, and the values of each filter, in the
+order of a Rust hash map seeded anew in every run, so the same pages gave filter files (and
+their hashed names, and the metadata file naming them) that differed from build to build.
+``_canonical`` sorts them after each run: the bundle is a function of the pages.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -37,6 +43,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import cbor2
+
 from .cache import digest
 from .write import link_or_copy
 
@@ -46,6 +54,7 @@ SHARDS = "shards"            # in BUNDLE: the bundles of the shards other than t
 SHARD_PAGES = 15_000         # pages a shard holds (on average at most): ~2 GB of Pagefind RSS
 SCRATCH = ".pagefind-shard"  # in the output, while a shard is indexed
 FORMAT = 1                   # of RECORD; a change re-indexes every shard
+SIGNATURE = b"pagefind_dcd"  # what Pagefind's files hold, gzipped, before their CBOR
 
 
 class SearchIndexError(RuntimeError):
@@ -159,7 +168,45 @@ def _pagefind(site: Path, target: Path) -> float:
     )
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+    _canonical(target)
     return time.perf_counter() - started
+
+
+def _canonical(bundle: Path) -> None:
+    """Sort what Pagefind wrote in hash-map order: the values of each filter file
+    (``[filter, [[value, [page numbers]], ...]]``) and the filter list of the metadata file
+    (``[version, pages, index chunks, [[filter, file hash], ...], ...]``), each file then
+    named after its new bytes as Pagefind names them (``<language>_<hex>``)."""
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    renamed: dict[str, str] = {}
+    for file in sorted((bundle / "filter").glob("*.pf_filter")):
+        name, values = _decode(file)
+        file.unlink()
+        renamed[file.stem] = _encode(bundle / "filter", file.stem, ".pf_filter", [name, sorted(values, key=lambda v: v[0])], 7)
+    for language in entry["languages"].values():
+        meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _decode(meta_file)
+        meta_file.unlink()
+        meta[3] = sorted([name, renamed.get(file, file)] for name, file in meta[3])
+        language["hash"] = _encode(bundle, language["hash"], ".pf_meta", meta, 13, prefix="pagefind.")
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _decode(file: Path):
+    data = gzip.decompress(file.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchIndexError(f"{file} is not a Pagefind file this sitegen can read")
+    return cbor2.loads(data[len(SIGNATURE):])
+
+
+def _encode(folder: Path, stem: str, suffix: str, value, digits: int, prefix: str = "") -> str:
+    """Write ``value`` as Pagefind does, named ``<prefix><language>_<hash of the bytes><suffix>``;
+    returns the new ``<language>_<hash>``."""
+    data = SIGNATURE + cbor2.dumps(value)
+    name = f"{stem.rsplit('_', 1)[0]}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{prefix}{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name
 
 
 def _link_bundle(source: Path, target: Path) -> None:

@@ -1,10 +1,13 @@
 """Themes: a template search path (MkDocs-style) and the static files to copy.
 
-A site's own theme (``<site>/themes/<name>/``) comes first; any template or static file it
-lacks falls back to the default theme shipped with sitegen.
+A theme is a name, looked up in the site's ``themes/`` folder (beside ``content/``) and then
+among the themes shipped with sitegen; never a path. The named theme comes first; any
+template or static file it lacks falls back to the default theme.
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -12,18 +15,62 @@ import jinja2
 from .render import formatting
 from .render.i18n import translator
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+# Shipped themes: ``sitegen/themes/`` in an installed wheel (pyproject.toml maps the
+# repository's ``themes/`` there), the repository's ``themes/`` in a source tree.
+_PACKAGE = Path(__file__).resolve().parent
+SHIPPED = next((d for d in (_PACKAGE / "themes", _PACKAGE.parent / "themes") if (d / "default").is_dir()),
+               _PACKAGE / "themes")
+DEFAULT_THEME = SHIPPED / "default"
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-def theme_dirs(site_root: Path, name: str | None, override: Path | None = None) -> list[Path]:
-    """Theme folders, most specific first, each holding ``templates/`` and ``static/``."""
-    dirs: list[Path] = []
-    if override is not None:
-        dirs.append(override)
-    elif name and name != "default":
-        dirs.append(site_root / "themes" / name)
-    dirs.append(DEFAULT_THEME)
-    return [d for d in dirs if d.is_dir()]
+class ThemeError(ValueError):
+    """A theme that is not a name, names no theme, or leaves the site folder."""
+
+
+def theme_names(site_root: Path) -> list[str]:
+    """The themes a site may name: its own ``themes/<name>/`` folders and the shipped ones."""
+    names: set[str] = set()
+    for folder in (site_root / "themes", SHIPPED):
+        if folder.is_dir():
+            names.update(d.name for d in folder.iterdir() if d.is_dir() and NAME.match(d.name))
+    return sorted(names)
+
+
+def theme_folder(site_root: Path, name: str) -> Path:
+    """The folder of theme ``name``: ``<site_root>/themes/<name>/``, else the shipped one.
+
+    Raises ``ThemeError`` when ``name`` is a path rather than a name, names no theme (the
+    message lists the valid names), or is a site theme that leads outside ``site_root``
+    through a symbolic link (its templates run at build time and its files are published).
+    """
+    if not NAME.match(name):
+        raise ThemeError(f"theme '{name}' is not a name — a theme is a folder of themes/ beside content/, "
+                         "named with letters, digits, '-' and '_'")
+    own = site_root / "themes" / name
+    if own.is_dir():
+        _refuse_escapes(own, site_root.resolve())
+        return own
+    if (SHIPPED / name).is_dir():
+        return SHIPPED / name
+    raise ThemeError(f"unknown theme '{name}' — choose one of: {', '.join(theme_names(site_root))}")
+
+
+def _refuse_escapes(theme: Path, site_root: Path) -> None:
+    for folder, subfolders, files in os.walk(theme):
+        for entry in [folder, *(os.path.join(folder, name) for name in subfolders + files)]:
+            target = Path(entry).resolve()
+            if target != site_root and site_root not in target.parents:
+                raise ThemeError(f"theme file {entry} leads outside the site folder (to {target}) — refused")
+
+
+def theme_dirs(site_root: Path, name: str | None) -> list[Path]:
+    """Theme folders, most specific first, each holding ``templates/`` and ``static/``;
+    raises ``ThemeError`` (see ``theme_folder``)."""
+    dirs = [theme_folder(site_root, name)] if name else []
+    if not dirs or dirs[0].resolve() != DEFAULT_THEME.resolve():
+        dirs.append(DEFAULT_THEME)
+    return dirs
 
 
 def environment(dirs: list[Path], language: str) -> jinja2.Environment:

@@ -135,7 +135,7 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
     for doc in unit.documents:
         entry = hits.get(doc.file)
         if entry is None:
-            entry = _build_document(unit, doc, document_key(doc.file, outcome), renderer, cache, seconds)
+            entry = _build_document(unit, doc, document_key(doc.file, outcome), job.site, renderer, cache, seconds)
             result.rendered += entry.pages
         result.documents.append(entry)
     result.unit = slim_unit(unit)
@@ -151,7 +151,7 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
     return result
 
 
-def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, renderer, cache: BuildCache,
+def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site, renderer, cache: BuildCache,
                     seconds: dict[str, float]) -> DocumentEntry:
     started = time.perf_counter()
 
@@ -161,7 +161,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, renderer, c
         seconds[stage] += now - started
         started = now
 
-    findings = check_document(doc)
+    findings = check_document(doc, site.suppress)
     lap("check")
     pages = plan.document_pages(unit, doc, findings)  # views and chart specs
     lap("plan")

@@ -21,7 +21,7 @@ def portal():
 
 @pytest.fixture(scope="session")
 def findings(portal):
-    return {doc.key: check_document(doc) for doc in portal.documents()}
+    return {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
 
 
 @pytest.fixture(scope="session")
@@ -63,5 +63,5 @@ def check_yaml(tmp_path):
     def run(body: str, header: str = HEADER, file: str = "2023/self-evaluation.yaml"):
         content = write_portal(tmp_path, {file: header + textwrap.dedent(body)})
         portal = load_portal(content, strict=True)
-        return [f for doc in portal.documents() for f in check_document(doc)]
+        return [f for doc in portal.documents() for f in check_document(doc, portal.site.suppress)]
     return run

@@ -83,3 +83,28 @@ def test_unchanged_unit_folders_move_over_and_a_failed_build_moves_them_back(tmp
     else:
         raise AssertionError("the build should have failed")
     assert _tree(output) == before  # every moved folder went back
+
+
+def test_content_errors_survive_a_pickle_round_trip(tmp_path):
+    """Workers hand their results to the parent pickled, content errors included."""
+    import pickle
+
+    from sitegen.content.errors import ContentError
+    error = ContentError(tmp_path / "budget.yaml", 3, 7, "expected a number", path="figures[0].amount")
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy == error and str(copy) == str(error) and copy.path == "figures[0].amount"
+    assert pickle.loads(pickle.dumps(ContentError(tmp_path / "unit.yaml", 1, 1, "x"))).path == ""
+
+
+def test_a_parallel_build_with_a_content_error_builds_and_serves_the_broken_unit_from_the_cache(tmp_path):
+    synthesize(tmp_path / "site", units=6, years=1, seed=3)  # enough units for the worker pool of 2
+    content = tmp_path / "site" / "content"
+    broken = content / "units" / "c0001-czj" / "2020" / "budget.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("year: 2020", "year: [2020"), encoding="utf-8")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    first = build_portal(content, output, search=False, cache=cache, workers=2)
+    assert [str(e.file) for e in first.content_errors] == [str(broken)]
+    assert "units/c0001-czj/" in first.rendered
+    second = build_portal(content, output, search=False, cache=cache, workers=2)
+    assert [str(e) for e in second.content_errors] == [str(e) for e in first.content_errors]
+    assert not [url for url in second.rendered if url.startswith("units/")]  # the broken unit came from the cache too

@@ -76,3 +76,27 @@ def test_page_shows_suppressed_finding_unmarked_and_uncounted(tmp_path):
     html = (tmp_path / "out" / "units" / "demo" / "2023" / "self-evaluation" / "index.html").read_text(encoding="utf-8")
     assert "已说明（不计入）" in html and REASON in html
     assert 'class="marker' not in html
+
+
+def test_build_check_and_serve_count_the_same_with_a_site_wide_suppression(tmp_path):
+    """One check path: every command applies site.yaml's ``suppress:`` (the real content, SUM-001 site-wide)."""
+    import shutil
+
+    from sitegen.build import finding_counts
+    from sitegen.preview.site import PreviewSite
+    from .conftest import CONTENT
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    with open(content / "site.yaml", "a", encoding="utf-8") as site:
+        site.write(f"suppress:\n  - {{rule: SUM-001, reason: {REASON}}}\n")
+    checked = run_checks(load_portal(content))
+    assert any(f.rule_id == "SUM-001" for f in checked)
+    assert not any(f.rule_id == "SUM-001" and f.counts for f in checked)
+    counts = dict.fromkeys(("error", "warning", "notice"), 0)
+    for finding in checked:
+        counts[finding.severity] += finding.counts
+    built = build_portal(content, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1)
+    preview = PreviewSite(content, tmp_path / "preview")
+    preview.build_all()
+    assert built.findings == counts == finding_counts(preview.findings)
+    assert REASON in (tmp_path / "out" / "units" / "dingxi-zfw" / "2023" / "final-accounts" / "index.html").read_text(encoding="utf-8")

@@ -5,7 +5,9 @@ year, document, severity and location, so output is deterministic.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..model.documents import Suppression
 from ..model.portal import LoadedDocument, Portal
@@ -24,14 +26,23 @@ PORTAL_WIDE: frozenset[str] = frozenset({"COPY-002"})
 __all__ = ["Finding", "PORTAL_WIDE", "RULES", "RULES_BY_ID", "Rule", "check_document", "portal_findings", "run_checks"]
 
 
-def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression] = ()) -> list[Finding]:
+def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
     """All findings of one document, sorted by severity then source line; those covered by
-    the document's or the site's ``suppress:`` entries carry their reason."""
+    the document's or the site's ``suppress:`` entries carry their reason.
+
+    ``site_suppressions`` (``site.yaml``'s ``suppress:``) is required: ``build``, ``check``
+    and ``serve`` must count the same findings."""
     report = Reporter(doc)
     for family in FAMILIES:
         family.check(doc, report)
     found = sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], str(f.file), f.line, f.column, f.rule_id))
-    return suppress.apply(found, doc, site_suppressions)
+    seen: Counter = Counter()
+    numbered = []
+    for finding in found:
+        earlier = seen[finding.rule_id, finding.path]
+        numbered.append(replace(finding, occurrence=earlier) if earlier else finding)
+        seen[finding.rule_id, finding.path] += 1
+    return suppress.apply(numbered, doc, site_suppressions)
 
 
 def run_checks(portal: Portal) -> list[Finding]:

@@ -17,6 +17,8 @@ class Finding:
     project table it concerns, if any. ``declared``/``computed``/``difference`` are display
     text in the document's units; ``message`` is one Chinese sentence. ``suppressed`` is the
     web team's reason when a ``suppress:`` entry covers it (it then does not count).
+    ``occurrence`` counts the earlier findings of the same rule at the same path of the
+    document (two sentences of one narrative), so that each has its own anchor.
     """
 
     rule_id: str
@@ -34,6 +36,7 @@ class Finding:
     message: str
     project: str | None = None
     suppressed: str | None = None
+    occurrence: int = 0
 
     @property
     def counts(self) -> bool:
@@ -53,10 +56,10 @@ class Finding:
 
     @property
     def anchor(self) -> str:
-        """Stable HTML id of this finding on its page, unique on it: findings in a narrative
-        share its data path, so their line and column tell them apart."""
+        """Stable HTML id of this finding, unique on its page: rule and path, then ``--2``,
+        ``--3`` for a further occurrence ("--" never comes out of a path)."""
         anchor = "finding-" + self.rule_id.lower() + "-" + self.dotted_path.replace(".", "-").replace("[", "-").replace("]", "")
-        return anchor + f"-{self.line}-{self.column}" if self.path[-1:] == ("narrative",) else anchor
+        return f"{anchor}--{self.occurrence + 1}" if self.occurrence else anchor
 
     def one_line(self) -> str:
         """``file:line:col: RULE-ID severity message`` for terminals and CI logs."""

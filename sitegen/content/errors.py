@@ -16,6 +16,11 @@ class ContentError(Exception):
     message: str
     path: str = ""
 
+    def __reduce__(self):
+        # Rebuilt from its fields: the default (``args`` then ``setattr`` of each attribute)
+        # is refused by a frozen dataclass, and a worker's errors reach the parent pickled.
+        return type(self), (self.file, self.line, self.column, self.message, self.path)
+
     def __str__(self) -> str:
         where = f" at {self.path}" if self.path else ""
         return f"{self.file}:{self.line}:{self.column}: {self.message}{where}"

@@ -47,8 +47,10 @@ def load_portal(root: Path, *, strict: bool = False) -> Portal:
 
 
 def load_site(file: Path, errors: list[ContentError]) -> Site:
-    """``site.yaml``; raises ``ContentErrors`` (with ``errors`` and its own) when it is unusable."""
-    site = _load(file, Site, errors)
+    """``site.yaml``; raises ``ContentErrors`` (with ``errors`` and its own) when it is
+    unusable, its ``theme`` among them: a path, an unknown name (the message lists the valid
+    ones) or a theme folder that leads outside the site folder."""
+    site = _load(file, Site, errors, context={"site_root": file.parent.parent})
     if site is None:
         raise ContentErrors(errors)
     return site
@@ -162,13 +164,13 @@ def _parse(file: Path, errors: list[ContentError]) -> tuple[Any, SourceMap] | No
     return None
 
 
-def _load(file: Path, model: type[M], errors: list[ContentError]) -> M | None:
+def _load(file: Path, model: type[M], errors: list[ContentError], context: dict | None = None) -> M | None:
     parsed = _parse(file, errors)
     if parsed is None:
         return None
     data, source = parsed
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         errors.extend(_located(file, source, exc))
         return None

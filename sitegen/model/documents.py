@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from .base import Model, Text
 from .tables import StandardTable
@@ -67,6 +67,16 @@ class Site(Model):
     theme: str | None = None
     publisher: str | None = None
     suppress: list[Suppression] = []
+
+    @field_validator("theme")
+    @classmethod
+    def _known_theme(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A theme's name, looked up where ``site.yaml`` is read (``context["site_root"]``,
+        the folder holding ``content/`` and ``themes/``), so a misspelling fails at its line."""
+        from ..theme import theme_folder  # imported late: the theme module renders, the model must not
+        if value is not None and info.context and "site_root" in info.context:
+            theme_folder(info.context["site_root"], value)
+        return value
 
 
 class Region(Model):

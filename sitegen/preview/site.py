@@ -57,10 +57,10 @@ class PreviewSite:
     for ``write_portal_pages``, which the server runs after the browser has reloaded.
     """
 
-    def __init__(self, content: Path, output: Path, theme_dir: Path | None = None):
+    def __init__(self, content: Path, output: Path, theme: str | None = None):
         self.content = content.resolve()
         self.output = output.resolve()
-        self.theme_dir = theme_dir
+        self.theme = theme
         self.errors: dict[Path, list[ContentError]] = {}
         self.last: Rebuild | None = None
         self.lock = threading.Lock()  # the server writes portal pages on a worker thread
@@ -78,7 +78,7 @@ class PreviewSite:
         self.errors = {}
         self._add_errors(self.portal.errors)
         self.findings = check_portal(self.portal)
-        self.renderer = Renderer(self.content, self.portal.site, self.theme_dir, preview=True)
+        self.renderer = Renderer(self.content, self.portal.site, self.theme, preview=True)
         self.page_templates: dict[str, str] = {}
         self.document_urls: dict[tuple, set[str]] = {}
         self.output.mkdir(parents=True, exist_ok=True)
