@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..content.files import relative_file
 from .findings import Finding
 from .rules import RULES
 
@@ -11,10 +12,7 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
 
 
 def _relative(file: Path) -> str:
-    try:
-        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return file.as_posix()
+    return relative_file(file, Path.cwd())
 
 
 def as_text(findings: list[Finding], content_errors: list) -> str:
