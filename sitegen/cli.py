@@ -10,9 +10,15 @@ import click
 from .content import ContentErrors, load_portal
 
 
+def _echo_errors(errors: list) -> None:
+    from .check.report import terminal_line
+
+    for error in errors:
+        click.echo(terminal_line(str(error)), err=True)
+
+
 def _report_content_errors(exc: ContentErrors) -> None:
-    for error in exc.errors:
-        click.echo(str(error), err=True)
+    _echo_errors(exc.errors)
     click.echo(f"{len(exc.errors)} content error(s); nothing was built.", err=True)
 
 
@@ -105,8 +111,7 @@ def build(content_dir: Path, output_dir: Path, theme_dir: Path | None, no_search
                                             "rendered": len(result.rendered),
                                             "search": result.index and {"shards": result.index.shards, "indexed": result.index.indexed,
                                                                         "reused": result.index.reused}}, indent=1), encoding="utf-8")
-    for error in result.content_errors:
-        click.echo(str(error), err=True)
+    _echo_errors(result.content_errors)
     click.echo(result.summary())
     if result.content_errors:
         sys.exit(1)
