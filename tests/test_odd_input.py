@@ -67,6 +67,11 @@ CASES = [
      " — expected at most 15 before and 6 after"),
     ("amount-3000-places", {DOC: FIG.format("0." + "1" * 3000)}, f"{DOC}:7:13: '0.{'1' * 30}…1111' has 1 digits before the decimal point and 3000 after"),
     ("percent-3000-digits", {DOC: PCT.format("9" * 3000 + "%")}, f"{DOC}:7:21: '9999999"),
+    ("missing-kind", {DOC: "year: 2023\ntitle: t\nsource: s\n"},
+     f"{DOC}:1:1: missing required key 'kind' — expected one of budget, final_accounts, self_evaluation"),
+    ("100000-character-key", {DOC: HEADER + "? " + "k" * 100_000 + "\n: 1\n"}, f"{DOC}:6:3: unknown key 'kkkk"),
+    ("2000-unknown-keys", {DOC: HEADER + "".join(f"k{i}: 1\n" for i in range(2000))},
+     f"{DOC}:55:6: 1950 more errors in this file, not listed — fix the ones above first"),
     ("narrative-nul", {DOC: HEADER + 'narrative: "甲\\0.md"\n'}, f"{DOC}:5:12: narrative name holds the control character U+0000"),
     ("narrative-5000", {DOC: narrative("a" * 5000 + ".md")}, f"{DOC}:5:12: narrative name 'aaaa"),
     ("narrative-folder", {DOC: narrative("n.md"), "2023/n.md": folder}, "2023/n.md:1:1: is a folder, not a regular file"),
@@ -120,6 +125,7 @@ def test_odd_file_is_a_located_content_error(tmp_path, outside, case, files, exp
     messages = [str(error).replace(str(content / "units" / "demo") + "/", "") for error in exc.value.errors]
     assert any(m.startswith(expected) for m in messages), messages
     assert not any(SECRET in m for m in messages)
+    assert len(messages) <= 51 and all(len(m) < 500 for m in messages)  # a page of errors, not a flood
 
 
 def test_deepest_allowed_nesting_builds(tmp_path):

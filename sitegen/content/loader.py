@@ -25,6 +25,7 @@ from .yamlsource import read_yaml
 M = TypeVar("M", bound=BaseModel)
 _DOCUMENT = TypeAdapter(AnyDocument)
 YEAR = re.compile(r"^(19|20)\d\d$")
+ERRORS_PER_FILE = 50  # a file of a million unknown keys would give a page of a million errors
 NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -202,34 +203,47 @@ def _load(file: Path, model: type[M], errors: list[ContentError], root: Path | N
 
 def _located(file: Path, source: SourceMap, exc: ValidationError, data: Any = None) -> list[ContentError]:
     """Pydantic errors → ContentErrors at the offending value's line and column (``data``, the
-    parsed file, lets a table row's unknown key name the table's declared columns)."""
+    parsed file, lets a table row's unknown key name the table's declared columns); past
+    ``ERRORS_PER_FILE`` of them, one more error says how many were left unlisted."""
     result = []
-    for err in exc.errors(include_url=False):
-        # Discriminated unions put the tag name in loc ("self_evaluation"); drop it.
-        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part in FILE_NAMES.values()))
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
-        # A table cell is written as a key of its row: tables[i].rows[j].<key>, not .cells.<key>.
-        loc = tuple(p for k, p in enumerate(loc) if not (p == "cells" and k >= 2 and loc[k - 2] == "rows"))
+    problems = exc.errors(include_url=False)
+    for err in problems[:ERRORS_PER_FILE]:
+        loc = _data_path(err["loc"])
         line, column = source.locate(loc)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = _unknown_key(loc, data)
         elif err["type"] == "missing":
             message = f"missing required key '{loc[-1]}'"
+        elif err["type"] == "union_tag_not_found":
+            message = f"missing required key 'kind' — expected one of {', '.join(sorted(set(FILE_NAMES.values())))}"
         elif "input" in err and err["type"] not in ("value_error",) and isinstance(err["input"], (str, type(None))):
             message = f"{message} (found {shown(repr(err['input']))})"
         result.append(ContentError(file, line, column, message, _dotted(loc)))
+    if len(problems) > ERRORS_PER_FILE:
+        line, column = source.locate(_data_path(problems[ERRORS_PER_FILE]["loc"]))
+        result.append(ContentError(file, line, column, f"{len(problems) - ERRORS_PER_FILE} more errors in this file, not listed"
+                                                        " — fix the ones above first"))
     return result
 
 
+def _data_path(loc: tuple) -> tuple:
+    """A pydantic error's location as a data path: without the tag a discriminated union adds
+    (``self_evaluation``) and the names of validator functions; a table cell as the key of its
+    row (``tables[i].rows[j].<key>``, not ``.cells.<key>``)."""
+    loc = tuple(part for part in loc if not (isinstance(part, str) and (part in FILE_NAMES.values() or part.startswith("function-"))))
+    return tuple(p for k, p in enumerate(loc) if not (p == "cells" and k >= 2 and loc[k - 2] == "rows"))
+
+
 def _unknown_key(loc: tuple, data: Any) -> str:
+    key = shown(str(loc[-1]))
     if len(loc) >= 5 and loc[-5] == "tables" and loc[-3] == "rows":
         table = _at(data, loc[:-3])
         columns = table.get("columns") if isinstance(table, dict) else None
         keys = [c["key"] for c in columns if isinstance(c, dict) and isinstance(c.get("key"), str)] if isinstance(columns, list) else []
-        return (f"unknown key '{loc[-1]}' in a table row — expected a row field ({', '.join(ROW_FIELDS[:-1])}) "
+        return (f"unknown key '{key}' in a table row — expected a row field ({', '.join(ROW_FIELDS[:-1])}) "
                 f"or a declared column key ({', '.join(keys) or 'none declared'})")
-    return f"unknown key '{loc[-1]}' — check its spelling against the content format"
+    return f"unknown key '{key}' — check its spelling against the content format"
 
 
 def _at(data: Any, path: tuple) -> Any:
@@ -244,5 +258,5 @@ def _at(data: Any, path: tuple) -> Any:
 def _dotted(loc: tuple) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{shown(part)}" if out else shown(part))
     return out

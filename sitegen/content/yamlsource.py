@@ -89,42 +89,44 @@ class _Composer:
         stack: list[list] = []
         root: Any = _NOTHING
         for event in events:
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            kind = type(event)
+            if kind in _SKIPPED:
                 continue
-            if isinstance(event, yaml.DocumentStartEvent):
+            if kind is yaml.DocumentStartEvent:
                 if root is not _NOTHING:
                     raise self.error(event, "YAML syntax: a second document — a content file holds one (remove the '---')")
                 continue
-            if isinstance(event, yaml.CollectionEndEvent):
+            if kind in _ENDS:
                 stack.pop()
                 continue
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            if kind is yaml.AliasEvent or event.anchor is not None:
                 raise self.error(event, "anchors and aliases (&, *) are not allowed — write the value out")
             if event.tag not in _PLAIN_TAGS:
                 raise self.error(event, f"YAML tag {shown(event.tag, 80)} is not allowed — remove it and write plain values")
-            if stack and isinstance(stack[-1][1], dict) and stack[-1][2] is None:
+            if stack and stack[-1][2] is None and type(stack[-1][1]) is dict:
                 self.key(event, stack[-1])
                 continue
-            if isinstance(event, yaml.ScalarEvent):
+            if kind is yaml.ScalarEvent:
                 value: Any = None if not event.style and event.value in _NULLS else event.value  # plain ~ or empty
             elif len(stack) == MAX_DEPTH:
                 raise self.error(event, f"nesting deeper than {MAX_DEPTH} levels — the content format needs far fewer")
             else:
-                value = {} if isinstance(event, yaml.MappingStartEvent) else []
+                value = {} if kind is yaml.MappingStartEvent else []
             if not stack:
-                if not isinstance(value, dict):
+                if type(value) is not dict:
                     raise self.error(event, "the file's top level must be a mapping of keys to values")
                 root, path = value, ()
             else:
                 parent = stack[-1]
-                if isinstance(parent[1], list):
+                if type(parent[1]) is list:
                     path = (*parent[0], len(parent[1]))
                     parent[1].append(value)
                 else:
                     path, parent[2] = (*parent[0], parent[2]), None
                     parent[1][path[-1]] = value
-            self.source[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
-            if isinstance(value, (dict, list)):
+            mark = event.start_mark
+            self.source[path] = (mark.line + 1, mark.column + 1)
+            if kind is not yaml.ScalarEvent:
                 stack.append([path, value, None])
         if root is _NOTHING:
             raise ContentError(self.file, 1, 1, "file is empty — expected a mapping of keys to values")
@@ -132,7 +134,7 @@ class _Composer:
 
     def key(self, event: yaml.Event, mapping: list) -> None:
         """``event`` where ``mapping`` awaits a key: it must be new plain text."""
-        if not isinstance(event, yaml.ScalarEvent):
+        if type(event) is not yaml.ScalarEvent:
             raise self.error(event, "keys must be plain text")
         if event.value == "<<":
             raise self.error(event, "merge keys (<<) are not allowed — write the keys out")
@@ -142,3 +144,5 @@ class _Composer:
 
 
 _NOTHING = object()
+_SKIPPED = {yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent}
+_ENDS = {yaml.MappingEndEvent, yaml.SequenceEndEvent}
