@@ -16,7 +16,7 @@ from sitegen.content import ContentErrors, load_portal
 from sitegen.content.files import MARKDOWN_LIMIT
 from sitegen.content.yamlsource import MAX_DEPTH
 
-from .conftest import HEADER, SITE, UNIT, write_portal
+from .conftest import HEADER, UNIT, write_portal
 
 DOC = "2023/self-evaluation.yaml"
 SECRET = "OUTSIDE-SECRET-7f3a"
@@ -185,3 +185,12 @@ def test_build_over_every_odd_file_reports_each_and_builds_the_rest(tmp_path, ou
     assert (output / "units" / "year-loop" / "index.html").is_file()
     leaked = [p for p in output.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
     assert leaked == []
+
+
+def test_site_yaml_that_is_a_named_pipe_stops_the_build_at_once(tmp_path):
+    content = write_portal(tmp_path, {DOC: HEADER})
+    (content / "site.yaml").unlink()
+    os.mkfifo(content / "site.yaml")
+    result = run_build(content, tmp_path / "output", timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"{content / 'site.yaml'}:1:1: is a named pipe, not a regular file" in result.stderr
