@@ -195,3 +195,10 @@ def test_site_yaml_that_is_a_named_pipe_stops_the_build_at_once(tmp_path):
     result = run_build(content, tmp_path / "output", timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert f"{content / 'site.yaml'}:1:1: is a named pipe, not a regular file" in result.stderr
+
+
+def test_a_relative_content_folder_is_inside_itself_from_any_working_folder(tmp_path, monkeypatch):
+    for site in ("one", "two"):
+        write_portal(tmp_path / site, {DOC: HEADER})
+        monkeypatch.chdir(tmp_path / site)
+        assert len(load_portal(Path("content"), strict=True).documents()) == 1

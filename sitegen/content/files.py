@@ -27,6 +27,7 @@ _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 @functools.lru_cache(maxsize=64)
 def _real(folder: str) -> str:
+    """The real path of the absolute path ``folder`` (a relative one would depend on the working folder)."""
     return os.path.realpath(folder)
 
 
@@ -37,7 +38,7 @@ def inside(path: str | Path, root: Path) -> bool:
 
 def within(real: str, root: Path) -> bool:
     """Whether the real path ``real`` lies inside ``root``."""
-    top = _real(str(root))
+    top = _real(os.path.abspath(root))
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
