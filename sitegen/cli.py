@@ -16,9 +16,15 @@ NOTHING_BUILT = 2   # the site's own settings are wrong: site.yaml, the theme, -
 BUILD_FAILED = 3    # the build itself failed (a full disk, a worker that died): nothing published
 
 
+def _echo_errors(errors: list) -> None:
+    from .check.report import terminal_line
+
+    for error in errors:
+        click.echo(terminal_line(str(error)), err=True)
+
+
 def _report_content_errors(exc: ContentErrors) -> None:
-    for error in exc.errors:
-        click.echo(str(error), err=True)
+    _echo_errors(exc.errors)
     click.echo(f"{len(exc.errors)} content error(s); nothing was built.", err=True)
 
 
@@ -136,8 +142,7 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
                                             "rendered": len(result.rendered),
                                             "search": result.index and {"shards": result.index.shards, "indexed": result.index.indexed,
                                                                         "reused": result.index.reused}}, indent=1), encoding="utf-8")
-    for error in result.content_errors:
-        click.echo(str(error), err=True)
+    _echo_errors(result.content_errors)
     click.echo(result.summary())
     if result.content_errors:
         sys.exit(BUILT_WITH_CONTENT_ERRORS)
