@@ -7,12 +7,9 @@ cached files of the others, writes the data package, the archive and the
 search index, and swaps the staging folder in (``write``)."""
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,15 +21,17 @@ from .check import RULES_BY_ID, check_document, portal_findings
 from .content import ContentErrors
 from .content.errors import ContentError
 from .content.loader import load_site
+from .executors import run_units
 from .export import ARCHIVE, DATAPACKAGE, datapackage, write_archive
 from .model.documents import SLUG, Site
 from .model.portal import BrokenUnit, LoadedUnit, Portal
+from .progress import Progress
 from .render import feeds, urls
 from .render.pages import Page, broken_unit_page, portal_pages
 from .render.views import source_label
 from .search import SHARD_PAGES, IndexReport, build_index
 from .theme import environment, static_files, theme_dirs
-from .unitbuild import UnitEntry, UnitJob, build_unit, unit_key
+from .unitbuild import UnitEntry, UnitJob, unit_key
 from .write import output_lock, reused_from, staged_output, write_bytes, write_text
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -40,11 +39,6 @@ PLOTLY_URL = "assets/plotly.min.js"
 CACHE_FOLDER = ".sitegen-cache"
 # Above this many files, deleting the previous output (seconds) is left to a background process.
 BACKGROUND_DISCARD = 20_000
-
-
-class BuildError(RuntimeError):
-    """The build failed for a reason other than content (a worker died or failed); nothing
-    was published and the previous output is kept."""
 
 
 class Renderer:
@@ -121,10 +115,12 @@ def finding_counts(findings: dict[tuple, list]) -> dict[str, int]:
 
 def build_portal(content: Path, output: Path, *, theme: str | None = None, search: bool = True,
                  strict: bool = False, cache: Path | None = None, workers: int | None = None,
-                 search_shard_pages: int = SHARD_PAGES) -> BuildResult:
+                 search_shard_pages: int = SHARD_PAGES, executor: str = "process", scheduler: str | None = None,
+                 progress: Progress | None = None) -> BuildResult:
     """Build the portal from ``content`` into ``output``.
 
-    Units are built in ``workers`` processes (default: one per core), each unit's pages and
+    Units are built in ``workers`` processes (default: one per core), or on a Dask cluster
+    (``executor="dask"``, ``scheduler`` its address; ``executors.run_units``), each unit's pages and
     open data stored in the build cache ``cache`` (default ``.sitegen-cache/`` beside the
     content folder) and linked into the staging folder; a document whose inputs did not
     change since a previous build is not loaded, checked or rendered again. The portal-wide
@@ -170,7 +166,11 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
                 cached.rendered, cached.seconds = [], {}  # made by an earlier build, reused by this one
             entries.append(cached or job)
         lap("hash")
-        entries = _run_jobs(entries, renderer, workers)
+        jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
+        built = run_units([job for _, job in jobs], renderer, workers=workers, executor=executor, scheduler=scheduler,
+                          progress=progress)
+        for (i, _), entry in zip(jobs, built):
+            entries[i] = entry
         lap("units")
         for entry in entries:  # worker seconds (summed over processes, so more than the wall time of "units")
             for stage, seconds in getattr(entry, "seconds", {}).items():
@@ -226,7 +226,7 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
             write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
             lap("downloads")
             if search:
-                index = build_index(staging, units, previous=output, shard_pages=search_shard_pages)
+                index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress)
                 lap("index")
         store.collect({e.key for e in units} | {d.key for e in units for d in e.documents})
         hashes.save()
@@ -234,45 +234,3 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
     rendered = [page.url for page in wide] + [url for e in units if e.rendered for url in e.rendered]
     return BuildResult(pages=len(page_urls), documents=len(portal.documents()), findings=finding_counts(findings),
                        timings=timings, content_errors=list(portal.errors), rendered=rendered, index=index)
-
-
-_worker_renderer: Renderer | None = None
-
-
-def _start_worker(content: Path, site: Site, theme: str | None) -> None:
-    global _worker_renderer  # one per worker process: templates compiled once per process
-    _worker_renderer = Renderer(content, site, theme)
-
-
-def _work(job: UnitJob) -> UnitEntry:
-    return _build_unit(job, _worker_renderer)
-
-
-def _build_unit(job: UnitJob, renderer: Renderer) -> UnitEntry:
-    """``build_unit``, its failures (content errors are results, not failures) named by unit.
-    An ``OSError`` (a full disk) passes unchanged: the command reports it as it is."""
-    try:
-        return build_unit(job, renderer)
-    except (OSError, BuildError):
-        raise
-    except Exception as exc:
-        raise BuildError(f"building unit {job.unit_dir.name} failed: {type(exc).__name__}: {exc}") from exc
-
-
-def _run_jobs(entries: list, renderer: Renderer, workers: int | None) -> list:
-    """``entries`` with every ``UnitJob`` replaced by its ``UnitEntry``, in order."""
-    jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) < 2 * workers:  # a pool costs more than it saves on a few units
-        done = [_build_unit(job, renderer) for _, job in jobs]
-    else:
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                     initargs=(renderer.content, renderer.site, renderer.theme)) as pool:
-                done = list(pool.map(_work, [job for _, job in jobs], chunksize=4))
-        except BrokenProcessPool as exc:
-            raise BuildError("a worker process died (killed, or out of memory)") from exc
-    result = list(entries)
-    for (i, _), entry in zip(jobs, done):
-        result[i] = entry
-    return result

@@ -92,13 +92,18 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
               help="Build cache folder [default: .sitegen-cache beside CONTENT].")
 @click.option("--no-cache", is_flag=True, help="Build everything anew (a temporary cache, removed after).")
 @click.option("--jobs", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+@click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="Where units are built: local worker processes, or a Dask cluster (a local one unless --scheduler).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Build the units on the Dask scheduler at ADDRESS (tcp://HOST:PORT); implies --executor dask. "
+                   "Content and cache must be at the same path on every worker (a shared folder).")
 @click.option("--timings-json", type=click.Path(path_type=Path), default=None,
               help="Write the build's figures (seconds per stage, pages, pages rendered) to this JSON file.")
 @click.option("--search-shard-pages", type=click.IntRange(1), default=None, hidden=True,
               help="Pages per search index shard (default: sitegen.search.SHARD_PAGES); for benchmarks.")
 def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: bool, strict: bool,
-          cache_dir: Path | None, no_cache: bool, jobs: int | None, timings_json: Path | None,
-          search_shard_pages: int | None) -> None:
+          cache_dir: Path | None, no_cache: bool, jobs: int | None, executor: str, scheduler: str | None,
+          timings_json: Path | None, search_shard_pages: int | None) -> None:
     """Build the portal from CONTENT into OUTPUT.
 
     Exit status: 0 built cleanly; 1 built, but some content had errors (their pages list
@@ -112,7 +117,9 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
 
     import jinja2
 
-    from .build import BuildError, build_portal
+    from .build import build_portal
+    from .executors import BuildError
+    from .progress import Progress
     from .search import SHARD_PAGES, SearchIndexError
     from .write import OutputError
 
@@ -123,7 +130,8 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
               else contextlib.nullcontext(cache_dir)) as cache:
             result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
                                   cache=cache and Path(cache), workers=jobs,
-                                  search_shard_pages=search_shard_pages or SHARD_PAGES)
+                                  search_shard_pages=search_shard_pages or SHARD_PAGES,
+                                  executor=executor, scheduler=scheduler, progress=Progress())
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(NOTHING_BUILT)

@@ -46,6 +46,7 @@ from pathlib import Path
 import cbor2
 
 from .cache import digest
+from .progress import Progress
 from .write import link_or_copy
 
 BUNDLE = "pagefind"          # the index folder, relative to the output
@@ -92,14 +93,14 @@ def pagefind_version() -> str:
 
 
 def build_index(site: Path, units: list | None = None, *, previous: Path | None = None,
-                shard_pages: int = SHARD_PAGES) -> IndexReport:
+                shard_pages: int = SHARD_PAGES, progress: Progress | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
     ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``key``, ``files`` and
     ``documents`` with their ``key`` and ``files``); ``None`` indexes every page under
     ``site`` in one run (the preview). ``previous``: the output of the previous build, whose
-    bundles are reused where a shard is unchanged. Raises ``SearchIndexError`` when Pagefind
-    fails.
+    bundles are reused where a shard is unchanged; ``progress`` shows the shards done. Raises
+    ``SearchIndexError`` when Pagefind fails.
     """
     report = IndexReport()
     bundle = site / BUNDLE
@@ -118,7 +119,7 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
         old = {}
     version = pagefind_version()
     shards: dict[str, dict] = {}
-    for n, number in enumerate(sorted(members)):
+    for n, number in enumerate((progress or Progress(enabled=False)).iterate("search index", sorted(members))):
         shard_units = sorted(members[number], key=lambda unit: unit.id)
         key = digest(version, str(count), str(number),
                       *(part for unit in shard_units for part in (unit.id, unit.key, *(d.key for d in unit.documents))))

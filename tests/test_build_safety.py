@@ -41,7 +41,7 @@ def assert_complete(output: Path, content: Path) -> None:
 # folders, or its swap, would wreck the other's.
 LINGERING = """
 import sys, time
-import sitegen.build
+import sitegen.executors
 index = sitegen.build.build_index
 def lingering(*args, **kwargs):
     time.sleep(4)
@@ -91,15 +91,15 @@ def test_the_output_follows_the_umask_and_holds_no_build_bookkeeping(tmp_path):
 # Run `sitegen build` with one failure planted (the patches are inherited by the forked workers).
 FAILING = """
 import errno, os, pathlib, sys
-import sitegen.build
+import sitegen.executors
 where = sys.argv.pop(1)
 if where == "worker-dies":
-    parent, build_unit = os.getpid(), sitegen.build.build_unit
+    parent, build_unit = os.getpid(), sitegen.executors.build_unit
     def dying(job, renderer):
         if os.getpid() != parent and job.unit_dir.name == "dingxi-zfw":
             os._exit(1)
         return build_unit(job, renderer)
-    sitegen.build.build_unit = dying
+    sitegen.executors.build_unit = dying
 else:
     write_bytes = pathlib.Path.write_bytes
     def full(self, data):
