@@ -8,6 +8,10 @@ and a second build after one figure of one document was changed (the incremental
 with and without the search index). Reported per size: wall time, pages per second, seconds
 per stage (from `sitegen build --timings-json`), peak RSS of the build (the largest of its
 processes, parent or worker), output size and the largest page before plotly.js.
+With `--peers` (the default), the same pages are also built by Hugo and indexed by Pagefind
+(`peers.py`), in turns with sitegen's own cold builds (`--rounds` of each, A B A B …), and the
+ratios sitegen ÷ Hugo (without search) and sitegen ÷ (Hugo + Pagefind) (with search) are taken
+round by round, so that the machine's drift touches both sides alike; the median is reported.
 Figures are wall-clock on a shared machine: repeat before trusting a difference.
 """
 from __future__ import annotations
@@ -16,12 +20,14 @@ import argparse
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from peers import hugo_site, time_hugo
 from report import report
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,13 +89,33 @@ def output_figures(output: Path) -> dict:
             "largest_page": largest_page}
 
 
-def measure(documents: int, years: int, root: Path) -> dict:
+def peer_ratios(site: Path, rounds: int) -> dict:
+    """Cold sitegen builds (with and without search) in turns with Hugo (+ Pagefind) on the same pages."""
+    pages = hugo_site(site / "output", site / "hugo")
+    rows = []
+    for _ in range(rounds):
+        ours = run_build(site, "--no-cache", "--output", "output-peer")
+        ours_plain = run_build(site, "--no-cache", "--no-search", "--output", "output-peer")
+        peer = time_hugo(site / "hugo", search=True)
+        rows.append({"sitegen_s": ours["wall"], "sitegen_no_search_s": ours_plain["wall"], **peer})
+    shutil.rmtree(site / "output-peer", ignore_errors=True)
+    with_search = statistics.median(r["sitegen_s"] / (r["hugo_s"] + r["pagefind_s"]) for r in rows)
+    plain = statistics.median(r["sitegen_no_search_s"] / r["hugo_s"] for r in rows)
+    return {"peer_pages": pages, "peer_hugo_s": statistics.median(r["hugo_s"] for r in rows),
+            "peer_hugo_pagefind_s": statistics.median(r["hugo_s"] + r["pagefind_s"] for r in rows),
+            "peer_sitegen_s": statistics.median(r["sitegen_s"] for r in rows),
+            "peer_sitegen_no_search_s": statistics.median(r["sitegen_no_search_s"] for r in rows),
+            "ratio_vs_hugo": round(plain, 2), "ratio_vs_hugo_pagefind": round(with_search, 2)}
+
+
+def measure(documents: int, years: int, root: Path, rounds: int = 0) -> dict:
     units = max(1, round(documents / (years * 3)))
     site = root / f"portal-{documents}"
     subprocess.run([sys.executable, "-m", "sitegen", "synth", "--units", str(units), "--years", str(years), str(site)],
                    check=True, capture_output=True)
     full = run_build(site)
     figures = output_figures(site / "output")
+    peers = peer_ratios(site, rounds) if rounds else {}
     edit_one_document(site / "content")
     incremental = run_build(site)
     edit_one_document(site / "content")
@@ -101,7 +127,7 @@ def measure(documents: int, years: int, root: Path) -> dict:
         "incr_s": round(incremental["wall"], 2), "incr_rendered": incremental["rendered"],
         "incr_index_s": round(incremental["timings"].get("index", 0), 2),
         "incr_no_search_s": round(incremental_no_search["wall"], 2), "incr_peak_mb": round(incremental["peak_mb"]),
-        **{f"incr_{k}": round(v, 2) for k, v in incremental["timings"].items()},
+        **{f"incr_{k}": round(v, 2) for k, v in incremental["timings"].items()}, **peers,
     }
 
 
@@ -111,11 +137,13 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=4)
     parser.add_argument("--json", type=Path, default=Path("scale.json"))
     parser.add_argument("--keep", type=Path, default=None, help="keep the portals in this folder")
+    parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip the Hugo (+ Pagefind) peer")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of sitegen and the peer, each a cold build")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="sitegen-scale-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        results = {f"{size} documents": measure(size, args.years, root) for size in args.sizes}
+        results = {f"{size} documents": measure(size, args.years, root, args.rounds if args.peers else 0) for size in args.sizes}
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -125,7 +153,8 @@ def main() -> None:
         print(name)
         for key, value in row.items():
             print(f"  {key:22} {value}")
-    report({name: {k: row[k] for k in ("documents", "pages", "full_s", "pages_per_s", "peak_mb", "incr_s", "incr_no_search_s")}
+    report({name: {k: row[k] for k in ("documents", "pages", "full_s", "pages_per_s", "peak_mb", "incr_s", "incr_no_search_s",
+                                                  "ratio_vs_hugo", "ratio_vs_hugo_pagefind") if k in row}
             for name, row in rows.items()}, args.json)
     args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
