@@ -41,7 +41,7 @@ def assert_complete(output: Path, content: Path) -> None:
 # folders, or its swap, would wreck the other's.
 LINGERING = """
 import sys, time
-import sitegen.executors
+import sitegen.build
 index = sitegen.build.build_index
 def lingering(*args, **kwargs):
     time.sleep(4)
