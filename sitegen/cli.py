@@ -16,9 +16,15 @@ NOTHING_BUILT = 2   # the site's own settings are wrong: site.yaml, the theme, -
 BUILD_FAILED = 3    # the build itself failed (a full disk, a worker that died): nothing published
 
 
+def _echo_errors(errors: list) -> None:
+    from .check.report import terminal_line
+
+    for error in errors:
+        click.echo(terminal_line(str(error)), err=True)
+
+
 def _report_content_errors(exc: ContentErrors) -> None:
-    for error in exc.errors:
-        click.echo(str(error), err=True)
+    _echo_errors(exc.errors)
     click.echo(f"{len(exc.errors)} content error(s); nothing was built.", err=True)
 
 
@@ -106,7 +112,7 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
     I/O error, a worker that died, the search indexer): the message says what failed,
     and the previous output was kept.
     """
-    import shutil
+    import contextlib
     import tempfile
 
     import jinja2
@@ -119,12 +125,13 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
 
     _check_theme(content_dir, theme)
 
-    if no_cache:
-        cache_dir = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
-    try:
-        result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
-                              cache=cache_dir, workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES,
-                              executor=executor, scheduler=scheduler, progress=Progress())
+    try:  # --no-cache: a temporary cache, removed after (made in the try: a full disk can fail it too)
+        with (tempfile.TemporaryDirectory(prefix="sitegen-cache-", ignore_cleanup_errors=True) if no_cache
+              else contextlib.nullcontext(cache_dir)) as cache:
+            result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
+                                  cache=cache and Path(cache), workers=jobs,
+                                  search_shard_pages=search_shard_pages or SHARD_PAGES,
+                                  executor=executor, scheduler=scheduler, progress=Progress())
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(NOTHING_BUILT)
@@ -138,16 +145,12 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
     except (OSError, BuildError, SearchIndexError) as exc:
         click.echo(f"build failed: {_failure(exc)}; the previous output was kept.", err=True)
         sys.exit(BUILD_FAILED)
-    finally:
-        if no_cache:
-            shutil.rmtree(cache_dir, ignore_errors=True)
     if timings_json is not None:
         timings_json.write_text(json.dumps({"timings": result.timings, "pages": result.pages, "documents": result.documents,
                                             "rendered": len(result.rendered),
                                             "search": result.index and {"shards": result.index.shards, "indexed": result.index.indexed,
                                                                         "reused": result.index.reused}}, indent=1), encoding="utf-8")
-    for error in result.content_errors:
-        click.echo(str(error), err=True)
+    _echo_errors(result.content_errors)
     click.echo(result.summary())
     if result.content_errors:
         sys.exit(BUILT_WITH_CONTENT_ERRORS)
@@ -174,8 +177,7 @@ def schema(content_dir: Path | None, output_dir: Path | None) -> None:
         try:
             load_site(content_dir / "site.yaml", [])
         except ContentErrors as exc:
-            for error in exc.errors:
-                click.echo(str(error), err=True)
+            _echo_errors(exc.errors)
             sys.exit(NOTHING_BUILT)
     if output_dir is None:
         click.echo(json.dumps({

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,12 +103,26 @@ def _standard_table(table: StandardTable) -> DataTable:
 
 
 def csv_text(table: DataTable) -> str:
-    """CSV with a byte-order mark (Excel reads UTF-8 only with one)."""
+    """CSV with a byte-order mark (Excel reads UTF-8 only with one); text cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerows([neutralised(cell) for cell in row] for row in table.rows)
     return "\ufeff" + buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")
+
+
+def neutralised(cell: str) -> str:
+    """A CSV text cell a spreadsheet would run as a formula (it begins with ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return) with a single quote in front, as OWASP's CSV injection
+    guidance recommends; a signed number (``-5.00``, ``+10``, ``-13.91%``) is no formula and stays
+    a number."""
+    if cell.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def document_json(doc: LoadedDocument, findings: list[Finding]) -> str:

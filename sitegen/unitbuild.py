@@ -20,11 +20,11 @@ from .cache import BuildCache, FileHashes, digest
 from .check import Finding, check_document
 from .check.copies import Fingerprint, fingerprints
 from .content.errors import ContentError
-from .content.loader import load_document, load_unit
+from .content.files import MARKDOWN_LIMIT, YAML_LIMIT, inside, key_bytes, within
+from .content.loader import content_folder, load_document, load_unit
 from .export import document_downloads, resources
-from .plugins import kind_tables
 from .model.documents import Site
-from .plugins import kind_files
+from .plugins import kind_files, kind_tables
 from .model.portal import BrokenUnit, LoadedDocument, LoadedUnit, Portal
 from .render import pages as plan
 from .render.slim import slim_document, slim_unit
@@ -72,25 +72,38 @@ class UnitJob:
 
 
 def unit_files(unit_dir: Path) -> list[tuple[str, os.DirEntry]]:
-    """(relative path, entry) of every file under ``unit_dir``, sorted by relative path."""
+    """(relative path, entry) of every entry under ``unit_dir`` but the folders walked, sorted by
+    relative path. A folder reached through a symbolic link is walked only when it lies inside
+    the content folder and is not one of the folders it is reached from (a loop); else it is
+    listed as an entry (the loader refuses what it holds)."""
+    root, real = content_folder(unit_dir), os.path.realpath(unit_dir)
     found: list[tuple[str, os.DirEntry]] = []
-    pending = [(unit_dir, "")]
+    pending = [(unit_dir, "", (real,))] if within(real, root) else []
     while pending:
-        folder, prefix = pending.pop()
+        folder, prefix, chain = pending.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir():
-                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
-                elif entry.is_file():
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    walk = os.path.isdir(real) and within(real, root) and real not in chain
+                else:
+                    real, walk = os.path.join(chain[-1], entry.name), entry.is_dir()
+                if walk:
+                    pending.append((Path(entry.path), f"{prefix}{entry.name}/", (*chain, real)))
+                else:
                     found.append((prefix + entry.name, entry))
     return sorted(found, key=lambda item: item[0])
 
 
 def unit_key(build_key: str, unit_dir: Path, hashes: FileHashes) -> str:
-    """Hash of the build key and every file (relative path and content hash) of the unit folder."""
+    """Hash of the build key and every file (relative path and content hash) of the unit folder;
+    an entry the loader refuses unread (not a regular file, or outside the content folder)
+    counts by its name."""
+    root = content_folder(unit_dir)
     parts: list[bytes | str] = [build_key]
     for relative, entry in unit_files(unit_dir):
-        parts += [relative, hashes.hash(entry.path, entry.stat())]
+        readable = os.path.isfile(entry.path) and inside(entry.path, root) if entry.is_symlink() else entry.is_file()
+        parts += [relative, hashes.hash(entry.path, entry.stat()) if readable else "refused"]
     return digest(*parts)
 
 
@@ -103,13 +116,14 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
     """
     cache = BuildCache(job.cache)
     unit_dir = job.unit_dir
-    unit_yaml = (unit_dir / "unit.yaml").read_bytes() if (unit_dir / "unit.yaml").is_file() else b""
+    root = content_folder(unit_dir)
+    unit_yaml = key_bytes(unit_dir / "unit.yaml", root, YAML_LIMIT)
     siblings = "\n".join(relative for relative, entry in unit_files(unit_dir)
                          if entry.name in kind_files() and relative.count("/") == 1)
 
     def document_key(file: Path, outcome: str = "") -> str:
-        markdown = [part for md in sorted(file.parent.glob("*.md")) for part in (md.name, md.read_bytes())]
-        return digest(job.build_key, unit_yaml, siblings, file.read_bytes(), *markdown, outcome)
+        markdown = [part for md in sorted(file.parent.glob("*.md")) for part in (md.name, key_bytes(md, root, MARKDOWN_LIMIT))]
+        return digest(job.build_key, unit_yaml, siblings, key_bytes(file, root, YAML_LIMIT), *markdown, outcome)
 
     hits: dict[Path, DocumentEntry] = {}
 

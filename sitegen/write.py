@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ from pathlib import Path
 
 
 MARKER = ".sitegen-output"
+STAGING_BYTES = 8  # random bytes in a staging folder's name
 FOLDERS = ".sitegen-folders.json"  # in the staging folder until the swap moves it beside the output
 
 
@@ -83,9 +85,9 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
     if output.exists() and any(output.iterdir()) and not (output / MARKER).exists():
         raise OutputError(f"{output} exists and was not made by sitegen — refusing to replace it; remove it or choose another --output")
     output.parent.mkdir(parents=True, exist_ok=True)
-    previous = output.with_name(f".{output.name}-previous")
+    previous = beside(output, "previous")
     _recover(output, previous)
-    staging = beside(output, f"build-{secrets.token_hex(8)}")
+    staging = beside(output, f"build-{secrets.token_hex(STAGING_BYTES)}")
     staging.mkdir()
     try:
         (staging / MARKER).write_text("Built by sitegen; replaced whole by each build.\n", encoding="utf-8")
@@ -171,8 +173,12 @@ def _recover(output: Path, previous: Path) -> None:
         previous.rename(output)
     shutil.rmtree(previous, ignore_errors=True)
     beside(output, "folders.json.new").unlink(missing_ok=True)
+    # Exactly this output's staging folders: another output's, such as that of "<name>-build-2",
+    # belongs to a build this one's lock does not hold off.
+    staging = re.compile(re.escape(f".{output.name}-build-") + f"[0-9a-f]{{{2 * STAGING_BYTES}}}")
     for stale in output.parent.glob(f".{output.name}-build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if staging.fullmatch(stale.name):
+            shutil.rmtree(stale, ignore_errors=True)
     for stale in output.parent.glob(f".{output.name}-discarded-*"):
         discard(stale)  # its deleter may have been cut short, or may still be at work
 

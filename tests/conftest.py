@@ -1,6 +1,8 @@
 """Shared fixtures: the real content, a built copy of the real portal, and tiny portals."""
 from __future__ import annotations
 
+import contextlib
+import signal
 import textwrap
 from pathlib import Path
 
@@ -65,3 +67,19 @@ def check_yaml(tmp_path):
         portal = load_portal(content, strict=True)
         return [f for doc in portal.documents() for f in check_document(doc, portal.site.suppress)]
     return run
+
+
+@contextlib.contextmanager
+def deadline(seconds: int, what: str):
+    """Fail the test, rather than hang the run, when the block takes more than ``seconds``
+    (a blocking open of a named pipe is interrupted too)."""
+    def expire(signum, frame):
+        pytest.fail(f"{what} took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

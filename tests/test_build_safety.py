@@ -133,3 +133,15 @@ def test_a_failed_build_says_what_failed_in_one_line_and_keeps_the_previous_outp
     assert line.startswith(message.format(tmp=tmp_path)) and line.endswith("; the previous output was kept."), line
     assert snapshot(output) == before
     assert list(tmp_path.glob(".output-build-*")) == []
+
+
+def test_recovery_leaves_the_staging_folders_of_other_outputs_alone(tmp_path):
+    """Stale staging folders of ``output`` go; those of ``output-build-2`` (another lock) stay."""
+    other = tmp_path / "output-build-2"
+    build_portal(CONTENT, other, search=False, cache=tmp_path / "cache", workers=1)
+    theirs = tmp_path / ".output-build-2-build-0123456789abcdef"
+    ours = tmp_path / ".output-build-fedcba9876543210"
+    theirs.mkdir()
+    ours.mkdir()
+    build_portal(CONTENT, tmp_path / "output", search=False, cache=tmp_path / "cache", workers=1)
+    assert theirs.is_dir() and not ours.exists()

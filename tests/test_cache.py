@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from sitegen.build import build_portal
 from sitegen.content import load_portal
 from sitegen.render.keyfigures import key_figures
@@ -94,6 +96,10 @@ def test_content_errors_survive_a_pickle_round_trip(tmp_path):
     copy = pickle.loads(pickle.dumps(error))
     assert copy == error and str(copy) == str(error) and copy.path == "figures[0].amount"
     assert pickle.loads(pickle.dumps(ContentError(tmp_path / "unit.yaml", 1, 1, "x"))).path == ""
+    # Dask's workers pickle exceptions through tblib, which sets __cause__ on the copy.
+    tblib = pytest.importorskip("tblib.pickling_support")
+    function, arguments = tblib.pickle_exception(error)[:2]
+    assert function(*arguments) == error
 
 
 def test_a_parallel_build_with_a_content_error_builds_and_serves_the_broken_unit_from_the_cache(tmp_path):

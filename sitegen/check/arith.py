@@ -9,7 +9,7 @@ Money in 万元 is treated as printed to at least two places (a printed ``106`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import Enum
 
 MONEY_PLACES = 2
@@ -27,8 +27,13 @@ def half_unit(n_places: int) -> Decimal:
 
 
 def round_to(value: Decimal, n_places: int) -> Decimal:
-    """Round half up, as Chinese financial tables do (四舍五入)."""
-    return value.quantize(Decimal(1).scaleb(-n_places), rounding=ROUND_HALF_UP)
+    """Round half up, as Chinese financial tables do (四舍五入), keeping every digit of the
+    whole part however large (a ratio over a tiny denominator outgrows 28 digits)."""
+    unit = Decimal(1).scaleb(-n_places)
+    try:
+        return value.quantize(unit, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return value.quantize(unit, context=Context(prec=value.adjusted() + n_places + 2, rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

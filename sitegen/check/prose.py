@@ -6,8 +6,10 @@ finding in a narrative names the Markdown file and line the editor has to open.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,10 +35,13 @@ class Passage:
         """(file, line, column) of the character at ``offset`` in ``text``."""
         if not self.narrative:
             return self.file, self.line, self.column
-        before = self.text[:offset]
-        line = before.count("\n")
-        column = offset - (before.rfind("\n") + 1)
-        return self.file, self.line + line, column + 1
+        line = bisect_right(self._line_starts, offset) - 1
+        return self.file, self.line + line, offset - self._line_starts[line] + 1
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Offsets where lines begin: found once, so locating each of many findings is a binary search."""
+        return [0, *(match.end() for match in re.finditer("\n", self.text))]
 
     def excerpt(self, start: int, end: int, width: int = 12) -> str:
         """The matched text with a few characters of context, on one line."""
@@ -82,7 +87,8 @@ def prose(doc: LoadedDocument) -> Iterator[Passage]:
 
 
 # Per-unit rates (100元/人/年) and thresholds (单价100万元（含）以上) are not amounts of the document.
-AMOUNT = re.compile(r"(?<![\d.,，])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|元)(?![/／每])(?!(?:（含）|\(含\))?以[上下])")
+# Digits as the model bounds them (values.MAX_WHOLE_DIGITS, MAX_PLACES): a longer run is no amount.
+AMOUNT = re.compile(r"(?<![\d.,，])(\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(\.\d{1,6})?\s*(万元|元)(?![/／每])(?!(?:（含）|\(含\))?以[上下])")
 
 
 @dataclass(frozen=True)

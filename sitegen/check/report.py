@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from ..content.files import relative_file
 from .findings import Finding
 from .rules import registered_rules
 
@@ -11,15 +13,25 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
 
 
 def _relative(file: Path) -> str:
-    try:
-        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return file.as_posix()
+    return relative_file(file, Path.cwd())
+
+
+# Control characters (ESC starts a terminal command: colours, cursor moves, window titles) and the
+# bidirectional overrides that reorder what a terminal shows. Content can hold them through YAML's
+# escapes ("\e"), Markdown and file names.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_line(text: str) -> str:
+    """``text`` safe to print as one line: each control character written as its escape
+    (``\\x1b``, ``\\n``, ``\\u202e``) instead of acting on the terminal."""
+    return _UNSHOWABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def as_text(findings: list[Finding], content_errors: list) -> str:
-    """``file:line:col: RULE-ID severity message``, content errors first."""
-    lines = [str(e) for e in content_errors] + [f.one_line() for f in findings]
+    """``file:line:col: RULE-ID severity message``, content errors first; one line each, whatever
+    the content holds (``terminal_line``)."""
+    lines = [terminal_line(str(e)) for e in content_errors] + [terminal_line(f.one_line()) for f in findings]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -7,6 +7,7 @@ and the count of projects per grade. Source: plain consistency — one quantity,
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -23,8 +24,8 @@ FIGURE_MONEY = ("amount", "initial", "adjusted", "previous", "change")
 FUNDING_MONEY = ("initial", "adjusted", "received", "executed")
 SUMMARY_MONEY = ("initial", "supplementary", "adjusted", "executed")
 CHINESE_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-GRADE_COUNT = re.compile(r"(\d+|[一两二三四五六七八九十]{1,3})\s*个\s*[“\"]?(优秀|良好|中等|较差|优|良|中|差)(?![好秀等])")
-TOTAL_SCORE = re.compile(r"自评(?:总分|得分|分数)?(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
+GRADE_COUNT = re.compile(r"(?<!\d)(\d{1,4}|[一两二三四五六七八九十]{1,3})\s*个\s*[“\"]?(优秀|良好|中等|较差|优|良|中|差)(?![好秀等])")
+TOTAL_SCORE = re.compile(r"自评(?:总分|得分|分数)?(?:为|是|：|:)?\s*(\d{1,15}(?:\.\d{1,6})?)\s*分")
 
 
 def check(doc: LoadedDocument, report: Reporter) -> None:
@@ -75,6 +76,11 @@ def stated_amounts(doc: LoadedDocument) -> list[tuple[Decimal, DataPath, str]]:
 
 def _key(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
+
+
+def _cents(value: Decimal) -> int:
+    """A value of at most two places, in hundredths."""
+    return int(value.scaleb(2))
 
 
 def _normal_name(name: str) -> str:
@@ -150,13 +156,13 @@ def _figures_vs_summary(doc: LoadedDocument, rows: list, report: Reporter) -> No
 def _narrative_amounts(passage: Passage, values: list[tuple[Decimal, DataPath, str]], report: Reporter) -> None:
     if not values:
         return
-    exact = {_key(v) for v, _, _ in values}
+    stated = _Stated(values)
     for amount in amounts(passage.text):
         if amount.unit != report.unit or amount.value == 0:
             continue
-        if _derivable(amount.value, values, exact):
+        if stated.derivable(amount.value):
             continue
-        nearest, _, label = min(values, key=lambda item: (abs(item[0] - amount.value), item[1]))
+        nearest, _, label = stated.nearest(amount.value)
         report.add("XREF-003", passage.path, at=passage.locate(amount.start),
                    declared=report.money(amount.value), computed=report.money(nearest),
                    difference=signed(amount.value - nearest),
@@ -164,15 +170,48 @@ def _narrative_amounts(passage: Passage, values: list[tuple[Decimal, DataPath, s
                            f"也不是其中两数之和或差；最接近的是“{label}” {nearest}。")
 
 
-def _derivable(value: Decimal, values: list[tuple[Decimal, DataPath, str]], exact: set[Decimal]) -> bool:
-    """Stated (at the narrative's precision), or the sum or difference of two stated values."""
-    n = places(value)
-    if n < 2 and any(round_to(v, n) == value for v, _, _ in values):
-        return True
-    key = _key(value)
-    if key in exact:
-        return True
-    return any(_key(key - v) in exact or _key(v - key) in exact for v, _, _ in values)
+class _Stated:
+    """The stated amounts of a document, indexed once per passage for the narrative's amounts:
+    a narrative of many amounts then costs set lookups and binary searches, not a rounding of
+    every stated value for every amount."""
+
+    def __init__(self, values: list[tuple[Decimal, DataPath, str]]):
+        distinct = {v for v, _, _ in values}
+        self.exact = {_key(v) for v in distinct}
+        self.signed = self.exact | {-e for e in self.exact}  # _key is symmetric: _key(v - k) == -_key(k - v)
+        self.signed_cents = {_cents(e) for e in self.signed}
+        self.rounded = {n: {round_to(v, n) for v in distinct} for n in (0, 1)}
+        # In hundredths, k - v of a value printed to at most two places is integer arithmetic, no rounding.
+        self.coarse = [_cents(v) for v in distinct if places(v) <= 2]
+        self.fine = [v for v in distinct if places(v) > 2]
+        self.known: dict[tuple[Decimal, int], bool] = {}  # 1.5 == 1.50, but their precision differs
+        by_value: dict[Decimal, tuple[Decimal, DataPath, str]] = {}
+        for item in values:
+            if item[0] not in by_value or item[1] < by_value[item[0]][1]:
+                by_value[item[0]] = item
+        self.sorted = sorted(by_value)
+        self.first = by_value  # per value, the item of the first data path
+
+    def derivable(self, value: Decimal) -> bool:
+        """Stated (at the narrative's precision), or the sum or difference of two stated values."""
+        asked = (value, places(value))
+        if asked not in self.known:
+            self.known[asked] = self._derivable(*asked)
+        return self.known[asked]
+
+    def _derivable(self, value: Decimal, n: int) -> bool:
+        if n < 2 and value in self.rounded[n]:
+            return True
+        key = _key(value)
+        cents = _cents(key)
+        return key in self.exact or any(cents - v in self.signed_cents for v in self.coarse) \
+            or any(_key(key - v) in self.signed for v in self.fine)
+
+    def nearest(self, value: Decimal) -> tuple[Decimal, DataPath, str]:
+        """The stated value nearest ``value``; of equally near ones, the first by data path."""
+        i = bisect_left(self.sorted, value)
+        around = [self.first[v] for v in self.sorted[max(0, i - 1):i + 1]]
+        return min(around, key=lambda item: (abs(item[0] - value), item[1]))
 
 
 def _narrative_scores(doc: LoadedDocument, passage: Passage, report: Reporter) -> None:

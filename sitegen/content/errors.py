@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # not frozen: exception machinery (and tblib, under Dask) sets attributes
 class ContentError(Exception):
     """A problem in a content file. ``line``/``column`` are 1-based; ``path`` is the data path
     (e.g. ``projects[3].indicators[5].score``) when the problem is in a value."""

@@ -17,12 +17,17 @@ from ..model.documents import SLUG, Site, Unit
 from ..model.portal import BrokenUnit, FailedDocument, LoadedDocument, LoadedUnit, Portal
 from ..model.source import SourceMap
 from ..model.tables import ROW_FIELDS
+from ..model.values import shown
 from ..plugins import document_adapter, kind_files, kinds
 from .errors import ContentError, ContentErrors
+from .files import MARKDOWN_LIMIT, decode, inside, read_content
 from .yamlsource import read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 YEAR = re.compile(r"^(19|20)\d\d$")
+ERRORS_PER_FILE = 50  # a file of a million unknown keys would give a page of a million errors
+NAME_BYTES = 255  # the longest file name Linux, macOS and Windows file systems take
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def load_portal(root: Path, *, strict: bool = False) -> Portal:
@@ -78,8 +83,13 @@ def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument |
     """
     load = load or load_document
     unit_file = unit_dir / "unit.yaml"
+    root = content_folder(unit_dir)
+    if not inside(unit_dir, root):  # not ours to list, let alone publish
+        refused = ContentError(unit_file, 1, 1, "the unit folder leads outside the content folder through a symbolic link"
+                                                " — expected a folder inside it")
+        return BrokenUnit(unit_dir.name, unit_file, [refused]), [refused]
     unit_errors: list[ContentError] = []
-    model = _load(unit_file, Unit, unit_errors)
+    model = _load(unit_file, Unit, unit_errors, root)
     documents: list[LoadedDocument] = []
     failed: list[FailedDocument] = []
     for year_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
@@ -101,6 +111,12 @@ def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument |
     return LoadedUnit(id=unit_dir.name, model=model, file=unit_file, documents=documents, failed=failed), unit_errors
 
 
+def content_folder(unit_dir: Path) -> Path:
+    """The content folder a unit folder belongs to (``<content>/units/<unit-id>``): no file
+    read for the unit may lie outside it."""
+    return unit_dir.parent.parent
+
+
 def document_order(doc: LoadedDocument) -> tuple[int, int]:
     """Newest year first, then the kinds' ``order`` (budget, final accounts, self-evaluation)."""
     return (-doc.year, kinds()[doc.kind].order)
@@ -113,7 +129,8 @@ def load_document(unit_id: str, file: Path) -> tuple[LoadedDocument | None, list
     that contradicts the folder or file name, missing narrative files).
     """
     errors: list[ContentError] = []
-    parsed = _parse(file, errors)
+    root = content_folder(file.parent.parent)
+    parsed = _parse(file, errors, root)
     if parsed is None:
         return None, errors
     data, source = parsed
@@ -131,33 +148,43 @@ def load_document(unit_id: str, file: Path) -> tuple[LoadedDocument | None, list
         expected = getattr(kind_files().get(file.name), "name", None)
         errors.append(ContentError(file, line, col, f"kind '{model.kind}' does not match the file name — expected '{expected}'"))
     if model.narrative:
-        doc.narrative = _read_markdown(year_dir, model.narrative, file, source, ("narrative",), errors)
+        doc.narrative = _read_markdown(root, model.narrative, file, source, ("narrative",), errors)
     for i, project in enumerate(getattr(model, "projects", [])):
         if project.narrative:
-            text = _read_markdown(year_dir, project.narrative, file, source, ("projects", i, "narrative"), errors)
+            text = _read_markdown(root, project.narrative, file, source, ("projects", i, "narrative"), errors)
             if text is not None:
                 doc.project_narratives[project.slug] = text
     return (None, errors) if errors else (doc, errors)
 
 
-def _read_markdown(folder: Path, name: str, file: Path, source: SourceMap, path: tuple, errors: list[ContentError]) -> str | None:
-    target = (folder / name).resolve()
+def _read_markdown(root: Path, name: str, file: Path, source: SourceMap, path: tuple, errors: list[ContentError]) -> str | None:
+    """The narrative ``name`` beside the document ``file`` (content folder ``root``), or ``None``
+    with the reason in ``errors``."""
     line, col = source.locate(path)
-    if folder.resolve() not in target.parents or target.suffix != ".md":
-        errors.append(ContentError(file, line, col, f"narrative '{name}' must be a .md file in the same folder"))
+    if control := _CONTROL.search(name):
+        errors.append(ContentError(file, line, col, f"narrative name holds the control character U+{ord(control.group()):04X} — "
+                                                    "expected a file name such as final-accounts.md"))
         return None
+    if len(name.encode("utf-8")) > NAME_BYTES:
+        errors.append(ContentError(file, line, col, f"narrative name '{shown(name)}' is {len(name.encode('utf-8'))} bytes long — "
+                                                    f"a file name has at most {NAME_BYTES}"))
+        return None
+    if "/" in name or "\\" in name or not name.endswith(".md"):
+        errors.append(ContentError(file, line, col, f"narrative '{shown(name)}' must be a .md file in the same folder"))
+        return None
+    target = file.parent / name
     try:
-        return target.read_text(encoding="utf-8")
+        return decode(target, read_content(target, root, MARKDOWN_LIMIT))
     except FileNotFoundError:
         errors.append(ContentError(file, line, col, f"narrative file '{name}' not found beside {file.name}"))
-    except UnicodeDecodeError:
-        errors.append(ContentError(target, 1, 1, "bytes are not UTF-8 — save the Markdown as UTF-8"))
+    except ContentError as exc:
+        errors.append(exc)
     return None
 
 
-def _parse(file: Path, errors: list[ContentError]) -> tuple[Any, SourceMap] | None:
+def _parse(file: Path, errors: list[ContentError], root: Path | None = None) -> tuple[Any, SourceMap] | None:
     try:
-        return read_yaml(file)
+        return read_yaml(file, root)
     except FileNotFoundError:
         errors.append(ContentError(file, 1, 1, "file not found"))
     except ContentError as exc:
@@ -165,8 +192,9 @@ def _parse(file: Path, errors: list[ContentError]) -> tuple[Any, SourceMap] | No
     return None
 
 
-def _load(file: Path, model: type[M], errors: list[ContentError], context: dict | None = None) -> M | None:
-    parsed = _parse(file, errors)
+def _load(file: Path, model: type[M], errors: list[ContentError], root: Path | None = None,
+          context: dict | None = None) -> M | None:
+    parsed = _parse(file, errors, root)
     if parsed is None:
         return None
     data, source = parsed
@@ -179,34 +207,47 @@ def _load(file: Path, model: type[M], errors: list[ContentError], context: dict 
 
 def _located(file: Path, source: SourceMap, exc: ValidationError, data: Any = None) -> list[ContentError]:
     """Pydantic errors → ContentErrors at the offending value's line and column (``data``, the
-    parsed file, lets a table row's unknown key name the table's declared columns)."""
+    parsed file, lets a table row's unknown key name the table's declared columns); past
+    ``ERRORS_PER_FILE`` of them, one more error says how many were left unlisted."""
     result = []
-    for err in exc.errors(include_url=False):
-        # Discriminated unions put the tag name in loc ("self_evaluation"); drop it.
-        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part in kinds()))
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
-        # A table cell is written as a key of its row: tables[i].rows[j].<key>, not .cells.<key>.
-        loc = tuple(p for k, p in enumerate(loc) if not (p == "cells" and k >= 2 and loc[k - 2] == "rows"))
+    problems = exc.errors(include_url=False)
+    for err in problems[:ERRORS_PER_FILE]:
+        loc = _data_path(err["loc"])
         line, column = source.locate(loc)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = _unknown_key(loc, data)
         elif err["type"] == "missing":
             message = f"missing required key '{loc[-1]}'"
+        elif err["type"] == "union_tag_not_found":
+            message = f"missing required key 'kind' — expected one of {', '.join(sorted(kinds()))}"
         elif "input" in err and err["type"] not in ("value_error",) and isinstance(err["input"], (str, type(None))):
-            message = f"{message} (found {err['input']!r})"
+            message = f"{message} (found {shown(repr(err['input']))})"
         result.append(ContentError(file, line, column, message, _dotted(loc)))
+    if len(problems) > ERRORS_PER_FILE:
+        line, column = source.locate(_data_path(problems[ERRORS_PER_FILE]["loc"]))
+        result.append(ContentError(file, line, column, f"{len(problems) - ERRORS_PER_FILE} more errors in this file, not listed"
+                                                        " — fix the ones above first"))
     return result
 
 
+def _data_path(loc: tuple) -> tuple:
+    """A pydantic error's location as a data path: without the tag a discriminated union adds
+    (``self_evaluation``) and the names of validator functions; a table cell as the key of its
+    row (``tables[i].rows[j].<key>``, not ``.cells.<key>``)."""
+    loc = tuple(part for part in loc if not (isinstance(part, str) and (part in kinds() or part.startswith("function-"))))
+    return tuple(p for k, p in enumerate(loc) if not (p == "cells" and k >= 2 and loc[k - 2] == "rows"))
+
+
 def _unknown_key(loc: tuple, data: Any) -> str:
+    key = shown(str(loc[-1]))
     if len(loc) >= 5 and loc[-5] == "tables" and loc[-3] == "rows":
         table = _at(data, loc[:-3])
         columns = table.get("columns") if isinstance(table, dict) else None
         keys = [c["key"] for c in columns if isinstance(c, dict) and isinstance(c.get("key"), str)] if isinstance(columns, list) else []
-        return (f"unknown key '{loc[-1]}' in a table row — expected a row field ({', '.join(ROW_FIELDS[:-1])}) "
+        return (f"unknown key '{key}' in a table row — expected a row field ({', '.join(ROW_FIELDS[:-1])}) "
                 f"or a declared column key ({', '.join(keys) or 'none declared'})")
-    return f"unknown key '{loc[-1]}' — check its spelling against the content format"
+    return f"unknown key '{key}' — check its spelling against the content format"
 
 
 def _at(data: Any, path: tuple) -> Any:
@@ -221,5 +262,5 @@ def _at(data: Any, path: tuple) -> Any:
 def _dotted(loc: tuple) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{shown(part)}" if out else shown(part))
     return out

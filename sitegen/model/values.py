@@ -6,12 +6,16 @@ so a value keeps the precision it was printed with (``"939.10"`` stays two place
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema, model_validator
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+MAX_WHOLE_DIGITS = 15
+"""Digits before the decimal point: 10¹⁵ 万元 is a million times a national budget."""
+MAX_PLACES = 6
+"""Digits after the decimal point: 0.000001 万元 is one fen (分), the smallest amount printed."""
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％", "0123456789.-+%")
 
 
@@ -21,7 +25,10 @@ def parse_decimal(value: Any, what: str = "a number") -> Decimal:
     Accepts ``str`` (full-width digits allowed), ``int`` or ``Decimal``; refuses ``float``
     because a float has already lost the published digits.
 
-    Raises ``ValueError`` naming what was found and the likely fix.
+    At most ``MAX_WHOLE_DIGITS`` digits before the decimal point and ``MAX_PLACES`` after:
+    longer figures are typing accidents, and bounding them keeps every rounding the checker
+    does within ``decimal``'s default 28 digits. Raises ``ValueError`` naming what was found
+    and the likely fix.
     """
     if isinstance(value, Decimal):
         return value
@@ -33,13 +40,19 @@ def parse_decimal(value: Any, what: str = "a number") -> Decimal:
         raise ValueError(f"expected {what}, got {type(value).__name__}")
     text = value.strip().translate(_FULLWIDTH)
     if not _NUMBER.match(text):
-        raise ValueError(f"'{value}' is not {what} — {_hint(text)}")
+        raise ValueError(f"'{shown(value)}' is not {what} — {_hint(text)}")
     if re.match(r"^[+-]?0\d", text):
-        raise ValueError(f"'{value}' has a leading zero — write it without (YAML 1.1 would even read 010 as octal 8)")
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
-        raise ValueError(f"'{value}' is not {what}") from exc
+        raise ValueError(f"'{shown(value)}' has a leading zero — write it without (YAML 1.1 would even read 010 as octal 8)")
+    whole, _, fraction = text.lstrip("+-").partition(".")
+    if len(whole) > MAX_WHOLE_DIGITS or len(fraction) > MAX_PLACES:
+        raise ValueError(f"'{shown(value)}' has {len(whole)} digits before the decimal point and {len(fraction)} after — "
+                         f"expected at most {MAX_WHOLE_DIGITS} before and {MAX_PLACES} after")
+    return Decimal(text)
+
+
+def shown(text: str, width: int = 40) -> str:
+    """``text`` cut to about ``width`` characters for an error message (a pasted page stays readable)."""
+    return text if len(text) <= width else f"{text[:width - 8]}…{text[-4:]}"
 
 
 _UNITS = ("万元", "元", "万", "分", "亿元")
@@ -105,7 +118,7 @@ class Percent(BaseModel):
         text = data.strip()
         body = text.translate(_FULLWIDTH)
         if not body.endswith("%"):
-            raise ValueError(f"'{data}' is not a percentage — expected a number followed by %")
+            raise ValueError(f"'{shown(data)}' is not a percentage — expected a number followed by %")
         number = parse_decimal(body[:-1].strip(), "a percentage")
         places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
         return {"value": number, "places": places, "text": text}

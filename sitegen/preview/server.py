@@ -29,6 +29,7 @@ from tornado import ioloop, web
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from ..check.report import terminal_line
 from .site import PreviewSite
 
 log = logging.getLogger("sitegen.serve")
@@ -79,10 +80,10 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
         if not changed:
             return None, None
         rebuild = self.site.changed(changed)
-        log.info("rebuilt %d page(s) in %.3fs after %s", len(rebuild.written), rebuild.seconds, rebuild.reason)
+        log.info("rebuilt %d page(s) in %.3fs after %s", len(rebuild.written), rebuild.seconds, terminal_line(rebuild.reason))
         for errors in self.site.errors.values():  # the terminal shows what the overlay shows
             for error in errors:
-                log.error("%s", error)
+                log.error("%s", terminal_line(str(error)))
         if rebuild.portal_pages_pending and self.loop is not None:
             # After livereload has told the pages to reload (this callback returns first), so
             # the reloaded page never waits for the portal-wide pages.

@@ -15,6 +15,9 @@ from ..model.portal import LoadedDocument, Portal
 from ..plugins import kind_label
 from . import urls
 
+# XML 1.0 cannot hold these (control characters such as ESC, U+FFFE): one in a title would make
+# the whole file unreadable to every feed reader. YAML's escapes ("\e") can still put them in a value.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PUBLISHED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 
 
@@ -27,6 +30,12 @@ def document_date(doc: LoadedDocument) -> str | None:
         return None
     year, month, day = match.group(1), int(match.group(2)), int(match.group(3) or 1)
     return f"{year}-{month:02d}-{day:02d}"
+
+
+def xml_text(value: str) -> str:
+    """``value`` for XML text or a double-quoted attribute: escaped, without the characters XML
+    cannot hold."""
+    return escape(_NOT_XML.sub("", value), {'"': "&quot;"})
 
 
 SITEMAP_URLS = 50_000  # the sitemaps.org limit of one file
@@ -42,14 +51,14 @@ def sitemaps(page_urls: list[str], base_url: str, per_file: int = SITEMAP_URLS) 
     files = {name: _urlset(chunk, base) for name, chunk in
              zip(["sitemap.xml"] if len(chunks) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)], chunks)}
     if len(chunks) > 1:
-        entries = "".join(f"<sitemap><loc>{escape(base + name)}</loc></sitemap>\n" for name in files)
+        entries = "".join(f"<sitemap><loc>{xml_text(base + name)}</loc></sitemap>\n" for name in files)
         files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                                 f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n')
     return files
 
 
 def _urlset(page_urls: list[str], base: str) -> str:
-    entries = "".join(f"<url><loc>{escape(base + url)}</loc></url>\n" for url in page_urls)
+    entries = "".join(f"<url><loc>{xml_text(base + url)}</loc></url>\n" for url in page_urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
 
@@ -68,13 +77,13 @@ def atom(portal: Portal, base_url: str) -> str:
         entries.append(
             "<entry>"
             f"<id>tag:sitegen,{doc.year}:{doc.unit_id}/{doc.kind}</id>"
-            f"<title>{escape(names.get(doc.unit_id, doc.unit_id))} {doc.year}年{kind_label(doc.kind)}</title>"
-            f'<link href="{escape(base + urls.document(doc))}"/>'
+            f"<title>{xml_text(names.get(doc.unit_id, doc.unit_id))} {doc.year}年{kind_label(doc.kind)}</title>"
+            f'<link href="{xml_text(base + urls.document(doc))}"/>'
             f"<updated>{date}T00:00:00Z</updated>"
-            f"<summary>{escape(doc.model.title)}：{escape(latest)}</summary>"
+            f"<summary>{xml_text(doc.model.title)}：{xml_text(latest)}</summary>"
             "</entry>\n")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
             "<id>tag:sitegen,2000:portal</id>"
-            f"<title>{escape(portal.site.title)}</title>"
-            f"<updated>{updated}T00:00:00Z</updated><author><name>{escape(portal.site.publisher or portal.site.title)}</name></author>\n"
+            f"<title>{xml_text(portal.site.title)}</title>"
+            f"<updated>{updated}T00:00:00Z</updated><author><name>{xml_text(portal.site.publisher or portal.site.title)}</name></author>\n"
             + "".join(entries) + "</feed>\n")

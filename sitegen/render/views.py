@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..check import Finding
 from ..check.rules import SEVERITY_ORDER
+from ..content.files import relative_file
 from ..model import labels
 from ..model.documents import Evaluation, Figure, FundingRow, Indicator, ProjectSummary, SummaryRow, SummaryTotal
 from ..model.source import DataPath
@@ -172,13 +173,6 @@ def group_findings(findings: list[Finding]) -> list[FindingGroup]:
         groups[finding.severity if finding.counts else "suppressed"].append(finding)
     order = {**SEVERITY_ORDER, "suppressed": len(SEVERITY_ORDER)}
     return [FindingGroup(s, groups[s]) for s in sorted(groups, key=order.__getitem__)]
-
-
-def relative_file(file: Path, root: Path) -> str:
-    try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return file.as_posix()
 
 
 def source_label(finding: Finding, root: Path) -> str:
