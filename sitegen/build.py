@@ -7,14 +7,12 @@ cached files of the others, writes the data package, the archive and the
 search index, and swaps the staging folder in (``write``)."""
 from __future__ import annotations
 
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import plotly
-
+from .assets import Assets, compress_tree, write_compressed
 from .cache import BuildCache, FileHashes, build_key
 from .check.copies import fingerprints
 from .check import RULES_BY_ID, check_document, portal_findings
@@ -34,8 +32,6 @@ from .theme import environment, static_files, theme_dirs
 from .unitbuild import UnitEntry, UnitJob, unit_key
 from .write import output_lock, reused_from, staged_output, write_bytes, write_text
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PLOTLY_URL = "assets/plotly.min.js"
 CACHE_FOLDER = ".sitegen-cache"
 # Above this many files, deleting the previous output (seconds) is left to a background process.
 BACKGROUND_DISCARD = 20_000
@@ -46,7 +42,7 @@ class Renderer:
 
     ``theme`` (a theme's name) overrides ``site.theme``; raises ``theme.ThemeError`` when it
     names no theme. ``preview`` adds the preview banner and script (``sitegen serve`` only;
-    a published build never carries them).
+    a published build never carries them) and keeps the assets' plain names (``assets.Assets``).
     """
 
     def __init__(self, content: Path, site: Site, theme: str | None = None, *, preview: bool = False):
@@ -57,22 +53,20 @@ class Renderer:
         self.env = environment(self.dirs, site.language)
         self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls, preview=preview)
         self.env.globals["source_label"] = lambda finding: source_label(finding, content)
+        self.assets = Assets(static_files(self.dirs), hashed=not preview)
+        self.env.globals["asset"] = self.assets.url
 
     def render(self, page: Page, root: str | None = None) -> tuple[str, str]:
         """(output-relative file, HTML) of ``page``; ``root`` overrides the relative prefix
         (the 404 page is served at any depth, so its links start from the site's base URL)."""
         root = urls.root_from(page.url) if root is None else root
         html = self.env.get_template(page.template).render(
-            page.context, root=root, page_url=page.url, plotly_url=root + PLOTLY_URL if page.has_charts else None)
+            page.context, root=root, page_url=page.url, has_charts=page.has_charts)
         return urls.file_for(page.url), html
 
-    def write_static(self, output: Path) -> None:
-        """Theme static files into ``output/assets/``, and plotly.js, once."""
-        for relative, file in static_files(self.dirs).items():
-            target = output / "assets" / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(file, target)
-        shutil.copyfile(PLOTLY_JS, output / PLOTLY_URL)
+    def write_static(self, output: Path, *, compress: bool = False) -> None:
+        """Theme static files into ``output/assets/``, and plotly.js, once (``assets.Assets``)."""
+        self.assets.write(output, compress=compress)
 
 
 @dataclass
@@ -199,9 +193,15 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
         files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
         with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging, \
                 reused_from(output, staging) as reuse:
+            written: list[str] = []  # the portal-wide files, compressed once all are written
+
+            def put(relative: str, text: str) -> None:
+                write_text(staging, relative, text)
+                written.append(relative)
+
             for page in wide:
-                write_text(staging, *renderer.render(page))
-            write_text(staging, "404.html", renderer.render(Page("404/", "404.html", {}), root=site.base_url)[1])
+                put(*renderer.render(page))
+            put("404.html", renderer.render(Page("404/", "404.html", {}), root=site.base_url)[1])
             lap("render")
             made: set[Path] = set()
 
@@ -217,17 +217,22 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
             fresh = [entry for entry in units if not reuse(urls.unit(entry.id).rstrip("/"), entry.key)]
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(link_unit, fresh))
-            renderer.write_static(staging)
+            renderer.write_static(staging, compress=True)
             for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
-                write_text(staging, name, xml)
-            write_text(staging, "feed.xml", feeds.atom(portal, site.base_url))
+                put(name, xml)
+            put("feed.xml", feeds.atom(portal, site.base_url))
             lap("write")
             write_bytes(staging, DATAPACKAGE, datapackage(site.title, [r for e in units for d in e.documents for r in d.resources]))
+            written.append(DATAPACKAGE)
             write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
             lap("downloads")
             if search:
                 index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress)
+                compress_tree(staging / "pagefind")
                 lap("index")
+            for relative in written:
+                write_compressed(staging / relative)
+            lap("compress")
         store.collect({e.key for e in units} | {d.key for e in units for d in e.documents})
         hashes.save()
         lap("cache")
