@@ -55,6 +55,7 @@ class Renderer:
         self.env.globals["source_label"] = lambda finding: source_label(finding, content)
         self.assets = Assets(static_files(self.dirs), hashed=not preview)
         self.env.globals["asset"] = self.assets.url
+        self.env.globals["feeds"] = feeds.absolute_base(site.base_url) is not None  # sitemap and feed written
 
     def render(self, page: Page, root: str | None = None) -> tuple[str, str]:
         """(output-relative file, HTML) of ``page``; ``root`` overrides the relative prefix
@@ -78,6 +79,7 @@ class BuildResult:
     content_errors: list = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # page URLs rendered (not reused from the cache)
     index: IndexReport | None = None  # the search index's shards, indexed or reused
+    warnings: list[str] = field(default_factory=list)  # what was built but should be fixed
 
     def summary(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.findings.items())
@@ -132,6 +134,7 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
     """
     timings: dict[str, float] = {}
     index: IndexReport | None = None
+    warnings: list[str] = []
     started = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -201,7 +204,7 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
 
             for page in wide:
                 put(*renderer.render(page))
-            put("404.html", renderer.render(Page("404/", "404.html", {}), root=site.base_url)[1])
+            put("404.html", renderer.render(Page("404/", "404.html", {}), root=feeds.base_path(site.base_url))[1])
             lap("render")
             made: set[Path] = set()
 
@@ -218,9 +221,14 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(link_unit, fresh))
             renderer.write_static(staging, compress=True)
-            for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
-                put(name, xml)
-            put("feed.xml", feeds.atom(portal, site.base_url))
+            if feeds.absolute_base(site.base_url):
+                for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
+                    put(name, xml)
+                put("feed.xml", feeds.atom(portal, site.base_url))
+            else:
+                warnings.append(f"{content / 'site.yaml'}: no sitemap.xml or feed.xml written — they need the portal's "
+                                f"absolute address: set base_url, e.g. base_url: https://yjs.example.gov.cn/ "
+                                f"(now {site.base_url!r})")
             lap("write")
             write_bytes(staging, DATAPACKAGE, datapackage(site.title, [r for e in units for d in e.documents for r in d.resources]))
             written.append(DATAPACKAGE)
@@ -238,4 +246,5 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
         lap("cache")
     rendered = [page.url for page in wide] + [url for e in units if e.rendered for url in e.rendered]
     return BuildResult(pages=len(page_urls), documents=len(portal.documents()), findings=finding_counts(findings),
-                       timings=timings, content_errors=list(portal.errors), rendered=rendered, index=index)
+                       timings=timings, content_errors=list(portal.errors), rendered=rendered, index=index,
+                       warnings=warnings)

@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from sitegen.render import urls
 from sitegen.render.regions import anchor, region_path
 
@@ -180,12 +182,19 @@ def test_sitemap_lists_every_page_and_feed_dates_documents(built, portal):
     import xml.etree.ElementTree as ET
     output, _ = built
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    base = "https://yjs.example.org/"  # content/site.yaml
     listed = {loc.text for loc in ET.parse(output / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)}
-    pages = {"/" + p.relative_to(output).as_posix().removesuffix("index.html") for p in html_files(output)} - {"/404.html"}
+    pages = {base + p.relative_to(output).as_posix().removesuffix("index.html") for p in html_files(output)} - {base + "404.html"}
     assert listed == pages
     feed = ET.parse(output / "feed.xml").getroot()
-    updated = [e.findtext("a:updated", namespaces=namespace) for e in feed.findall("a:entry", namespace)]
+    assert feed.find("a:link[@rel='self']", namespace).get("href") == base + "feed.xml"
+    entries = feed.findall("a:entry", namespace)
+    assert {e.find("a:link", namespace).get("href") for e in entries} == {base + urls.document(d) for d in portal.documents()}
+    updated = [e.findtext("a:updated", namespaces=namespace) for e in entries]
     assert updated == sorted(updated, reverse=True) and "2024-04-09T00:00:00Z" in updated  # 乐亭: 2024年4月9日
+    # No publication date, no revision: dated by the end of the fiscal year (平乡's 2021 budget).
+    pingxiang = next(e for e in entries if "pingxiang-zfw" in e.find("a:link", namespace).get("href"))
+    assert pingxiang.findtext("a:published", namespaces=namespace) == "2021-12-31T00:00:00Z"
     assert (output / "404.html").is_file()
 
 
@@ -194,21 +203,21 @@ def test_a_large_sitemap_becomes_an_index_of_sitemaps():
     from sitegen.render.feeds import sitemaps
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     page_urls = [f"units/u{n}/" for n in range(7)]
-    files = sitemaps(page_urls, "/portal", per_file=3)
+    files = sitemaps(page_urls, "https://x.example.org/portal", per_file=3)
     assert list(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     index = ET.fromstring(files["sitemap.xml"])
-    assert [loc.text for loc in index.findall("s:sitemap/s:loc", namespace)] == [f"/portal/sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert [loc.text for loc in index.findall("s:sitemap/s:loc", namespace)] == [f"https://x.example.org/portal/sitemap-{n}.xml" for n in (1, 2, 3)]
     listed = [loc.text for name in list(files)[:3] for loc in ET.fromstring(files[name]).findall("s:url/s:loc", namespace)]
-    assert listed == ["/portal/" + url for url in page_urls]
-    assert list(sitemaps(page_urls, "/", per_file=7)) == ["sitemap.xml"]
+    assert listed == ["https://x.example.org/portal/" + url for url in page_urls]
+    assert list(sitemaps(page_urls, "https://x.example.org/", per_file=7)) == ["sitemap.xml"]
 
 
 def test_the_feed_keeps_the_newest_documents(portal, monkeypatch):
     import xml.etree.ElementTree as ET
     from sitegen.render import feeds
-    every = ET.fromstring(feeds.atom(portal, "/")).findall("{http://www.w3.org/2005/Atom}entry")
+    every = ET.fromstring(feeds.atom(portal, "https://x.example.org/")).findall("{http://www.w3.org/2005/Atom}entry")
     monkeypatch.setattr(feeds, "FEED_ENTRIES", 2)
-    newest = ET.fromstring(feeds.atom(portal, "/")).findall("{http://www.w3.org/2005/Atom}entry")
+    newest = ET.fromstring(feeds.atom(portal, "https://x.example.org/")).findall("{http://www.w3.org/2005/Atom}entry")
     assert len(every) > 2 and [e.findtext("{http://www.w3.org/2005/Atom}id") for e in newest] == \
         [e.findtext("{http://www.w3.org/2005/Atom}id") for e in every[:2]]
 
@@ -221,6 +230,7 @@ def test_revisions_and_neighbouring_years(tmp_path):
         "2022/self-evaluation.yaml": HEADER.replace("2023", "2022") + body,
         "2023/self-evaluation.yaml": HEADER + body + "revisions:\n  - {date: 2024-06-30, note: 更正项目汇总表合计数}\n",
     })
+    (content / "site.yaml").write_text("title: 测试门户\nbase_url: https://x.example.org/\n", encoding="utf-8")
     output = tmp_path / "out"
     build_portal(content, output, search=False)
     page_2023 = (output / "units/demo/2023/self-evaluation/index.html").read_text(encoding="utf-8")
@@ -252,3 +262,33 @@ def test_goal_copied_between_units_reaches_the_portal_pages(tmp_path):
         result = build_portal(content, tmp_path / "output", search=False, cache=tmp_path / "cache", workers=1)
         page = (tmp_path / "output" / urls.rule("COPY-002") / "index.html").read_text(encoding="utf-8")
         assert "与单位 a-xian 2023 年“监护人责任险”的绩效目标逐字相同" in page  # reported on b-xian, against a-xian
+
+
+def test_without_base_url_no_relative_sitemap_or_feed_is_written(tmp_path):
+    """sitemaps.org and Atom need absolute URLs: without the portal's address, the build says so
+    and leaves them out (and the pages do not link them), rather than publish relative ones."""
+    from sitegen.build import build_portal
+    from sitegen.render import feeds
+    from .conftest import HEADER, write_portal
+    content = write_portal(tmp_path, {"2023/self-evaluation.yaml": HEADER})
+    output = tmp_path / "out"
+    result = build_portal(content, output, search=False)
+    assert not (output / "sitemap.xml").exists() and not (output / "feed.xml").exists()
+    assert len(result.warnings) == 1 and "base_url" in result.warnings[0] and "site.yaml" in result.warnings[0]
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert "feed.xml" not in home and "sitemap.xml" not in home
+    for relative in ("/", "/portal", "portal/", ""):
+        with pytest.raises(ValueError, match="not an absolute"):
+            feeds.sitemaps(["units/demo/"], relative)
+
+
+def test_the_404_page_links_from_the_path_of_base_url(tmp_path):
+    from sitegen.build import build_portal
+    from .conftest import HEADER, write_portal
+    content = write_portal(tmp_path, {"2023/self-evaluation.yaml": HEADER})
+    (content / "site.yaml").write_text("title: 测试门户\nbase_url: https://x.example.org/yjs/\n", encoding="utf-8")
+    output = tmp_path / "out"
+    build_portal(content, output, search=False)
+    page = (output / "404.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src|data-plotly)="([^"]+)"', page)
+    assert links and all(link.startswith(("/yjs/", "#")) for link in links), links  # the same from any depth, no host
