@@ -35,6 +35,12 @@ def published_date(doc: LoadedDocument) -> str:
     return f"{doc.year}-12-31"
 
 
+def states_a_date(doc: LoadedDocument) -> bool:
+    """Whether the document prints a publication date or lists a revision (else it is dated by
+    its fiscal year)."""
+    return bool(_PUBLISHED.search(doc.model.published or "") or doc.model.revisions)
+
+
 def document_date(doc: LoadedDocument) -> str:
     """``YYYY-MM-DD`` of the document's latest change: its latest revision when later than its
     publication, else its publication (``published_date``)."""

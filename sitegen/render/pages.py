@@ -11,7 +11,7 @@ from ..check import RULES, Finding
 from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument, LoadedUnit, Portal
 from .. import export
-from . import chartsets, urls
+from . import chartsets, feeds, urls
 from .keyfigures import headline
 from .markdown import render_markdown
 from .pagination import paginate
@@ -66,7 +66,7 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[P
     for finding in all_findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
     rule_counts = {r.id: len(by_rule.get(r.id, [])) for r in RULES}
-    pages = [_home(portal, tree, place_counts, _counts(all_findings)),
+    pages = [_home(portal, tree, place_counts, _counts(all_findings), latest_documents(portal, findings)),
              Page(urls.RULES, "rules.html", {"rules": RULES, "counts": rule_counts})]
     for rule in RULES:
         pages.extend(Page(url, "rule.html", {"rule": rule, "findings": items, "pager": pager})
@@ -92,9 +92,23 @@ def _place_links(tree: list[RegionNode], place_counts: dict) -> list[dict]:
              "children": _place_links(node.children, place_counts)} for node in tree]
 
 
-def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: dict) -> Page:
+LATEST_DOCUMENTS = 8  # on the home page, newest first (``feeds.document_date``)
+
+
+def latest_documents(portal: Portal, findings: dict[tuple, list[Finding]], limit: int = LATEST_DOCUMENTS) -> list[dict]:
+    """The ``limit`` most recently published or revised documents, newest first, with their
+    finding counts."""
+    names = {unit.id: unit.model.name for unit in portal.units}
+    newest = sorted(portal.documents(), key=lambda d: (feeds.document_date(d), d.key), reverse=True)[:limit]
+    return [{"doc": d, "url": urls.document(d), "kind": KIND_NAMES[d.kind], "unit": names[d.unit_id],
+             "date": feeds.document_date(d), "dated": feeds.states_a_date(d), "counts": _counts(findings.get(d.key, []))}
+            for d in newest]
+
+
+def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: dict, latest: list[dict]) -> Page:
     chart_list = chartsets.comparison_charts(portal.units)
     return Page("", "home.html", {"places": _place_links(tree, place_counts), "counts": counts, "charts": chart_list,
+                                  "latest": latest,
                                   "document_count": len(portal.documents()), "unit_count": len(portal.units),
                                   "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
                                   "content_error_count": len(portal.errors),
