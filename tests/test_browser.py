@@ -357,3 +357,40 @@ def test_no_serious_accessibility_violations(server, browser, portal):
                      if v["impact"] in ("serious", "critical")]
     context.close()
     assert problems == []
+
+
+def test_a_phone_sees_the_answers_first(server, browser, portal):
+    """375 px wide (an iPhone SE): the home page's first screen lists the latest documents; a
+    document's, its key figures and finding counts. The page never scrolls sideways (wide tables
+    scroll in their box) and a table's label column keeps several characters a line.
+    Screenshots: test-artifacts/phone-home.png, phone-document.png."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server)
+    page.screenshot(path=f"{ARTIFACTS}/phone-home.png")
+    first = page.locator(".latest li").first.bounding_box()
+    assert first and first["y"] + first["height"] <= 667
+    doc = next(d for d in portal.documents() if d.kind == "final_accounts")
+    page.goto(server + urls.document(doc))
+    page.screenshot(path=f"{ARTIFACTS}/phone-document.png")
+    boxes = page.locator(".key-figure")
+    assert boxes.count() == 4  # 收入合计, 支出合计, “三公”经费支出, and the finding counts
+    for i in range(boxes.count()):
+        box = boxes.nth(i).bounding_box()
+        assert box["y"] + box["height"] <= 667, f"key figure {i + 1} is below the first screen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    labels = page.locator("table.data tbody th[scope=row]").evaluate_all(
+        "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().width)")
+    assert labels and min(labels) >= 100  # 7.5em: never one character a line
+    scroller = page.locator("#figures-title ~ .table-scroll").nth(4)
+    assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")  # a wide table scrolls in its box…
+    label = scroller.locator("tbody th").first
+    before = label.bounding_box()["x"]
+    scroller.evaluate("e => e.scrollLeft = 200")
+    assert abs(label.bounding_box()["x"] - before) <= 1  # …with its label column in view (sticky)
+    small = page.evaluate("""() => Array.from(document.querySelectorAll('main a, main summary, header a, header button'))
+        .filter(e => e.offsetParent && !e.closest('p, li, td, dd'))
+        .map(e => e.getBoundingClientRect()).filter(r => r.height < 24 || r.width < 24).length""")
+    assert small == 0
+    context.close()

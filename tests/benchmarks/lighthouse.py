@@ -1,6 +1,7 @@
 """Lighthouse scores of one page of each kind of the real portal, as a web team would host it.
 
-Run:  .venv/bin/python tests/benchmarks/lighthouse.py [--preset mobile|desktop] [--pages home document …] [--json out.json]
+Run:  .venv/bin/python tests/benchmarks/lighthouse.py [--preset mobile|desktop] [--pages home final-accounts …]
+      [--json out.json] [--reports DIR]
 
 Builds ``content/`` into a temporary folder and serves it on 127.0.0.1 the way nginx with
 ``gzip_static``/``brotli_static`` would: the precompressed ``.br``/``.gz`` copy when the browser
@@ -132,6 +133,7 @@ def main() -> None:
     parser.add_argument("--preset", choices=("mobile", "desktop"), default="mobile")
     parser.add_argument("--pages", nargs="*", help="page kinds (default: all)")
     parser.add_argument("--json", type=Path, default=Path("lighthouse.json"))
+    parser.add_argument("--reports", type=Path, help="keep Lighthouse's JSON report of each page in this folder")
     args = parser.parse_args()
     ensure_lighthouse()
     kinds = page_kinds()
@@ -143,7 +145,9 @@ def main() -> None:
         base = f"http://127.0.0.1:{httpd.server_port}/"
         results = {}
         for kind in args.pages or kinds:
-            results[kind] = run(base + kinds[kind], args.preset, Path(scratch) / f"{kind}.json")
+            reports = args.reports or Path(scratch)
+            reports.mkdir(parents=True, exist_ok=True)
+            results[kind] = run(base + kinds[kind], args.preset, reports / f"{kind}.json")
             print(kind, results[kind], file=sys.stderr, flush=True)
         httpd.shutdown()
     report(results, args.json)

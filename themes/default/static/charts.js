@@ -42,6 +42,6 @@
         draw(entry.target);
       }
     });
-  }, { rootMargin: "200px 0px" });
+  });
   figures.forEach(function (figure) { observer.observe(figure); });
 })();
