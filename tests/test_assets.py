@@ -115,7 +115,7 @@ def test_charts_leave_no_empty_box_without_javascript(built, portal):
     output, _ = built
     style = next((output / "assets").glob("style.*.css")).read_text(encoding="utf-8")
     assert re.search(r"@media \(scripting: none\) \{ \.chart-canvas, \.chart-data \{ display: none; \} \}", style)
-    assert re.search(r"@media \(scripting: enabled\) \{ \.chart-data:not\(\[open\]\) \+ \.chart-table \{ display: none; \} \}", style)
+    assert re.search(r"@media \(scripting: enabled\) \{\s*\.chart-data:not\(\[open\]\) \+ \.chart-table \{ display: none; \}", style)
     html = (output / urls.file_for(page_kinds(portal)["document"])).read_text(encoding="utf-8")
     figures = re.findall(r'<figure class="chart".*?</figure>', html, re.S)
     assert figures

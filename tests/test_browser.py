@@ -141,9 +141,10 @@ def test_charts_render_as_svg_with_their_marks(server, page, portal):
         page.goto(server + url)
         figures = page.locator("figure.chart")
         assert figures.count() >= 1, url
+        page.mouse.wheel(0, 1)  # a chart is drawn once the reader scrolls or touches, when it is in view
         for i in range(figures.count()):
             figure = figures.nth(i)
-            figure.scroll_into_view_if_needed()  # a chart is drawn when it comes into view
+            figure.scroll_into_view_if_needed()
             figure.locator(".main-svg").first.wait_for(timeout=15000)  # locator waits: CSP forbids eval
             expected = int(figure.get_attribute("data-marks"))
             drawn = figure.locator("g.point path, g.slice path.surface").count()
@@ -168,7 +169,8 @@ def test_chart_tables_show_and_chart_boxes_go_without_javascript(server, browser
 
 def test_plotly_waits_until_a_chart_comes_into_view(server, browser, portal):
     """A document opened on a phone: first paint and the figures above the fold come without
-    plotly.js; it is fetched once a chart scrolls into view, and the chart's table opens on a tap."""
+    plotly.js; it is fetched once a chart scrolls into view, and the chart's table opens on a tap.
+    A chart in the first screen (a unit's page) waits for the reader's first scroll or touch."""
     context = browser.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
     requested: list[str] = []
@@ -181,10 +183,21 @@ def test_plotly_waits_until_a_chart_comes_into_view(server, browser, portal):
     figure = page.locator("figure.chart").first
     assert not figure.locator(".chart-table").is_visible()
     figure.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 1)
     figure.locator(".main-svg").first.wait_for(timeout=15000)
     assert len([r for r in requested if "/assets/plotly." in r]) == 1
     figure.locator(".chart-data summary").click()
     assert figure.locator(".chart-table tbody tr").first.is_visible()
+    requested.clear()
+    page.goto(server + urls.unit(doc.unit_id))
+    page.wait_for_load_state("load")
+    figure = page.locator("figure.chart").first
+    assert figure.evaluate("e => e.getBoundingClientRect().top < window.innerHeight")  # in the first screen
+    page.wait_for_timeout(1000)
+    assert not [r for r in requested if "/assets/plotly." in r]
+    assert "滑动或轻触" in figure.locator(".chart-canvas").evaluate("e => getComputedStyle(e, '::before').content")
+    page.mouse.wheel(0, 1)
+    figure.locator(".main-svg").first.wait_for(timeout=15000)
     context.close()
 
 
@@ -195,6 +208,7 @@ def test_plotly_is_fetched_once_per_visit(server, browser, portal):
     visited = list(chart_pages(portal).values())[:5]
     for url in visited:
         page.goto(server + url)
+        page.mouse.wheel(0, 1)
         page.locator("figure.chart").first.scroll_into_view_if_needed()
         page.locator(".chart-canvas .main-svg").first.wait_for(timeout=15000)
     context.close()
@@ -394,3 +408,13 @@ def test_a_phone_sees_the_answers_first(server, browser, portal):
         .map(e => e.getBoundingClientRect()).filter(r => r.height < 24 || r.width < 24).length""")
     assert small == 0
     context.close()
+
+
+def test_a_unit_name_finds_its_documents_before_their_projects(server, page, portal):
+    unit = next(u for u in portal.units if u.id == "dingxi-zfw")
+    links = searched(page, server, unit.model.name)
+    mine = [link for link in links if f"/units/{unit.id}/" in link]
+    documents = {"/" + urls.document(d) for d in unit.documents}
+    projects = [i for i, link in enumerate(mine) if "/projects/" in link]
+    assert documents <= set(mine) and projects
+    assert max(mine.index(d) for d in documents) < min(projects), mine[:6]  # documents above their projects

@@ -292,3 +292,12 @@ def test_the_404_page_links_from_the_path_of_base_url(tmp_path):
     page = (output / "404.html").read_text(encoding="utf-8")
     links = re.findall(r'(?:href|src|data-plotly)="([^"]+)"', page)
     assert links and all(link.startswith(("/yjs/", "#")) for link in links), links  # the same from any depth, no host
+
+
+def test_search_titles_say_how_pages_differ(built):
+    output, _ = built
+    titles = [m for page in html_files(output)
+              for m in re.findall(r'data-pagefind-meta="title:([^"]+)"', page.read_text(encoding="utf-8"))]
+    assert len(titles) > 40 and len(set(titles)) == len(titles)
+    # 定西's self-evaluation has two tables of 综治维稳暨市域社会治理试点经费: each says which it is.
+    assert sum(t.startswith("综治维稳暨市域社会治理试点经费（文件第 ") for t in titles) == 2

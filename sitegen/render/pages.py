@@ -180,8 +180,13 @@ def unit_pages(portal: Portal, unit: LoadedUnit, findings: dict[tuple, list[Find
 def document_pages(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding]) -> list[Page]:
     """A document's page and the pages of its projects."""
     pages = [_document_page(unit, doc, doc_findings)]
-    for i, project in enumerate(getattr(doc.model, "projects", [])):
-        pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug]))
+    projects = getattr(doc.model, "projects", [])
+    names = Counter(project.name for project in projects)
+    for i, project in enumerate(projects):
+        # Two tables of one document may carry the same project name (定西 evaluates one project
+        # twice): their titles say which table of the document each is.
+        distinction = f"文件第 {i + 1} 张项目表" if names[project.name] > 1 else ""
+        pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug], distinction))
     return pages
 
 
@@ -261,13 +266,15 @@ def _evaluation_tables(evaluation: Evaluation, path: tuple, marks: Marks, unit: 
             "goal_completion": any(goal.completion for goal in evaluation.goals)}
 
 
-def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Evaluation, project_findings: list[Finding]) -> Page:
+def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Evaluation, project_findings: list[Finding],
+                  distinction: str = "") -> Page:
     marks = Marks(project_findings)
     unit_name = doc.model.money_unit
     chart_list = chartsets.project_charts(doc, index, project, marks)
     narrative = doc.project_narratives.get(project.slug)
     context = {
         "unit": unit, "doc": doc, "project": project, "kind": KIND_NAMES[doc.kind], "document_url": urls.document(doc),
+        "distinction": distinction,
         "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{KIND_NAMES[doc.kind]}", urls.document(doc)),
                         (project.name, None)],
         "findings": group_findings(project_findings), "finding_count": len(project_findings), "counts": _counts(project_findings),

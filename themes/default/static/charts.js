@@ -1,10 +1,14 @@
-// Each chart is drawn when it comes near the viewport. plotly.js (the largest file of the
-// portal) is fetched then, after first paint, and once: the page never waits for it. A chart's
-// spec is inert JSON (no inline script: CSP-safe); its data table is in the page, so nothing is
-// lost while the chart loads, where it fails, or without JavaScript.
+// Each chart is drawn when it is in view and the reader has scrolled, touched or pressed a key:
+// plotly.js (the largest file of the portal) is fetched then, once, and never competes with
+// first paint or the page's first interaction (a chart in the first screen waits for the first
+// touch; its box says so, and its data table is one tap away). A chart's spec is inert JSON (no
+// inline script: CSP-safe); its table is in the page, so nothing is lost while the chart loads,
+// where it fails, or without JavaScript.
 (function () {
   var source = document.currentScript && document.currentScript.dataset.plotly;
   var loading = null;
+  var engaged = false;
+  var waiting = [];
 
   function plotly() {
     if (!loading) {
@@ -30,17 +34,26 @@
     }).then(function () { figure.classList.add("drawn"); }, function () { figure.classList.add("failed"); });
   }
 
+  function engage() {
+    if (engaged) return;
+    engaged = true;
+    waiting.splice(0).forEach(draw);
+  }
+
   var figures = document.querySelectorAll("figure.chart");
   if (!("IntersectionObserver" in window)) {
     figures.forEach(draw);
     return;
   }
+  ["scroll", "wheel", "touchstart", "pointerdown", "keydown"].forEach(function (type) {
+    window.addEventListener(type, engage, { once: true, passive: true });
+  });
   var observer = new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
-      if (entry.isIntersecting) {
-        observer.unobserve(entry.target);
-        draw(entry.target);
-      }
+      if (!entry.isIntersecting) return;
+      observer.unobserve(entry.target);
+      if (engaged) draw(entry.target);
+      else waiting.push(entry.target);
     });
   });
   figures.forEach(function (figure) { observer.observe(figure); });
