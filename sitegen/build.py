@@ -235,7 +235,9 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
             write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
             lap("downloads")
             if search:
-                index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress)
+                places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
+                index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress,
+                                    extra_pages=places)
                 compress_tree(staging / "pagefind")
                 lap("index")
             for relative in written:

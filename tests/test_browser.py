@@ -418,3 +418,9 @@ def test_a_unit_name_finds_its_documents_before_their_projects(server, page, por
     projects = [i for i, link in enumerate(mine) if "/projects/" in link]
     assert documents <= set(mine) and projects
     assert max(mine.index(d) for d in documents) < min(projects), mine[:6]  # documents above their projects
+
+
+def test_a_place_name_finds_its_place_page(server, page, portal):
+    unit = next(u for u in portal.units if u.id == "dingxi-zfw")
+    place = "/" + urls.region(anchor(region_path(unit.model.region)[:2]))
+    assert place in searched(page, server, unit.model.region.city)
