@@ -59,7 +59,7 @@ class Renderer:
 
     def render(self, page: Page, root: str | None = None) -> tuple[str, str]:
         """(output-relative file, HTML) of ``page``; ``root`` overrides the relative prefix
-        (the 404 page is served at any depth, so its links start from the site's base URL)."""
+        (the 404 page is served at any depth, so its links start from the path of base_url)."""
         root = urls.root_from(page.url) if root is None else root
         html = self.env.get_template(page.template).render(
             page.context, root=root, page_url=page.url, has_charts=page.has_charts)
