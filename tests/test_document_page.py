@@ -39,3 +39,10 @@ def test_key_figures_and_finding_counts_come_first_and_carry_their_findings(buil
     for severity, word in (("error", "错误"), ("warning", "警告"), ("notice", "提示")):
         expected = sum(f.severity == severity and f.counts for f in findings[doc.key])
         assert f"{word} {expected}<" in counts
+
+
+def test_a_final_accounts_of_standard_tables_heads_with_their_printed_totals(portal):
+    """上海普陀规划资源局: its 三公经费 is the 合计 cell of the standard table, in that table's unit."""
+    figures = {h.label: (h.text, h.unit, h.stated, h.path[0]) for h in headline(_doc(portal, "putuo-ghj", "final_accounts"))}
+    assert figures == {"本年收入合计": ("9,746.50", "万元", True, "figures"), "本年支出合计": ("9,759.38", "万元", True, "figures"),
+                       "“三公”经费支出合计": ("0.39", "万元", True, "tables")}

@@ -105,11 +105,18 @@ class Headline:
     path: DataPath | None = None
 
 
-def _money(figures: list[Figure], value: Value | None, unit: str) -> Headline | None:
-    """A stated amount under the document's own label (收入总计, 本年支出合计 …)."""
+def _money(model, value: Value | None, label: str) -> Headline | None:
+    """A stated amount under the document's own label (收入合计, 全年实际支出 …) when it is one of
+    its figures, under ``label`` when it is a cell of a standard table (a 合计 row), in the
+    money unit of where it is printed."""
     if value is None:
         return None
-    return Headline(figures[value.path[1]].label, format(value.value, ","), unit, value.stated, path=value.path)
+    where, index = value.path[0], value.path[1]
+    if where == "figures":
+        label, unit = model.figures[index].label, model.money_unit
+    else:
+        unit = model.tables[index].money_unit
+    return Headline(label, format(value.value, ","), unit, value.stated, path=value.path)
 
 
 def _grades(projects) -> str:
@@ -130,8 +137,8 @@ def headline(doc: LoadedDocument) -> list[Headline]:
     implies; an empty list when it has none of them."""
     model = doc.model
     figures = key_figures(doc)
-    unit = model.money_unit
-    found = [_money(model.figures, value, unit) for value in (figures.revenue, figures.expenditure, figures.three_public)]
+    found = [_money(model, figures.revenue, "本年收入合计"), _money(model, figures.expenditure, "本年支出合计"),
+             _money(model, figures.three_public, "“三公”经费支出合计")]
     if model.kind == "self_evaluation":
         rate = figures.execution_rate
         if rate is not None:
