@@ -1,9 +1,14 @@
 """Open data: every document as CSV tables, JSON and XLSX, and the portal as one archive
 described by a Frictionless data package (``datapackage.json``).
 
-Values are the published text (``"1677.95"``, ``"55.97%"``, ``"≥95%"``); CSV is UTF-8 with a
-byte-order mark so Excel opens Chinese text correctly. Output is deterministic: fixed
-timestamps inside the XLSX and ZIP containers.
+Tables a spreadsheet can compute with: amounts and points are numbers (CSV without thousands
+separators, at their published places: ``1058.66``, ``31.5``); percentages are numbers of
+percent in CSV (``55.97``, the unit in the data package) and percentages in XLSX (0.5597
+shown as ``55.97%``); each XLSX number carries its published precision as its number format.
+Text stays text (targets such as ``≥95%`` are text). Column headers are Chinese; the data
+package gives each column's machine key, type and unit. CSV is UTF-8 with a byte-order mark
+so Excel opens Chinese text correctly. Output is deterministic: fixed timestamps inside the
+XLSX and ZIP containers.
 """
 from __future__ import annotations
 
@@ -14,53 +19,94 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .check import Finding
 from .model.documents import Evaluation, Figure
 from .model.portal import LoadedDocument
 from .model.tables import StandardTable
+from .model.values import Percent
 from .render.formatting import display
 from .render import urls
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-MONEY_FIELDS = {"amount", "initial", "adjusted", "previous", "change", "received", "executed", "supplementary"}
 ARCHIVE = "downloads/portal-data.zip"
 DATAPACKAGE = "datapackage.json"  # at the root: Frictionless refuses ".." in resource paths
+
+Cell = Decimal | Percent | int | str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: machine ``key``, Chinese ``header`` and its kind — ``money`` (in the
+    document's money unit, or ``unit``), ``points`` (分), ``percent``, ``integer`` or ``text``."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    unit: str = ""  # money in another unit than the document's (a standard table's own)
 
 
 @dataclass
 class DataTable:
-    """One table of a document: a file-safe name, a Chinese title, column names, rows of text."""
+    """One table of a document: a file-safe name, a Chinese title, its columns, rows of
+    values (``Decimal`` for money and points, ``Percent``, ``int``, text; ``None`` for blank)."""
 
     name: str
     title: str
-    columns: list[str]
-    rows: list[list[str]]
+    columns: list[Column]
+    rows: list[list[Cell]]
 
 
-def _figure_rows(figures: list[Figure], prefix: str, parent: str, out: list[list[str]]) -> None:
+def _columns(*specs: str) -> list[Column]:
+    """``"key:header:kind"`` (kind ``text`` when left out) → columns."""
+    return [Column(*spec.split(":")) for spec in specs]
+
+
+FIGURE_COLUMNS = _columns("path:数据路径", "parent:上级数据路径", "section:部分", "label:项目", "key:标准键", "code:科目编码",
+                          "amount:金额:money", "initial:年初预算数:money", "adjusted:全年预算数:money", "previous:上年数:money",
+                          "change:增减额:money", "growth:增减率:percent", "share:占比:percent", "completion:完成率:percent",
+                          "execution_rate:执行率:percent", "quantity:数量", "text:文字说明")
+EVALUATION_COLUMNS = _columns("path:数据路径", "slug:项目标识", "name:名称", "department:主管部门", "implementer:实施单位",
+                              "total_weight:总分值:points", "total_score:自评得分:points", "grade:自评等级")
+FUNDING_COLUMNS = _columns("evaluation:项目标识", "label:资金", "key:标准键", "initial:年初预算数:money",
+                           "adjusted:全年预算数:money", "received:到位数:money", "executed:全年执行数:money", "weight:分值:points",
+                           "execution_rate:执行率:percent", "score:得分:points")
+GOAL_COLUMNS = _columns("evaluation:项目标识", "target:预期目标", "result:实际完成情况", "completion:总体完成率")
+INDICATOR_COLUMNS = _columns("evaluation:项目标识", "level1:一级指标", "level2:二级指标", "name:三级指标",
+                             "description:指标说明", "target:年度指标值", "actual:实际完成值", "completion:完成情况",
+                             "item_score:单项得分:points", "weight:分值:points", "score:得分:points",
+                             "basis:指标值确定依据", "deviation:偏差原因及改进措施")
+SUMMARY_COLUMNS = _columns("no:序号", "unit:单位", "name:项目名称", "project:项目标识", "initial:年初预算数:money",
+                           "supplementary:年中追加/追减:money", "adjusted:全年预算数:money", "executed:全年执行数:money",
+                           "fund_type:资金类型", "score:自评得分:points", "grade:自评等级", "rate:执行率:percent")
+FINDING_COLUMNS = _columns("rule:规则", "severity:级别", "path:数据路径", "line:行号:integer", "declared:文件所列",
+                           "computed:计算值", "difference:差额", "message:说明")
+
+
+def _value(value: object, column: Column) -> Cell:
+    """A model value as a cell of ``column``: numbers as they are, anything else as its published text."""
+    if column.kind == "text":
+        return display(value) or None
+    return value
+
+
+def _row(item: object, columns: list[Column], **given: Cell) -> list[Cell]:
+    return [given[c.key] if c.key in given else _value(getattr(item, c.key, None), c) for c in columns]
+
+
+def _figure_rows(figures: list[Figure], prefix: str, parent: str, out: list[list[Cell]]) -> None:
     for i, figure in enumerate(figures):
         path = f"{prefix}[{i}]"
-        out.append([path, parent, figure.section or "", figure.label, figure.key or "", figure.code or "",
-                    *(display(getattr(figure, c)) for c in FIGURE_VALUES)])
+        out.append(_row(figure, FIGURE_COLUMNS, path=path, parent=parent or None))
         _figure_rows(figure.parts, f"{path}.parts", path, out)
-
-
-FIGURE_VALUES = ("amount", "initial", "adjusted", "previous", "change", "growth", "share", "completion", "execution_rate",
-                 "quantity", "text")
-FUNDING_VALUES = ("label", "key", "initial", "adjusted", "received", "executed", "weight", "execution_rate", "score")
-INDICATOR_VALUES = ("level1", "level2", "name", "description", "target", "actual", "completion", "item_score", "weight",
-                    "score", "basis", "deviation")
-SUMMARY_VALUES = ("no", "unit", "name", "project", "initial", "supplementary", "adjusted", "executed", "fund_type", "score",
-                  "grade", "rate")
-FINDING_VALUES = ("rule", "severity", "path", "line", "declared", "computed", "difference", "message")
 
 
 def document_tables(doc: LoadedDocument, findings: list[Finding]) -> list[DataTable]:
     """The document's tables, in a fixed order; empty tables are left out."""
     model = doc.model
-    figure_rows: list[list[str]] = []
+    figure_rows: list[list[Cell]] = []
     _figure_rows(model.figures, "figures", "", figure_rows)
     evaluations: list[tuple[str, Evaluation]] = []
     if getattr(model, "department_wide", None) is not None:
@@ -68,42 +114,58 @@ def document_tables(doc: LoadedDocument, findings: list[Finding]) -> list[DataTa
     evaluations += [(f"projects[{i}]", p) for i, p in enumerate(getattr(model, "projects", []))]
     summary = getattr(model, "project_summary", None)
     tables = [
-        DataTable("figures", "文件所列数字", ["path", "parent", "section", "label", "key", "code", *FIGURE_VALUES], figure_rows),
-        DataTable("evaluations", "绩效表", ["path", "slug", "name", "department", "implementer", "total_weight", "total_score", "grade"],
-                  [[path, e.slug, e.name, e.department or "", e.implementer or "", display(e.total_weight), display(e.total_score),
-                    e.grade or ""] for path, e in evaluations]),
-        DataTable("funding", "项目资金", ["evaluation", *FUNDING_VALUES],
-                  [[e.slug, *(display(getattr(r, c)) for c in FUNDING_VALUES)] for _, e in evaluations for r in e.funding]),
-        DataTable("goals", "年度总体目标", ["evaluation", "target", "result", "completion"],
-                  [[e.slug, g.target or "", g.result or "", g.completion or ""] for _, e in evaluations for g in e.goals]),
-        DataTable("indicators", "绩效指标", ["evaluation", *INDICATOR_VALUES],
-                  [[e.slug, *(display(getattr(i, c)) for c in INDICATOR_VALUES)] for _, e in evaluations for i in e.indicators]),
-        DataTable("summary", "项目自评汇总表", list(SUMMARY_VALUES),
-                  [[display(getattr(r, c)) for c in SUMMARY_VALUES] for r in summary.rows] if summary else []),
-        DataTable("findings", "一致性核对发现", list(FINDING_VALUES),
-                  [[f.rule_id, f.severity, f.dotted_path, str(f.line), f.declared, f.computed, f.difference, f.message]
+        DataTable("figures", "文件所列数字", FIGURE_COLUMNS, figure_rows),
+        DataTable("evaluations", "绩效表", EVALUATION_COLUMNS, [_row(e, EVALUATION_COLUMNS, path=path) for path, e in evaluations]),
+        DataTable("funding", "项目资金", FUNDING_COLUMNS,
+                  [_row(r, FUNDING_COLUMNS, evaluation=e.slug) for _, e in evaluations for r in e.funding]),
+        DataTable("goals", "年度总体目标", GOAL_COLUMNS,
+                  [_row(g, GOAL_COLUMNS, evaluation=e.slug) for _, e in evaluations for g in e.goals]),
+        DataTable("indicators", "绩效指标", INDICATOR_COLUMNS,
+                  [_row(i, INDICATOR_COLUMNS, evaluation=e.slug) for _, e in evaluations for i in e.indicators]),
+        DataTable("summary", "项目自评汇总表", SUMMARY_COLUMNS, [_row(r, SUMMARY_COLUMNS) for r in summary.rows] if summary else []),
+        DataTable("findings", "一致性核对发现", FINDING_COLUMNS,
+                  [[f.rule_id, f.severity, f.dotted_path, f.line, f.declared, f.computed, f.difference, f.message]
                    for f in findings]),
     ]
     tables[1:1] = [_standard_table(table) for table in getattr(model, "tables", [])]
     return [t for t in tables if t.rows]
 
 
+STANDARD_EXTRA = {"side": Column("side", "栏"), "line": Column("line", "行次", "integer"), "group": Column("group", "分组")}
+
+
 def _standard_table(table: StandardTable) -> DataTable:
     """A standard table as printed: one row per printed row, its code and name, then a column per
-    declared column key (blank where the cell is blank); side/line/group only where used."""
-    extra = [key for key in ("side", "line", "group") if any(getattr(row, key) is not None for row in table.rows)]
-    keys = [column.key for column in table.columns]
-    rows = [[str(getattr(row, key) or "") for key in extra] + [row.code or "", row.name]
-            + [display(row.cells.get(key)).replace(",", "") for key in keys] for row in table.rows]
-    return DataTable(f"table-{table.id.replace('_', '-')}", table.title, [*extra, "code", "name", *keys], rows)
+    declared column (its printed header, money in the table's own unit; blank where the cell is
+    blank); side/line/group only where used."""
+    extra = [key for key in STANDARD_EXTRA if any(getattr(row, key) is not None for row in table.rows)]
+    headers = ["／".join(column.header) for column in table.columns]
+    columns = [STANDARD_EXTRA[key] for key in extra] + [Column("code", "科目编码"), Column("name", "项目")] + [
+        Column(column.key, header if headers.count(header) == 1 else f"{header}（{column.key}）", "money", table.money_unit)
+        for column, header in zip(table.columns, headers)]
+    rows = [[getattr(row, key) for key in extra] + [row.code, row.name] + [row.cells.get(column.key) for column in table.columns]
+            for row in table.rows]
+    return DataTable(f"table-{table.id.replace('_', '-')}", table.title, columns, rows)
+
+
+def csv_cell(value: Cell) -> str:
+    """A value as CSV text: numbers plain (no thousands separator, published places), a
+    percentage as its number of percent, blank as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Percent):
+        return format(value.value, "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 def csv_text(table: DataTable) -> str:
     """CSV with a byte-order mark (Excel reads UTF-8 only with one); text cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows([neutralised(cell) for cell in row] for row in table.rows)
+    writer.writerow([c.header for c in table.columns])
+    writer.writerows([neutralised(csv_cell(v)) for v in row] for row in table.rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -129,8 +191,14 @@ def document_json(doc: LoadedDocument, findings: list[Finding]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _places(value: Decimal) -> int:
+    return max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+
+
 def xlsx_bytes(tables: list[DataTable]) -> bytes:
-    """One sheet per table, every cell text (empty text as a blank cell).
+    """One sheet per table, Chinese headers in a frozen first row. Money and points are
+    numbers formatted to their published places (``#,##0.00``), percentages are fractions
+    formatted as percentages at their published places (``0.00%``), text is text.
 
     XlsxWriter rather than openpyxl: several times faster on write, which dominated the
     open-data cost of a build; its container timestamps come from the fixed ``created``
@@ -141,19 +209,39 @@ def xlsx_bytes(tables: list[DataTable]) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    # Every value is published text: never let XlsxWriter turn one into a number, formula or link.
+    # Text cells are published text: never let XlsxWriter turn one into a number, formula or link.
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                         "strings_to_urls": False})
     book.set_properties({"created": datetime(2000, 1, 1)})
+    formats: dict[str, object] = {}
+
+    def number_format(pattern: str):
+        if pattern not in formats:
+            formats[pattern] = book.add_format({"num_format": pattern})
+        return formats[pattern]
+
+    header = book.add_format({"bold": True})
     if not tables:  # a workbook needs a sheet
         book.add_worksheet("说明").write_string(0, 0, "本文件没有可导出的表格数据。")
     taken: set[str] = set()
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title, taken))
-        sheet.write_row(0, 0, table.columns)
+        sheet.write_row(0, 0, [c.header for c in table.columns], header)
+        sheet.freeze_panes(1, 0)
         for i, row in enumerate(table.rows, 1):
             for j, value in enumerate(row):
-                if value:
+                if value is None or value == "":
+                    continue
+                if isinstance(value, Percent):
+                    places = value.places
+                    sheet.write_number(i, j, float(value.value / 100),
+                                       number_format("0" + ("." + "0" * places if places else "") + "%"))
+                elif isinstance(value, Decimal):
+                    places = _places(value)
+                    sheet.write_number(i, j, float(value), number_format("#,##0" + ("." + "0" * places if places else "")))
+                elif isinstance(value, int):
+                    sheet.write_number(i, j, value)
+                else:
                     sheet.write_string(i, j, value)
     book.close()
     return buffer.getvalue()
@@ -192,13 +280,26 @@ def document_downloads(doc: LoadedDocument, findings: list[Finding],
     yield f"{folder}document.xlsx", xlsx_bytes(tables)
 
 
+FIELD_TYPES = {"money": "number", "points": "number", "percent": "number", "integer": "integer", "text": "string"}
+
+
+def _field(column: Column, money_unit: str) -> dict:
+    """A Table Schema field: named by the CSV's Chinese header, with the machine key, the
+    type, and the unit in its description."""
+    units = {"money": f"单位：{column.unit or money_unit}", "points": "单位：分", "percent": "单位：%（百分数，55.97 即 55.97%）"}
+    field = {"name": column.header, "type": FIELD_TYPES[column.kind], "description": f"键：{column.key}"}
+    if column.kind in units:
+        field["description"] += f"；{units[column.kind]}"
+    return field
+
+
 def resources(doc: LoadedDocument, tables: list[DataTable]) -> list[dict]:
     """The data-package resources (Frictionless tabular-data-resource) of a document's CSVs."""
     return [{
         "name": f"{doc.unit_id}-{doc.year}-{doc.kind.replace('_', '-')}-{table.name}",
         "title": f"{doc.model.title}：{table.title}", "path": f"{data_folder(doc)}{table.name}.csv", "format": "csv",
         "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource",
-        "schema": {"fields": [{"name": c, "type": "string"} for c in table.columns]},
+        "schema": {"fields": [_field(c, doc.model.money_unit) for c in table.columns]},
     } for table in tables]
 
 
