@@ -301,3 +301,17 @@ def test_search_titles_say_how_pages_differ(built):
     assert len(titles) > 40 and len(set(titles)) == len(titles)
     # 定西's self-evaluation has two tables of 综治维稳暨市域社会治理试点经费: each says which it is.
     assert sum(t.startswith("综治维稳暨市域社会治理试点经费（文件第 ") for t in titles) == 2
+
+
+@pytest.mark.parametrize("base_url", ["javascript:alert(1)", "//elsewhere.example/", "https://x.example.org/\"><script>"])
+def test_a_base_url_that_is_neither_http_nor_a_path_is_refused_at_its_line(tmp_path, base_url):
+    from sitegen.content import ContentErrors
+    from sitegen.content.loader import load_site
+
+    (tmp_path / "content").mkdir()
+    site_yaml = tmp_path / "content" / "site.yaml"
+    site_yaml.write_text(f"title: 测试门户\nbase_url: '{base_url}'\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as raised:
+        load_site(site_yaml, [])
+    [error] = raised.value.errors
+    assert (error.file, error.line, error.column) == (site_yaml, 2, 11)

@@ -60,7 +60,10 @@ class Site(Model):
 
     title: Text
     subtitle: str | None = None
-    base_url: str = "/"
+    # Where the portal is published: an absolute http(s) URL (sitemap and feed need one) or a
+    # path from the server's root; it becomes link targets, so no other scheme gets in.
+    base_url: Annotated[str, Field(pattern=r"^(https?://[^\s<>\"'`]+|/([^/\s<>\"'`:][^\s<>\"'`:]*)?)$",
+                                   description="the portal's address: https://host/path/ (or /path/)")] = "/"
     # A BCP 47 tag: it becomes <html lang> and names Pagefind's index (which fails on a long one).
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
                                    description="a BCP 47 language tag such as zh-CN")] = "zh-CN"
