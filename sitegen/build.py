@@ -7,15 +7,13 @@ cached files of the others, writes the data package, the archive and the
 search index, and swaps the staging folder in (``write``)."""
 from __future__ import annotations
 
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import plotly
-
 from . import plugins
+from .assets import Assets, compress_tree, write_compressed
 from .cache import BuildCache, FileHashes, build_key
 from .check.copies import fingerprints
 from .check import RULES_BY_ID, check_document, portal_findings
@@ -26,7 +24,7 @@ from .executors import run_units
 from .model.documents import SLUG, Site
 from .model.portal import BrokenUnit, LoadedUnit, Portal
 from .progress import Progress
-from .render import urls
+from .render import feeds, urls
 from .render.pages import Page, broken_unit_page, portal_pages
 from .render.views import source_label
 from .search import SHARD_PAGES, IndexReport, build_index
@@ -34,8 +32,6 @@ from .theme import environment, static_files, theme_dirs
 from .unitbuild import UnitEntry, UnitJob, unit_key
 from .write import output_lock, reused_from, staged_output, write_bytes, write_text
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PLOTLY_URL = "assets/plotly.min.js"
 CACHE_FOLDER = ".sitegen-cache"
 # Above this many files, deleting the previous output (seconds) is left to a background process.
 BACKGROUND_DISCARD = 20_000
@@ -46,7 +42,7 @@ class Renderer:
 
     ``theme`` (a theme's name) overrides ``site.theme``; raises ``theme.ThemeError`` when it
     names no theme. ``preview`` adds the preview banner and script (``sitegen serve`` only;
-    a published build never carries them).
+    a published build never carries them) and keeps the assets' plain names (``assets.Assets``).
     """
 
     def __init__(self, content: Path, site: Site, theme: str | None = None, *, preview: bool = False):
@@ -57,22 +53,21 @@ class Renderer:
         self.env = environment(self.dirs, site.language)
         self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls, preview=preview)
         self.env.globals["source_label"] = lambda finding: source_label(finding, content)
+        self.assets = Assets(static_files(self.dirs), hashed=not preview)
+        self.env.globals["asset"] = self.assets.url
+        self.env.globals["feeds"] = feeds.absolute_base(site.base_url) is not None  # sitemap and feed written
 
     def render(self, page: Page, root: str | None = None) -> tuple[str, str]:
         """(output-relative file, HTML) of ``page``; ``root`` overrides the relative prefix
-        (the 404 page is served at any depth, so its links start from the site's base URL)."""
+        (the 404 page is served at any depth, so its links start from the path of base_url)."""
         root = urls.root_from(page.url) if root is None else root
         html = self.env.get_template(page.template).render(
-            page.context, root=root, page_url=page.url, plotly_url=root + PLOTLY_URL if page.has_charts else None)
+            page.context, root=root, page_url=page.url, has_charts=page.has_charts)
         return urls.file_for(page.url), html
 
-    def write_static(self, output: Path) -> None:
-        """Theme static files into ``output/assets/``, and plotly.js, once."""
-        for relative, file in static_files(self.dirs).items():
-            target = output / "assets" / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(file, target)
-        shutil.copyfile(PLOTLY_JS, output / PLOTLY_URL)
+    def write_static(self, output: Path, *, compress: bool = False) -> None:
+        """Theme static files into ``output/assets/``, and plotly.js, once (``assets.Assets``)."""
+        self.assets.write(output, compress=compress)
 
 
 @dataclass
@@ -84,6 +79,7 @@ class BuildResult:
     content_errors: list = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # page URLs rendered (not reused from the cache)
     index: IndexReport | None = None  # the search index's shards, indexed or reused
+    warnings: list[str] = field(default_factory=list)  # what was built but should be fixed
 
     def summary(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.findings.items())
@@ -138,6 +134,7 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
     """
     timings: dict[str, float] = {}
     index: IndexReport | None = None
+    warnings: list[str] = []
     started = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -199,9 +196,15 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
         files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
         with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging, \
                 reused_from(output, staging) as reuse:
+            written: list[str] = []  # the portal-wide files, compressed once all are written
+
+            def put(relative: str, text: str) -> None:
+                write_text(staging, relative, text)
+                written.append(relative)
+
             for page in wide:
-                write_text(staging, *renderer.render(page))
-            write_text(staging, "404.html", renderer.render(Page("404/", "404.html", {}), root=site.base_url)[1])
+                put(*renderer.render(page))
+            put("404.html", renderer.render(Page("404/", "404.html", {}), root=feeds.base_path(site.base_url))[1])
             lap("render")
             made: set[Path] = set()
 
@@ -217,19 +220,33 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
             fresh = [entry for entry in units if not reuse(urls.unit(entry.id).rstrip("/"), entry.key)]
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(link_unit, fresh))
-            renderer.write_static(staging)
+            renderer.write_static(staging, compress=True)
             lap("write")
+
+            def put_data(relative: str, data: str | bytes) -> None:
+                if isinstance(data, str):
+                    put(relative, data)
+                else:
+                    write_bytes(staging, relative, data)
+                    written.append(relative)
+
             # sitemap, feed, data package, archive and every plugin's portal-wide files
-            plugins.portal_outputs(plugins.PortalOutput(
-                portal, findings, page_urls, units, staging,
-                lambda relative, data: (write_text if isinstance(data, str) else write_bytes)(staging, relative, data)))
+            plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put_data,
+                                                        lambda message: warnings.append(f"{content / 'site.yaml'}: {message}")))
             lap("downloads")
             if search:
-                index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress)
+                places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
+                index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress,
+                                    extra_pages=places)
+                compress_tree(staging / "pagefind")
                 lap("index")
+            for relative in written:
+                write_compressed(staging / relative)
+            lap("compress")
         store.collect({e.key for e in units} | {d.key for e in units for d in e.documents})
         hashes.save()
         lap("cache")
     rendered = [page.url for page in wide] + [url for e in units if e.rendered for url in e.rendered]
     return BuildResult(pages=len(page_urls), documents=len(portal.documents()), findings=finding_counts(findings),
-                       timings=timings, content_errors=list(portal.errors), rendered=rendered, index=index)
+                       timings=timings, content_errors=list(portal.errors), rendered=rendered, index=index,
+                       warnings=warnings)

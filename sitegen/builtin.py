@@ -52,9 +52,13 @@ def portal_outputs(output):
     from .export import ARCHIVE, DATAPACKAGE, datapackage, write_archive
     from .render import feeds
     site = output.portal.site
-    for name, xml in feeds.sitemaps(output.page_urls, site.base_url).items():
-        output.write(name, xml)
-    output.write("feed.xml", feeds.atom(output.portal, site.base_url))
+    if feeds.absolute_base(site.base_url):
+        for name, xml in feeds.sitemaps(output.page_urls, site.base_url).items():
+            output.write(name, xml)
+        output.write("feed.xml", feeds.atom(output.portal, site.base_url))
+    else:
+        output.warn(f"no sitemap.xml or feed.xml written — they need the portal's absolute address: set base_url, "
+                    f"e.g. base_url: https://yjs.example.gov.cn/ (now {site.base_url!r})")
     documents = [d for entry in output.units for d in entry.documents]
     output.write(DATAPACKAGE, datapackage(site.title, [r for d in documents for r in d.resources]))
     write_archive(output.folder, [f for d in documents for f in d.downloads] + [DATAPACKAGE], output.folder / ARCHIVE)

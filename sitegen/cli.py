@@ -151,6 +151,8 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
                                             "search": result.index and {"shards": result.index.shards, "indexed": result.index.indexed,
                                                                         "reused": result.index.reused}}, indent=1), encoding="utf-8")
     _echo_errors(result.content_errors)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(result.summary())
     if result.content_errors:
         sys.exit(BUILT_WITH_CONTENT_ERRORS)

@@ -1,9 +1,14 @@
 """Open data: every document as CSV tables, JSON and XLSX, and the portal as one archive
 described by a Frictionless data package (``datapackage.json``).
 
-Values are the published text (``"1677.95"``, ``"55.97%"``, ``"≥95%"``); CSV is UTF-8 with a
-byte-order mark so Excel opens Chinese text correctly. Output is deterministic: fixed
-timestamps inside the XLSX and ZIP containers.
+Tables a spreadsheet can compute with: amounts and points are numbers (CSV without thousands
+separators, at their published places: ``1058.66``, ``31.5``); percentages are numbers of
+percent in CSV (``55.97``, the unit in the data package) and percentages in XLSX (0.5597
+shown as ``55.97%``); each XLSX number carries its published precision as its number format.
+Text stays text (targets such as ``≥95%`` are text). Column headers are Chinese; the data
+package gives each column's machine key, type and unit. CSV is UTF-8 with a byte-order mark
+so Excel opens Chinese text correctly. Output is deterministic: fixed timestamps inside the
+XLSX and ZIP containers.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .check import Finding
@@ -21,6 +27,7 @@ from .model import labels
 from .model.documents import Document, Evaluation, Figure, FundingRow, Goal, Indicator, SelfEvaluation, SummaryRow
 from .model.portal import LoadedDocument
 from .model.tables import StandardTable
+from .model.values import Percent
 from .render.formatting import display
 from .render import urls
 
@@ -28,41 +35,81 @@ FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 ARCHIVE = "downloads/portal-data.zip"
 DATAPACKAGE = "datapackage.json"  # at the root: Frictionless refuses ".." in resource paths
 
+Cell = Decimal | Percent | int | str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: machine ``key``, Chinese ``header`` and its kind — ``money`` (in the
+    document's money unit, or ``unit``), ``points`` (分), ``percent``, ``integer`` or ``text``."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    unit: str = ""  # money in another unit than the document's (a standard table's own)
+
 
 @dataclass
 class DataTable:
-    """One table of a document: a file-safe name, a Chinese title, column names, rows of text;
-    ``model`` is the content model whose fields the columns are, for their titles."""
+    """One table of a document: a file-safe name, a Chinese title, its columns, rows of
+    values (``Decimal`` for money and points, ``Percent``, ``int``, text; ``None`` for blank)."""
 
     name: str
     title: str
-    columns: list[str]
-    rows: list[list[str]]
-    model: type | None = None
+    columns: list[Column]
+    rows: list[list[Cell]]
 
 
-def _figure_rows(figures: list[Figure], prefix: str, parent: str, out: list[list[str]]) -> None:
+def _columns(model: type | None, *specs: str) -> list[Column]:
+    """Columns of a table of ``model``'s items: a bare ``"key"`` is a model field, its header
+    its ``Field(title=…)`` and its kind read from its type (``labels.kind``); ``"key:header:kind"``
+    (kind ``text`` when left out) is a column the model does not have (a data path, a link)."""
+    columns = []
+    for spec in specs:
+        if ":" in spec:
+            columns.append(Column(*spec.split(":")))
+        else:
+            columns.append(Column(spec, labels.title(model, spec), labels.kind(model, spec)))
+    return columns
+
+
+FIGURE_COLUMNS = _columns(Figure, "path:数据路径", "parent:上级数据路径", "section", "label", "key", "code", "amount", "initial",
+                          "adjusted", "previous", "change", "growth", "share", "completion", "execution_rate", "quantity", "text")
+EVALUATION_COLUMNS = _columns(Evaluation, "path:数据路径", "slug", "name", "department", "implementer", "total_weight",
+                              "total_score", "grade")
+FUNDING_COLUMNS = _columns(FundingRow, "evaluation:项目代号", "label", "key", "initial", "adjusted", "received", "executed",
+                           "weight", "execution_rate", "score")
+GOAL_COLUMNS = _columns(Goal, "evaluation:项目代号", "target", "result", "completion")
+INDICATOR_COLUMNS = _columns(Indicator, "evaluation:项目代号", "level1", "level2", "name", "description", "target", "actual",
+                             "completion", "item_score", "weight", "score", "basis", "deviation")
+SUMMARY_COLUMNS = _columns(SummaryRow, "no", "unit", "name", "project", "initial", "supplementary", "adjusted", "executed",
+                           "fund_type", "score", "grade", "rate")
+FINDING_COLUMNS = _columns(None, "rule:规则", "severity:级别", "path:数据路径", "line:行号:integer", "declared:文件所列",
+                           "computed:计算值", "difference:差额", "message:说明")
+
+
+def _value(value: object, column: Column) -> Cell:
+    """A model value as a cell of ``column``: numbers as they are, anything else as its published text."""
+    if column.kind == "text":
+        return display(value) or None
+    return value
+
+
+def _row(item: object, columns: list[Column], **given: Cell) -> list[Cell]:
+    return [given[c.key] if c.key in given else _value(getattr(item, c.key, None), c) for c in columns]
+
+
+def _figure_rows(figures: list[Figure], prefix: str, parent: str, out: list[list[Cell]]) -> None:
     for i, figure in enumerate(figures):
         path = f"{prefix}[{i}]"
-        out.append([path, parent, figure.section or "", figure.label, figure.key or "", figure.code or "",
-                    *(display(getattr(figure, c)) for c in FIGURE_VALUES)])
+        out.append(_row(figure, FIGURE_COLUMNS, path=path, parent=parent or None))
         _figure_rows(figure.parts, f"{path}.parts", path, out)
-
-
-FIGURE_VALUES = ("amount", "initial", "adjusted", "previous", "change", "growth", "share", "completion", "execution_rate",
-                 "quantity", "text")
-FUNDING_VALUES = ("label", "key", "initial", "adjusted", "received", "executed", "weight", "execution_rate", "score")
-INDICATOR_VALUES = ("level1", "level2", "name", "description", "target", "actual", "completion", "item_score", "weight",
-                    "score", "basis", "deviation")
-SUMMARY_VALUES = ("no", "unit", "name", "project", "initial", "supplementary", "adjusted", "executed", "fund_type", "score",
-                  "grade", "rate")
-FINDING_VALUES = ("rule", "severity", "path", "line", "declared", "computed", "difference", "message")
 
 
 def document_tables(doc: LoadedDocument, findings: list[Finding]) -> list[DataTable]:
     """The document's tables, in a fixed order; empty tables are left out."""
     model = doc.model
-    figure_rows: list[list[str]] = []
+    figure_rows: list[list[Cell]] = []
     _figure_rows(model.figures, "figures", "", figure_rows)
     evaluations: list[tuple[str, Evaluation]] = []
     if getattr(model, "department_wide", None) is not None:
@@ -70,44 +117,58 @@ def document_tables(doc: LoadedDocument, findings: list[Finding]) -> list[DataTa
     evaluations += [(f"projects[{i}]", p) for i, p in enumerate(getattr(model, "projects", []))]
     summary = getattr(model, "project_summary", None)
     tables = [
-        DataTable("figures", labels.title(Document, "figures"), ["path", "parent", "section", "label", "key", "code", *FIGURE_VALUES],
-                  figure_rows, Figure),
-        DataTable("evaluations", "绩效表", ["path", "slug", "name", "department", "implementer", "total_weight", "total_score", "grade"],
-                  [[path, e.slug, e.name, e.department or "", e.implementer or "", display(e.total_weight), display(e.total_score),
-                    e.grade or ""] for path, e in evaluations], Evaluation),
-        DataTable("funding", labels.title(Evaluation, "funding"), ["evaluation", *FUNDING_VALUES],
-                  [[e.slug, *(display(getattr(r, c)) for c in FUNDING_VALUES)] for _, e in evaluations for r in e.funding], FundingRow),
-        DataTable("goals", labels.title(Evaluation, "goals"), ["evaluation", "target", "result", "completion"],
-                  [[e.slug, g.target or "", g.result or "", g.completion or ""] for _, e in evaluations for g in e.goals], Goal),
-        DataTable("indicators", labels.title(Evaluation, "indicators"), ["evaluation", *INDICATOR_VALUES],
-                  [[e.slug, *(display(getattr(i, c)) for c in INDICATOR_VALUES)] for _, e in evaluations for i in e.indicators],
-                  Indicator),
-        DataTable("summary", labels.title(SelfEvaluation, "project_summary"), list(SUMMARY_VALUES),
-                  [[display(getattr(r, c)) for c in SUMMARY_VALUES] for r in summary.rows] if summary else [], SummaryRow),
-        DataTable("findings", "一致性核对发现", list(FINDING_VALUES),
-                  [[f.rule_id, f.severity, f.dotted_path, str(f.line), f.declared, f.computed, f.difference, f.message]
+        DataTable("figures", labels.title(Document, "figures"), FIGURE_COLUMNS, figure_rows),
+        DataTable("evaluations", "绩效表", EVALUATION_COLUMNS, [_row(e, EVALUATION_COLUMNS, path=path) for path, e in evaluations]),
+        DataTable("funding", labels.title(Evaluation, "funding"), FUNDING_COLUMNS,
+                  [_row(r, FUNDING_COLUMNS, evaluation=e.slug) for _, e in evaluations for r in e.funding]),
+        DataTable("goals", labels.title(Evaluation, "goals"), GOAL_COLUMNS,
+                  [_row(g, GOAL_COLUMNS, evaluation=e.slug) for _, e in evaluations for g in e.goals]),
+        DataTable("indicators", labels.title(Evaluation, "indicators"), INDICATOR_COLUMNS,
+                  [_row(i, INDICATOR_COLUMNS, evaluation=e.slug) for _, e in evaluations for i in e.indicators]),
+        DataTable("summary", labels.title(SelfEvaluation, "project_summary"), SUMMARY_COLUMNS, [_row(r, SUMMARY_COLUMNS) for r in summary.rows] if summary else []),
+        DataTable("findings", "一致性核对发现", FINDING_COLUMNS,
+                  [[f.rule_id, f.severity, f.dotted_path, f.line, f.declared, f.computed, f.difference, f.message]
                    for f in findings]),
     ]
     tables[1:1] = [_standard_table(table) for table in getattr(model, "tables", [])]
     return [t for t in tables if t.rows]
 
 
+STANDARD_EXTRA = {"side": Column("side", "栏"), "line": Column("line", "行次", "integer"), "group": Column("group", "分组")}
+
+
 def _standard_table(table: StandardTable) -> DataTable:
     """A standard table as printed: one row per printed row, its code and name, then a column per
-    declared column key (blank where the cell is blank); side/line/group only where used."""
-    extra = [key for key in ("side", "line", "group") if any(getattr(row, key) is not None for row in table.rows)]
-    keys = [column.key for column in table.columns]
-    rows = [[str(getattr(row, key) or "") for key in extra] + [row.code or "", row.name]
-            + [display(row.cells.get(key)).replace(",", "") for key in keys] for row in table.rows]
-    return DataTable(f"table-{table.id.replace('_', '-')}", table.title, [*extra, "code", "name", *keys], rows)
+    declared column (its printed header, money in the table's own unit; blank where the cell is
+    blank); side/line/group only where used."""
+    extra = [key for key in STANDARD_EXTRA if any(getattr(row, key) is not None for row in table.rows)]
+    headers = ["／".join(column.header) for column in table.columns]
+    columns = [STANDARD_EXTRA[key] for key in extra] + [Column("code", "科目编码"), Column("name", "项目")] + [
+        Column(column.key, header if headers.count(header) == 1 else f"{header}（{column.key}）", "money", table.money_unit)
+        for column, header in zip(table.columns, headers)]
+    rows = [[getattr(row, key) for key in extra] + [row.code, row.name] + [row.cells.get(column.key) for column in table.columns]
+            for row in table.rows]
+    return DataTable(f"table-{table.id.replace('_', '-')}", table.title, columns, rows)
+
+
+def csv_cell(value: Cell) -> str:
+    """A value as CSV text: numbers plain (no thousands separator, published places), a
+    percentage as its number of percent, blank as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Percent):
+        return format(value.value, "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 def csv_text(table: DataTable) -> str:
     """CSV with a byte-order mark (Excel reads UTF-8 only with one); text cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows([neutralised(cell) for cell in row] for row in table.rows)
+    writer.writerow([c.header for c in table.columns])
+    writer.writerows([neutralised(csv_cell(v)) for v in row] for row in table.rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -133,8 +194,14 @@ def document_json(doc: LoadedDocument, findings: list[Finding]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _places(value: Decimal) -> int:
+    return max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+
+
 def xlsx_bytes(tables: list[DataTable]) -> bytes:
-    """One sheet per table, every cell text (empty text as a blank cell).
+    """One sheet per table, Chinese headers in a frozen first row. Money and points are
+    numbers formatted to their published places (``#,##0.00``), percentages are fractions
+    formatted as percentages at their published places (``0.00%``), text is text.
 
     XlsxWriter rather than openpyxl: several times faster on write, which dominated the
     open-data cost of a build; its container timestamps come from the fixed ``created``
@@ -145,19 +212,39 @@ def xlsx_bytes(tables: list[DataTable]) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    # Every value is published text: never let XlsxWriter turn one into a number, formula or link.
+    # Text cells are published text: never let XlsxWriter turn one into a number, formula or link.
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                         "strings_to_urls": False})
     book.set_properties({"created": datetime(2000, 1, 1)})
+    formats: dict[str, object] = {}
+
+    def number_format(pattern: str):
+        if pattern not in formats:
+            formats[pattern] = book.add_format({"num_format": pattern})
+        return formats[pattern]
+
+    header = book.add_format({"bold": True})
     if not tables:  # a workbook needs a sheet
         book.add_worksheet("说明").write_string(0, 0, "本文件没有可导出的表格数据。")
     taken: set[str] = set()
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title, taken))
-        sheet.write_row(0, 0, table.columns)
+        sheet.write_row(0, 0, [c.header for c in table.columns], header)
+        sheet.freeze_panes(1, 0)
         for i, row in enumerate(table.rows, 1):
             for j, value in enumerate(row):
-                if value:
+                if value is None or value == "":
+                    continue
+                if isinstance(value, Percent):
+                    places = value.places
+                    sheet.write_number(i, j, float(value.value / 100),
+                                       number_format("0" + ("." + "0" * places if places else "") + "%"))
+                elif isinstance(value, Decimal):
+                    places = _places(value)
+                    sheet.write_number(i, j, float(value), number_format("#,##0" + ("." + "0" * places if places else "")))
+                elif isinstance(value, int):
+                    sheet.write_number(i, j, value)
+                else:
                     sheet.write_string(i, j, value)
     book.close()
     return buffer.getvalue()
@@ -196,26 +283,27 @@ def document_downloads(doc: LoadedDocument, findings: list[Finding],
     yield f"{folder}document.xlsx", xlsx_bytes(tables)
 
 
+FIELD_TYPES = {"money": "number", "points": "number", "percent": "number", "integer": "integer", "text": "string"}
+
+
+def _field(column: Column, money_unit: str) -> dict:
+    """A Table Schema field: named by the CSV's Chinese header, with the machine key, the
+    type, and the unit in its description."""
+    units = {"money": f"单位：{column.unit or money_unit}", "points": "单位：分", "percent": "单位：%（百分数，55.97 即 55.97%）"}
+    field = {"name": column.header, "type": FIELD_TYPES[column.kind], "description": f"键：{column.key}"}
+    if column.kind in units:
+        field["description"] += f"；{units[column.kind]}"
+    return field
+
+
 def resources(doc: LoadedDocument, tables: list[DataTable]) -> list[dict]:
     """The data-package resources (Frictionless tabular-data-resource) of a document's CSVs."""
     return [{
         "name": f"{doc.unit_id}-{doc.year}-{doc.kind.replace('_', '-')}-{table.name}",
         "title": f"{doc.model.title}：{table.title}", "path": f"{data_folder(doc)}{table.name}.csv", "format": "csv",
         "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource",
-        "schema": {"fields": [_field(table, c) for c in table.columns]},
+        "schema": {"fields": [_field(c, doc.model.money_unit) for c in table.columns]},
     } for table in tables]
-
-
-def _field(table: DataTable, column: str) -> dict:
-    """A Frictionless field descriptor; a column that is a model field carries its title and
-    description from the model."""
-    descriptor = {"name": column, "type": "string"}
-    info = table.model.model_fields.get(column) if table.model is not None else None
-    if info is not None and info.title:
-        descriptor["title"] = info.title
-    if info is not None and info.description:
-        descriptor["description"] = info.description
-    return descriptor
 
 
 def datapackage(title: str, package_resources: list[dict]) -> bytes:

@@ -171,7 +171,9 @@ class PortalOutput:
     """What a ``portal_outputs`` hook gets: ``portal`` (``Portal``: site, units, errors),
     ``findings`` ((unit, year, kind) → findings), ``page_urls`` (every page, relative),
     ``units`` (the build's unit entries: their documents' ``resources`` and ``downloads``),
-    ``folder`` (the staging folder being written). ``write(relative, data)`` writes text or bytes."""
+    ``folder`` (the staging folder being written). ``write(relative, data)`` writes text or bytes
+    (compressed beside it, ``.gz``/``.br``, with the other portal-wide files); ``warn(message)``
+    reports something the site should fix (shown after the build, attributed to ``site.yaml``)."""
 
     portal: object
     findings: dict
@@ -179,6 +181,7 @@ class PortalOutput:
     units: list
     folder: Path
     write: Callable[[str, str | bytes], None]
+    warn: Callable[[str], None]
 
 
 def portal_outputs(output: PortalOutput) -> None:

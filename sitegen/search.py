@@ -2,8 +2,8 @@
 
 Pages mark their indexable part with ``data-pagefind-body`` and their facets with
 ``data-pagefind-filter`` (the value in the attribute, so no hidden text reaches the excerpts);
-only unit, document and project pages (``units/<unit-id>/…``) carry it, so only unit folders
-are indexed. The index and its UI land in ``<output>/pagefind/``, served from the portal itself
+unit, document and project pages (``units/<unit-id>/…``) and the place pages carry it; the
+place pages (``regions/…``, a few hundred at most) go with the first shard. The index and its UI land in ``<output>/pagefind/``, served from the portal itself
 (no outside host). The query side is the theme's: ``static/pagefind-zh/`` reads a query
 against the index's own words, because Pagefind would cut it with the browser's segmenter,
 not jieba.
@@ -93,14 +93,17 @@ def pagefind_version() -> str:
 
 
 def build_index(site: Path, units: list | None = None, *, previous: Path | None = None,
-                shard_pages: int = SHARD_PAGES, progress: Progress | None = None) -> IndexReport:
+                shard_pages: int = SHARD_PAGES, progress: Progress | None = None,
+                extra_pages: list[str] = ()) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
     ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``key``, ``files`` and
     ``documents`` with their ``key`` and ``files``); ``None`` indexes every page under
     ``site`` in one run (the preview). ``previous``: the output of the previous build, whose
-    bundles are reused where a shard is unchanged; ``progress`` shows the shards done. Raises
-    ``SearchIndexError`` when Pagefind fails.
+    bundles are reused where a shard is unchanged; ``progress`` shows the shards done.
+    ``extra_pages``: portal-wide pages (relative to ``site``: the place pages) indexed with the
+    first shard, whose key then includes their content. Raises ``SearchIndexError`` when
+    Pagefind fails.
     """
     report = IndexReport()
     bundle = site / BUNDLE
@@ -121,8 +124,10 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
     shards: dict[str, dict] = {}
     for n, number in enumerate((progress or Progress(enabled=False)).iterate("search index", sorted(members))):
         shard_units = sorted(members[number], key=lambda unit: unit.id)
+        extra = list(extra_pages) if n == 0 else []
         key = digest(version, str(count), str(number),
-                      *(part for unit in shard_units for part in (unit.id, unit.key, *(d.key for d in unit.documents))))
+                     *(part for unit in shard_units for part in (unit.id, unit.key, *(d.key for d in unit.documents))),
+                     *(part for page in extra for part in (page, (site / page).read_bytes())))
         path = "" if n == 0 else f"{SHARDS}/{number}/"
         target = bundle / path
         was = old.get("shards", {}).get(str(number))
@@ -131,7 +136,8 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
             _link_bundle(source, target)
             report.reused.append(number)
         else:
-            report.seconds += _index_shard(site, target, [f for unit in shard_units for f in _files(unit) if f.endswith(".html")])
+            report.seconds += _index_shard(site, target, [f for unit in shard_units for f in _files(unit) if f.endswith(".html")]
+                                           + extra)
             report.indexed.append(number)
         shards[str(number)] = {"bundle": path, "key": key, "units": len(shard_units)}
     _write_record(bundle, {"format": FORMAT, "count": count, "pagefind": version,

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import with_compressed
 from .cache import BuildCache, FileHashes, digest
 from .check import Finding, check_document
 from .check.copies import Fingerprint, fingerprints
@@ -162,6 +163,7 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
         files[relative] = html.encode("utf-8")
         result.pages.append(page.url)
     result.rendered += result.pages
+    files = with_compressed(files)
     result.files = list(files)
     cache.put(job.key, result, files)
     return result
@@ -191,6 +193,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
     for relative, data in document_downloads(doc, findings, tables):
         files[relative] = data
         downloads.append(relative)
+    files = with_compressed(files)
     entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
                           resources(doc, tables), fingerprints(doc))
     lap("opendata")

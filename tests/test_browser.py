@@ -141,8 +141,10 @@ def test_charts_render_as_svg_with_their_marks(server, page, portal):
         page.goto(server + url)
         figures = page.locator("figure.chart")
         assert figures.count() >= 1, url
+        page.mouse.wheel(0, 1)  # a chart is drawn once the reader scrolls or touches, when it is in view
         for i in range(figures.count()):
             figure = figures.nth(i)
+            figure.scroll_into_view_if_needed()
             figure.locator(".main-svg").first.wait_for(timeout=15000)  # locator waits: CSP forbids eval
             expected = int(figure.get_attribute("data-marks"))
             drawn = figure.locator("g.point path, g.slice path.surface").count()
@@ -151,11 +153,52 @@ def test_charts_render_as_svg_with_their_marks(server, page, portal):
     assert page.errors == []
 
 
-def test_chart_tables_are_there_without_javascript(built, portal):
-    output, _ = built
+def test_chart_tables_show_and_chart_boxes_go_without_javascript(server, browser, portal):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
+    page = context.new_page()
     for url in chart_pages(portal).values():
-        html = (output / urls.file_for(url)).read_text(encoding="utf-8")
-        assert html.count('<details class="chart-data">') == html.count('class="chart-spec"') >= 1
+        page.goto(server + url)
+        figures = page.locator("figure.chart")
+        assert figures.count() >= 1
+        for i in range(figures.count()):
+            figure = figures.nth(i)
+            assert figure.locator(".chart-canvas").bounding_box() is None, f"{url}: an empty chart box"
+            assert figure.locator(".chart-table tbody tr").first.is_visible(), url
+    context.close()
+
+
+def test_plotly_waits_until_a_chart_comes_into_view(server, browser, portal):
+    """A document opened on a phone: first paint and the figures above the fold come without
+    plotly.js; it is fetched once a chart scrolls into view, and the chart's table opens on a tap.
+    A chart in the first screen (a unit's page) waits for the reader's first scroll or touch."""
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    doc = next(d for d in portal.documents() if d.kind == "final_accounts")
+    page.goto(server + urls.document(doc))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    assert not [r for r in requested if "/assets/plotly." in r]
+    figure = page.locator("figure.chart").first
+    assert not figure.locator(".chart-table").is_visible()
+    figure.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 1)
+    figure.locator(".main-svg").first.wait_for(timeout=15000)
+    assert len([r for r in requested if "/assets/plotly." in r]) == 1
+    figure.locator(".chart-data summary").click()
+    assert figure.locator(".chart-table tbody tr").first.is_visible()
+    requested.clear()
+    page.goto(server + urls.unit(doc.unit_id))
+    page.wait_for_load_state("load")
+    figure = page.locator("figure.chart").first
+    assert figure.evaluate("e => e.getBoundingClientRect().top < window.innerHeight")  # in the first screen
+    page.wait_for_timeout(1000)
+    assert not [r for r in requested if "/assets/plotly." in r]
+    assert "滑动或轻触" in figure.locator(".chart-canvas").evaluate("e => getComputedStyle(e, '::before').content")
+    page.mouse.wheel(0, 1)
+    figure.locator(".main-svg").first.wait_for(timeout=15000)
+    context.close()
 
 
 def test_plotly_is_fetched_once_per_visit(server, browser, portal):
@@ -165,9 +208,11 @@ def test_plotly_is_fetched_once_per_visit(server, browser, portal):
     visited = list(chart_pages(portal).values())[:5]
     for url in visited:
         page.goto(server + url)
+        page.mouse.wheel(0, 1)
+        page.locator("figure.chart").first.scroll_into_view_if_needed()
         page.locator(".chart-canvas .main-svg").first.wait_for(timeout=15000)
     context.close()
-    assert [p for p in SERVED if p.endswith("plotly.min.js")] == ["/assets/plotly.min.js"]
+    assert len([p for p in SERVED if re.fullmatch(r"/assets/plotly\.[0-9a-f]{10}\.js", p)]) == 1
     assert len([p for p in SERVED if not p.startswith("/assets/")]) >= len(visited)
 
 
@@ -326,3 +371,56 @@ def test_no_serious_accessibility_violations(server, browser, portal):
                      if v["impact"] in ("serious", "critical")]
     context.close()
     assert problems == []
+
+
+def test_a_phone_sees_the_answers_first(server, browser, portal):
+    """375 px wide (an iPhone SE): the home page's first screen lists the latest documents; a
+    document's, its key figures and finding counts. The page never scrolls sideways (wide tables
+    scroll in their box) and a table's label column keeps several characters a line.
+    Screenshots: test-artifacts/phone-home.png, phone-document.png."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server)
+    page.screenshot(path=f"{ARTIFACTS}/phone-home.png")
+    first = page.locator(".latest li").first.bounding_box()
+    assert first and first["y"] + first["height"] <= 667
+    doc = next(d for d in portal.documents() if d.kind == "final_accounts")
+    page.goto(server + urls.document(doc))
+    page.screenshot(path=f"{ARTIFACTS}/phone-document.png")
+    boxes = page.locator(".key-figure")
+    assert boxes.count() == 4  # 收入合计, 支出合计, “三公”经费支出, and the finding counts
+    for i in range(boxes.count()):
+        box = boxes.nth(i).bounding_box()
+        assert box["y"] + box["height"] <= 667, f"key figure {i + 1} is below the first screen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    labels = page.locator("table.data tbody th[scope=row]").evaluate_all(
+        "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().width)")
+    assert labels and min(labels) >= 100  # 7.5em: never one character a line
+    scroller = page.locator("#figures-title ~ .table-scroll").nth(4)
+    assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")  # a wide table scrolls in its box…
+    label = scroller.locator("tbody th").first
+    before = label.bounding_box()["x"]
+    scroller.evaluate("e => e.scrollLeft = 200")
+    assert abs(label.bounding_box()["x"] - before) <= 1  # …with its label column in view (sticky)
+    small = page.evaluate("""() => Array.from(document.querySelectorAll('main a, main summary, header a, header button'))
+        .filter(e => e.offsetParent && !e.closest('p, li, td, dd'))
+        .map(e => e.getBoundingClientRect()).filter(r => r.height < 24 || r.width < 24).length""")
+    assert small == 0
+    context.close()
+
+
+def test_a_unit_name_finds_its_documents_before_their_projects(server, page, portal):
+    unit = next(u for u in portal.units if u.id == "dingxi-zfw")
+    links = searched(page, server, unit.model.name)
+    mine = [link for link in links if f"/units/{unit.id}/" in link]
+    documents = {"/" + urls.document(d) for d in unit.documents}
+    projects = [i for i, link in enumerate(mine) if "/projects/" in link]
+    assert documents <= set(mine) and projects
+    assert max(mine.index(d) for d in documents) < min(projects), mine[:6]  # documents above their projects
+
+
+def test_a_place_name_finds_its_place_page(server, page, portal):
+    unit = next(u for u in portal.units if u.id == "dingxi-zfw")
+    place = "/" + urls.region(anchor(region_path(unit.model.region)[:2]))
+    assert place in searched(page, server, unit.model.region.city)

@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from sitegen.render import urls
 from sitegen.render.regions import anchor, region_path
 
@@ -114,12 +116,12 @@ def test_no_outside_urls_in_pages_or_assets(built):
 
 def test_plotly_ships_once_and_is_loaded_only_where_charts_are(built):
     output, _ = built
-    copies = [p for p in output.rglob("*.js") if p.read_bytes().startswith(b"/**\n* plotly.js")]
-    assert [p.relative_to(output).as_posix() for p in copies] == ["assets/plotly.min.js"]
+    copies = [p for p in output.rglob("*.js") if p.read_bytes().startswith(b"/*! plotly.js")]
+    assert len(copies) == 1 and re.fullmatch(r"assets/plotly\.[0-9a-f]{10}\.js", copies[0].relative_to(output).as_posix())
     for page in html_files(output):
         text = page.read_text(encoding="utf-8")
         has_chart = 'class="chart-spec"' in text
-        assert ("plotly.min.js" in text) == has_chart, page
+        assert (copies[0].name in text) == has_chart, page
         assert len(text.encode()) < 300_000, f"{page} is heavier than 300 KB"
 
 
@@ -171,20 +173,28 @@ def test_site_theme_overrides_templates_and_static_files(tmp_path):
     build_portal(site / "content", output, search=False)
     unit_page = (output / "units/laoting-zfw/index.html").read_text(encoding="utf-8")
     assert '<p class="county-note">县级主题</p>' in unit_page and "data-pagefind-filter" not in unit_page
-    assert (output / "assets/style.css").read_text(encoding="utf-8") == "body { color: #123456; }\n"
-    assert (output / "assets/print.css").exists()  # not overridden: from the default theme
+    [style] = (output / "assets").glob("style.*.css")
+    assert style.read_text(encoding="utf-8") == "body { color: #123456; }\n" and style.name in unit_page
+    assert list((output / "assets").glob("print.*.css"))  # not overridden: from the default theme
 
 
 def test_sitemap_lists_every_page_and_feed_dates_documents(built, portal):
     import xml.etree.ElementTree as ET
     output, _ = built
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    base = "https://yjs.example.org/"  # content/site.yaml
     listed = {loc.text for loc in ET.parse(output / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)}
-    pages = {"/" + p.relative_to(output).as_posix().removesuffix("index.html") for p in html_files(output)} - {"/404.html"}
+    pages = {base + p.relative_to(output).as_posix().removesuffix("index.html") for p in html_files(output)} - {base + "404.html"}
     assert listed == pages
     feed = ET.parse(output / "feed.xml").getroot()
-    updated = [e.findtext("a:updated", namespaces=namespace) for e in feed.findall("a:entry", namespace)]
+    assert feed.find("a:link[@rel='self']", namespace).get("href") == base + "feed.xml"
+    entries = feed.findall("a:entry", namespace)
+    assert {e.find("a:link", namespace).get("href") for e in entries} == {base + urls.document(d) for d in portal.documents()}
+    updated = [e.findtext("a:updated", namespaces=namespace) for e in entries]
     assert updated == sorted(updated, reverse=True) and "2024-04-09T00:00:00Z" in updated  # 乐亭: 2024年4月9日
+    # No publication date, no revision: dated by the end of the fiscal year (平乡's 2021 budget).
+    pingxiang = next(e for e in entries if "pingxiang-zfw" in e.find("a:link", namespace).get("href"))
+    assert pingxiang.findtext("a:published", namespaces=namespace) == "2021-12-31T00:00:00Z"
     assert (output / "404.html").is_file()
 
 
@@ -193,21 +203,21 @@ def test_a_large_sitemap_becomes_an_index_of_sitemaps():
     from sitegen.render.feeds import sitemaps
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     page_urls = [f"units/u{n}/" for n in range(7)]
-    files = sitemaps(page_urls, "/portal", per_file=3)
+    files = sitemaps(page_urls, "https://x.example.org/portal", per_file=3)
     assert list(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     index = ET.fromstring(files["sitemap.xml"])
-    assert [loc.text for loc in index.findall("s:sitemap/s:loc", namespace)] == [f"/portal/sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert [loc.text for loc in index.findall("s:sitemap/s:loc", namespace)] == [f"https://x.example.org/portal/sitemap-{n}.xml" for n in (1, 2, 3)]
     listed = [loc.text for name in list(files)[:3] for loc in ET.fromstring(files[name]).findall("s:url/s:loc", namespace)]
-    assert listed == ["/portal/" + url for url in page_urls]
-    assert list(sitemaps(page_urls, "/", per_file=7)) == ["sitemap.xml"]
+    assert listed == ["https://x.example.org/portal/" + url for url in page_urls]
+    assert list(sitemaps(page_urls, "https://x.example.org/", per_file=7)) == ["sitemap.xml"]
 
 
 def test_the_feed_keeps_the_newest_documents(portal, monkeypatch):
     import xml.etree.ElementTree as ET
     from sitegen.render import feeds
-    every = ET.fromstring(feeds.atom(portal, "/")).findall("{http://www.w3.org/2005/Atom}entry")
+    every = ET.fromstring(feeds.atom(portal, "https://x.example.org/")).findall("{http://www.w3.org/2005/Atom}entry")
     monkeypatch.setattr(feeds, "FEED_ENTRIES", 2)
-    newest = ET.fromstring(feeds.atom(portal, "/")).findall("{http://www.w3.org/2005/Atom}entry")
+    newest = ET.fromstring(feeds.atom(portal, "https://x.example.org/")).findall("{http://www.w3.org/2005/Atom}entry")
     assert len(every) > 2 and [e.findtext("{http://www.w3.org/2005/Atom}id") for e in newest] == \
         [e.findtext("{http://www.w3.org/2005/Atom}id") for e in every[:2]]
 
@@ -220,6 +230,7 @@ def test_revisions_and_neighbouring_years(tmp_path):
         "2022/self-evaluation.yaml": HEADER.replace("2023", "2022") + body,
         "2023/self-evaluation.yaml": HEADER + body + "revisions:\n  - {date: 2024-06-30, note: 更正项目汇总表合计数}\n",
     })
+    (content / "site.yaml").write_text("title: 测试门户\nbase_url: https://x.example.org/\n", encoding="utf-8")
     output = tmp_path / "out"
     build_portal(content, output, search=False)
     page_2023 = (output / "units/demo/2023/self-evaluation/index.html").read_text(encoding="utf-8")
@@ -251,3 +262,56 @@ def test_goal_copied_between_units_reaches_the_portal_pages(tmp_path):
         result = build_portal(content, tmp_path / "output", search=False, cache=tmp_path / "cache", workers=1)
         page = (tmp_path / "output" / urls.rule("COPY-002") / "index.html").read_text(encoding="utf-8")
         assert "与单位 a-xian 2023 年“监护人责任险”的绩效目标逐字相同" in page  # reported on b-xian, against a-xian
+
+
+def test_without_base_url_no_relative_sitemap_or_feed_is_written(tmp_path):
+    """sitemaps.org and Atom need absolute URLs: without the portal's address, the build says so
+    and leaves them out (and the pages do not link them), rather than publish relative ones."""
+    from sitegen.build import build_portal
+    from sitegen.render import feeds
+    from .conftest import HEADER, write_portal
+    content = write_portal(tmp_path, {"2023/self-evaluation.yaml": HEADER})
+    output = tmp_path / "out"
+    result = build_portal(content, output, search=False)
+    assert not (output / "sitemap.xml").exists() and not (output / "feed.xml").exists()
+    assert len(result.warnings) == 1 and "base_url" in result.warnings[0] and "site.yaml" in result.warnings[0]
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert "feed.xml" not in home and "sitemap.xml" not in home
+    for relative in ("/", "/portal", "portal/", ""):
+        with pytest.raises(ValueError, match="not an absolute"):
+            feeds.sitemaps(["units/demo/"], relative)
+
+
+def test_the_404_page_links_from_the_path_of_base_url(tmp_path):
+    from sitegen.build import build_portal
+    from .conftest import HEADER, write_portal
+    content = write_portal(tmp_path, {"2023/self-evaluation.yaml": HEADER})
+    (content / "site.yaml").write_text("title: 测试门户\nbase_url: https://x.example.org/yjs/\n", encoding="utf-8")
+    output = tmp_path / "out"
+    build_portal(content, output, search=False)
+    page = (output / "404.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src|data-plotly)="([^"]+)"', page)
+    assert links and all(link.startswith(("/yjs/", "#")) for link in links), links  # the same from any depth, no host
+
+
+def test_search_titles_say_how_pages_differ(built):
+    output, _ = built
+    titles = [m for page in html_files(output)
+              for m in re.findall(r'data-pagefind-meta="title:([^"]+)"', page.read_text(encoding="utf-8"))]
+    assert len(titles) > 40 and len(set(titles)) == len(titles)
+    # 定西's self-evaluation has two tables of 综治维稳暨市域社会治理试点经费: each says which it is.
+    assert sum(t.startswith("综治维稳暨市域社会治理试点经费（文件第 ") for t in titles) == 2
+
+
+@pytest.mark.parametrize("base_url", ["javascript:alert(1)", "//elsewhere.example/", "https://x.example.org/\"><script>"])
+def test_a_base_url_that_is_neither_http_nor_a_path_is_refused_at_its_line(tmp_path, base_url):
+    from sitegen.content import ContentErrors
+    from sitegen.content.loader import load_site
+
+    (tmp_path / "content").mkdir()
+    site_yaml = tmp_path / "content" / "site.yaml"
+    site_yaml.write_text(f"title: 测试门户\nbase_url: '{base_url}'\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as raised:
+        load_site(site_yaml, [])
+    [error] = raised.value.errors
+    assert (error.file, error.line, error.column) == (site_yaml, 2, 11)

@@ -80,7 +80,7 @@ CASES = {
                 "is not allowed"),
     "empty file": Case("2020/budget.yaml", lambda file: file.write_bytes(b""), (1, 1), "file is empty"),
     "GBK": Case("2020/budget.yaml", gbk, (3, 9), "looks GBK-encoded"),
-    "non-UTF-8 Markdown": Case("2020/budget.md", gbk, (1, 1), "save the Markdown as UTF-8"),
+    "non-UTF-8 Markdown": Case("2020/budget.md", gbk, (1, 5), "looks GBK-encoded; save it as UTF-8"),  # the first byte that is not UTF-8
     "unit.yaml": Case("unit.yaml", replace("^level: 县$", "level: 镇"), "镇", "(found '镇')"),
 }
 

@@ -47,6 +47,8 @@ UNIT_ESCAPE = UNIT.replace("测试县委政法委", '"政法委\\e[31m\\u0007"')
 def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile-output")
     content = write_portal(root, {"2023/final-accounts.yaml": DOC, "2023/n.md": NARRATIVE}, unit=UNIT_ESCAPE)
+    site = content / "site.yaml"  # the feed and sitemap are written only under an absolute base_url
+    site.write_text(site.read_text(encoding="utf-8") + "base_url: https://yjs.example.gov.cn/\n", encoding="utf-8")
     output = root / "output"
     build_portal(content, output, search=False)
     return content, output

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 
 from sitegen import export
@@ -17,10 +18,14 @@ def test_csv_has_bom_columns_and_published_figures(built, portal):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 12
-    assert rows[0]["name"] == "综合治理经费" and rows[0]["executed"] == "31.5"
-    assert [r["executed"] for r in rows][3] == "342.67"
+    assert rows[0]["项目名称"] == "综合治理经费" and rows[0]["全年执行数"] == "31.5"
+    assert [r["全年执行数"] for r in rows][3] == "342.67"
     findings = list(csv.DictReader(io.StringIO((output / export.data_folder(quannan) / "findings.csv").read_text("utf-8-sig"))))
-    assert any(f["rule"] == "SUM-002" and f["declared"] == "1480.41 万元" for f in findings)
+    assert any(f["规则"] == "SUM-002" and f["文件所列"] == "1480.41 万元" for f in findings)
+    dingxi = next(d for d in portal.documents() if d.kind == "final_accounts")
+    figures = list(csv.DictReader(io.StringIO((output / export.data_folder(dingxi) / "figures.csv").read_text("utf-8-sig"))))
+    total = next(r for r in figures if r["项目"] == "收、支总计")
+    assert total["金额"] == "1058.95"  # printed 1,058.95: no thousands separator in CSV
 
 
 def test_json_has_model_and_findings(built, portal):
@@ -44,7 +49,7 @@ def test_xlsx_opens_with_openpyxl(built, portal):
     assert "项目自评汇总表" in book.sheetnames
     sheet = book["项目自评汇总表"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("no", "unit", "name") and len(rows) == 12
+    assert rows[0][:3] == ("序号", "预算单位", "项目名称") and len(rows) == 12
 
 
 def test_data_package_validates_and_archive_holds_it(built, portal):
@@ -70,7 +75,91 @@ def test_xlsx_sheet_names_are_made_from_any_title():
     """Excel refuses []:*?/\\ , an apostrophe at either end, more than 31 characters and a name twice."""
     from openpyxl import load_workbook
     titles = ["财政拨款“三公”经费支出决算表javascript:alert(1)", "'[a]/b\\c*?'", "", "同名", "同名", "长" * 40, "长" * 40]
-    tables = [export.DataTable(f"t{i}", title, ["项目"], [["1"]]) for i, title in enumerate(titles)]
+    tables = [export.DataTable(f"t{i}", title, [export.Column("item", "项目")], [["1"]]) for i, title in enumerate(titles)]
     names = load_workbook(io.BytesIO(export.xlsx_bytes(tables)), read_only=True).sheetnames
     assert names == ["财政拨款“三公”经费支出决算表javascript_alert", "_a__b_c__", "表", "同名", "同名（2）",
                      "长" * 31, "长" * 28 + "（2）"]
+
+
+def _spreadsheets(output, portal):
+    """(document, its data folder) of every document."""
+    return [(doc, output / export.data_folder(doc)) for doc in portal.documents()]
+
+
+def _tolerance(n_parts: int):
+    from decimal import Decimal
+    return Decimal("0.005") * (n_parts + 1)  # the checker's rounding bound (README: 尾差)
+
+
+def test_every_csv_opens_in_pandas_typed_as_the_data_package_says(built, portal):
+    import pandas as pd
+    output, _ = built
+    package = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
+    numeric = 0
+    for resource in package["resources"]:
+        frame = pd.read_csv(output / resource["path"], encoding="utf-8-sig", dtype_backend="numpy_nullable")
+        assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
+        for field in resource["schema"]["fields"]:
+            assert field["description"].startswith("键：")
+            column = frame[field["name"]]
+            if field["type"] in ("number", "integer") and column.notna().any():
+                assert pd.api.types.is_numeric_dtype(column), (resource["path"], field["name"], column.dtype)
+                numeric += 1
+            if field["name"] in ("金额", "全年执行数"):
+                assert "万元" in field["description"]
+    assert numeric > 40
+
+
+def test_parts_add_up_to_their_totals_in_pandas_and_in_excel(built, portal, findings):
+    """Sums computed by the spreadsheet equal the document's stated totals wherever the checker
+    found them consistent, in the CSV (pandas) and in the XLSX (openpyxl, numbers not text)."""
+    from decimal import Decimal
+
+    import pandas as pd
+    from openpyxl import load_workbook
+    output, _ = built
+    checked = 0
+    for doc, folder in _spreadsheets(output, portal):
+        flagged = {f.dotted_path.rsplit(".", 1)[0] for f in findings[doc.key] if f.rule_id.startswith("SUM")}
+        frame = pd.read_csv(folder / "figures.csv", encoding="utf-8-sig")
+        sheet = load_workbook(folder / "document.xlsx")["文件所列数字"]
+        header = [c.value for c in sheet[1]]
+        excel = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+        amount = header.index("金额")
+        for _, parent in frame[frame["金额"].notna()].iterrows():
+            parts = frame[(frame["上级数据路径"] == parent["数据路径"]) & frame["金额"].notna()]
+            if len(parts) < 2 or parent["数据路径"] in flagged:
+                continue
+            bound = float(_tolerance(len(parts)))
+            assert abs(parts["金额"].sum() - parent["金额"]) <= bound, (doc.key, parent["数据路径"])
+            cells = [excel[path][amount] for path in parts["数据路径"]]
+            assert all(isinstance(c.value, (int, float)) for c in cells)
+            assert abs(sum(c.value for c in cells) - excel[parent["数据路径"]][amount].value) <= bound
+            checked += 1
+        summary = json.loads((folder / "document.json").read_text(encoding="utf-8"))["document"].get("project_summary")
+        if summary and summary.get("total", {}).get("executed") and "project_summary.total" not in flagged:
+            rows = pd.read_csv(folder / "summary.csv", encoding="utf-8-sig")
+            assert abs(Decimal(str(rows["全年执行数"].sum())) - Decimal(summary["total"]["executed"])) \
+                <= _tolerance(len(rows)), doc.key
+            checked += 1
+    assert checked >= 8
+
+
+def test_excel_numbers_keep_their_published_precision_and_percentages(built, portal):
+    from openpyxl import load_workbook
+    output, _ = built
+    dingxi = next(d for d in portal.documents() if d.kind == "final_accounts")
+    sheet = load_workbook(output / export.data_folder(dingxi) / "document.xlsx")["文件所列数字"]
+    header = [c.value for c in sheet[1]]
+    rows = {row[header.index("项目")].value: row for row in sheet.iter_rows(min_row=2)}
+    revenue = rows["财政拨款收入"]
+    assert revenue[header.index("金额")].value == 1056.66 and revenue[header.index("金额")].number_format == "#,##0.00"
+    share = revenue[header.index("占比")]
+    assert share.value == 0.9981 and share.number_format == "0.00%"  # printed 99.81%
+    texts = 0
+    for row in load_workbook(output / export.data_folder(dingxi) / "document.xlsx").worksheets[0].iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                texts += 1
+                assert not re.fullmatch(r"-?[\d,]+(\.\d+)?%?", cell.value), f"a number stored as text: {cell.value}"
+    assert texts

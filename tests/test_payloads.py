@@ -128,7 +128,10 @@ def visits(portal):
 def hover_charts(page):
     charts = page.locator("script.chart-spec").count()
     if charts:
-        expect(page.locator(".js-plotly-plot .main-svg")).not_to_have_count(0, timeout=15000)
+        page.mouse.wheel(0, 1)  # a chart is drawn once the reader scrolls or touches, when it is in view
+        for figure in page.locator("figure.chart").all():
+            figure.scroll_into_view_if_needed()
+            figure.locator(".main-svg").first.wait_for(timeout=15000)
     for chart in page.locator(".js-plotly-plot").all():
         points = chart.locator("g.point, g.slice")
         for i in range(min(points.count(), 3)):

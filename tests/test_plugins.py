@@ -44,7 +44,7 @@ def registry():
 
 def portal_with_plugin(tmp_path, site_extra: str = ""):
     content = write_portal(tmp_path, {"2023/self-evaluation.yaml": SELF_EVALUATION, "2023/audit-report.yaml": AUDIT_REPORT})
-    (content / "site.yaml").write_text(f"title: 测试门户\nplugins: [tests.plugins.audit]\n{site_extra}", encoding="utf-8")
+    (content / "site.yaml").write_text(f"title: 测试门户\nbase_url: https://yjs.example.org/\nplugins: [tests.plugins.audit]\n{site_extra}", encoding="utf-8")
     return content
 
 

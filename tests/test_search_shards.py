@@ -72,8 +72,12 @@ def test_every_indexed_page_is_in_exactly_one_shard(sharded, portal):
     count = record(output)["count"]
     urls_by_shard = {number: set(fragments(folder)) for number, folder in bundles(output).items()}
     assert len(urls_by_shard) >= 3
+    first = min(urls_by_shard, key=int)
     for number, found in urls_by_shard.items():
-        assert found and all(shard_of(url.split("/")[2], count) == int(number) for url in found)
+        units = [url for url in found if url.startswith("/units/")]
+        assert units and all(shard_of(url.split("/")[2], count) == int(number) for url in units)
+        places = [url for url in found if not url.startswith("/units/")]
+        assert all(url.startswith("/regions/") for url in places) and bool(places) == (number == first)
     every = [url for found in urls_by_shard.values() for url in found]
     assert len(every) == len(set(every))
     assert set(every) == indexed_pages(output)  # under their own URLs

@@ -45,7 +45,12 @@ def run_serve(content, *, search: bool = False, log_file=None):
                                        stdout=log, stderr=subprocess.STDOUT, text=True)
             base = f"http://127.0.0.1:{port}/"
             # The preview's own status file: a server that took the port has none.
-            if _answers(process, [base + "__preview__/status.json"] + ([base + "pagefind/pagefind-entry.json"] if search else [])):
+            try:
+                answered = _answers(process, [base + "__preview__/status.json"] + ([base + "pagefind/pagefind-entry.json"] if search else []))
+            except AssertionError:  # never leave a preview running behind a failed test
+                process.kill()
+                raise
+            if answered:
                 break
             process.wait(timeout=10)
         else:

@@ -73,11 +73,14 @@ def test_each_table_as_csv_xlsx_and_json(built, portal):
     doc = doc_of(portal, "putuo-czj")
     folder = (output / urls.file_for(urls.document(doc))).parent / "data"
     rows = list(csv.reader(io.StringIO((folder / "table-expenditure.csv").read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["code", "name", "total", "basic", "project", "remit_superior", "operating", "subsidy_affiliated"]
+    assert rows[0] == ["科目编码", "项目", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
     assert rows[1] == ["", "合计", "2940.05", "2336.91", "603.14", "", "", ""]
     assert ["2010602", "一般行政管理事务", "10.00", "", "10.00", "", "", ""] in rows
     summary = list(csv.reader(io.StringIO((folder / "table-income-expenditure-summary.csv").read_text(encoding="utf-8-sig"))))
-    assert summary[0][:4] == ["side", "line", "code", "name"] and ["income", "29", "", "年初结转和结余", "49.14", ""] in summary
+    assert summary[0][:4] == ["栏", "行次", "科目编码", "项目"] and ["income", "29", "", "年初结转和结余", "49.14", ""] in summary
+    package = json.loads((output / "datapackage.json").read_text(encoding="utf-8"))
+    fields = next(r for r in package["resources"] if r["path"].endswith(f"{urls.document(doc)}data/table-expenditure.csv"))
+    assert [f["description"].split("；")[0] for f in fields["schema"]["fields"]][:3] == ["键：code", "键：name", "键：total"]
     data = json.loads((folder / "document.json").read_text(encoding="utf-8"))
     tables = data["document"]["tables"]
     assert len(tables) == 9 and tables[8]["notes"] == ["注：上海市普陀区财政局无国有资本经营预算财政拨款支出，故本表无数据。"]

@@ -71,7 +71,10 @@ class Site(Model):
 
     title: Text = Field(title="门户名称")
     subtitle: str | None = Field(None, title="副标题")
-    base_url: str = Field("/", title="网址路径", description="the path the portal is served under, e.g. / or /yjsgk/")
+    # Where the portal is published: an absolute http(s) URL (sitemap and feed need one) or a
+    # path from the server's root; it becomes link targets, so no other scheme gets in.
+    base_url: Annotated[str, Field(pattern=r"^(https?://[^\s<>\"'`]+|/([^/\s<>\"'`:][^\s<>\"'`:]*)?)$", title="网址",
+                                   description="the portal's address: https://host/path/ (or /path/)")] = "/"
     # A BCP 47 tag: it becomes <html lang> and names Pagefind's index (which fails on a long one).
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", title="语言",
                                    description="a BCP 47 language tag such as zh-CN")] = "zh-CN"

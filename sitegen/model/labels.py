@@ -29,3 +29,12 @@ def is_money(model: type[BaseModel], name: str) -> bool:
 def is_numeric(model: type[BaseModel], name: str) -> bool:
     """Whether the field is a number as published: money, points or a percentage."""
     return any(t in _types(model, name) for t in (Money, Points, PercentValue))
+
+
+def kind(model: type[BaseModel], name: str) -> str:
+    """The field's kind of value for open data and views: ``money``, ``points``, ``percent`` or ``text``."""
+    types = _types(model, name)
+    for value_type, kind_name in ((Money, "money"), (Points, "points"), (PercentValue, "percent")):
+        if value_type in types:
+            return kind_name
+    return "text"

@@ -1,14 +1,16 @@
 """Machine-readable indexes of the portal: ``sitemap.xml`` (split past 50,000 pages) and an
-Atom feed of the newest documents by publication or revision date.
+Atom feed of the newest documents, both under the site's absolute ``base_url``.
 
-Dates come from the documents: the latest revision's ISO date, else the 发布日期 text when
-it reads as a date (``2024年4月9日``, ``2024 年 8 月``). A document with neither is left out
-of the feed, rather than given an invented date.
+A document is dated by its publication (the 发布日期 text when it reads as a date:
+``2024年4月9日``, ``2024 年 8 月``), else its first revision, else the last day of its fiscal
+year (the calendar year it reports on); it is updated by its latest revision. So every
+document is in the feed, none with an invented day beyond what it states.
 """
 from __future__ import annotations
 
 import heapq
 import re
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from ..model.portal import LoadedDocument, Portal
@@ -21,15 +23,45 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PUBLISHED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 
 
-def document_date(doc: LoadedDocument) -> str | None:
-    """``YYYY-MM-DD`` of the document's latest publication, or ``None``."""
-    if doc.model.revisions:
-        return max(r.date for r in doc.model.revisions)
+def published_date(doc: LoadedDocument) -> str:
+    """``YYYY-MM-DD`` the document was published: its 发布日期, else its first revision, else
+    the end of its fiscal year (31 December)."""
     match = _PUBLISHED.search(doc.model.published or "")
-    if not match:
+    if match:
+        year, month, day = match.group(1), int(match.group(2)), int(match.group(3) or 1)
+        return f"{year}-{month:02d}-{day:02d}"
+    if doc.model.revisions:
+        return min(r.date for r in doc.model.revisions)
+    return f"{doc.year}-12-31"
+
+
+def states_a_date(doc: LoadedDocument) -> bool:
+    """Whether the document prints a publication date or lists a revision (else it is dated by
+    its fiscal year)."""
+    return bool(_PUBLISHED.search(doc.model.published or "") or doc.model.revisions)
+
+
+def document_date(doc: LoadedDocument) -> str:
+    """``YYYY-MM-DD`` of the document's latest change: its latest revision when later than its
+    publication, else its publication (``published_date``)."""
+    published = published_date(doc)
+    return max([published, *(r.date for r in doc.model.revisions)])
+
+
+def absolute_base(base_url: str) -> str | None:
+    """``base_url`` with a trailing ``/`` when it is an absolute ``http(s)`` URL (what a
+    sitemap or a feed must give), else ``None``."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    year, month, day = match.group(1), int(match.group(2)), int(match.group(3) or 1)
-    return f"{year}-{month:02d}-{day:02d}"
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def base_path(base_url: str) -> str:
+    """The path of ``base_url`` (``https://x.gov.cn/yjs/`` → ``/yjs/``), for pages served at
+    any depth (the 404 page)."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
 
 
 def xml_text(value: str) -> str:
@@ -43,10 +75,12 @@ FEED_ENTRIES = 100     # a feed is for what is new; the sitemap lists everything
 
 
 def sitemaps(page_urls: list[str], base_url: str, per_file: int = SITEMAP_URLS) -> dict[str, str]:
-    """``{file name: XML}``: every page, under the site's ``base_url``. Up to ``per_file`` pages,
-    ``sitemap.xml`` lists them; beyond, ``sitemap.xml`` is a sitemap index of ``sitemap-<n>.xml``
-    files of ``per_file`` pages each (sitemaps.org allows 50,000 URLs a file)."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
+    """``{file name: XML}``: every page, under the site's absolute ``base_url``. Up to
+    ``per_file`` pages, ``sitemap.xml`` lists them; beyond, ``sitemap.xml`` is a sitemap index
+    of ``sitemap-<n>.xml`` files of ``per_file`` pages each (sitemaps.org allows 50,000 URLs a
+    file). Raises ``ValueError`` when ``base_url`` is not absolute (sitemaps.org requires
+    absolute URLs)."""
+    base = _required(base_url)
     chunks = [page_urls[i:i + per_file] for i in range(0, len(page_urls), per_file)] or [[]]
     files = {name: _urlset(chunk, base) for name, chunk in
              zip(["sitemap.xml"] if len(chunks) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)], chunks)}
@@ -57,6 +91,13 @@ def sitemaps(page_urls: list[str], base_url: str, per_file: int = SITEMAP_URLS) 
     return files
 
 
+def _required(base_url: str) -> str:
+    base = absolute_base(base_url)
+    if base is None:
+        raise ValueError(f"base_url {base_url!r} is not an absolute http(s) URL")
+    return base
+
+
 def _urlset(page_urls: list[str], base: str) -> str:
     entries = "".join(f"<url><loc>{xml_text(base + url)}</loc></url>\n" for url in page_urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -64,11 +105,12 @@ def _urlset(page_urls: list[str], base: str) -> str:
 
 
 def atom(portal: Portal, base_url: str) -> str:
-    """The ``FEED_ENTRIES`` newest documents, newest first; ids are tag: URIs, so the feed names
-    no outside host."""
-    dated = [(date, doc) for doc in portal.documents() if (date := document_date(doc))]
+    """The ``FEED_ENTRIES`` most recently changed documents, newest first, under the site's
+    absolute ``base_url`` (``ValueError`` otherwise; RFC 4287 wants a ``rel="self"`` link to
+    the feed's own URL). Ids are tag: URIs, stable when the site moves."""
+    base = _required(base_url)
+    dated = [(document_date(doc), doc) for doc in portal.documents()]
     dated = heapq.nlargest(FEED_ENTRIES, dated, key=lambda item: (item[0], item[1].key))
-    base = base_url if base_url.endswith("/") else base_url + "/"
     updated = dated[0][0] if dated else "2000-01-01"
     names = {unit.id: unit.model.name for unit in portal.units}
     entries = []
@@ -78,12 +120,15 @@ def atom(portal: Portal, base_url: str) -> str:
             "<entry>"
             f"<id>tag:sitegen,{doc.year}:{doc.unit_id}/{doc.kind}</id>"
             f"<title>{xml_text(names.get(doc.unit_id, doc.unit_id))} {doc.year}年{kind_label(doc.kind)}</title>"
-            f'<link href="{xml_text(base + urls.document(doc))}"/>'
+            f'<link rel="alternate" type="text/html" href="{xml_text(base + urls.document(doc))}"/>'
+            f"<published>{published_date(doc)}T00:00:00Z</published>"
             f"<updated>{date}T00:00:00Z</updated>"
             f"<summary>{xml_text(doc.model.title)}：{xml_text(latest)}</summary>"
             "</entry>\n")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
             "<id>tag:sitegen,2000:portal</id>"
             f"<title>{xml_text(portal.site.title)}</title>"
+            f'<link rel="self" type="application/atom+xml" href="{xml_text(base + "feed.xml")}"/>'
+            f'<link rel="alternate" type="text/html" href="{xml_text(base)}"/>'
             f"<updated>{updated}T00:00:00Z</updated><author><name>{xml_text(portal.site.publisher or portal.site.title)}</name></author>\n"
             + "".join(entries) + "</feed>\n")

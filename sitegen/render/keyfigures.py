@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..check.scores import GRADE_BANDS, grade_for, normal_grade
 from ..model.documents import Figure
 from ..model.portal import LoadedDocument
 from ..model.source import DataPath
@@ -88,3 +89,69 @@ def key_figures(doc: LoadedDocument) -> KeyFigures:
         average_score=average,
         three_public=_keyed(model.figures, "three_public") or _printed(doc, "three_public", "合计", None, "actual"),
     )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A figure shown first on a document's page: label, value as text, its unit, whether
+    the document states it (else computed, and said to be), a note, and the data path a
+    finding would name (to flag it)."""
+
+    label: str
+    text: str
+    unit: str
+    stated: bool
+    note: str = ""
+    path: DataPath | None = None
+
+
+def _money(model, value: Value | None, label: str) -> Headline | None:
+    """A stated amount under the document's own label (收入合计, 全年实际支出 …) when it is one of
+    its figures, under ``label`` when it is a cell of a standard table (a 合计 row), in the
+    money unit of where it is printed."""
+    if value is None:
+        return None
+    where, index = value.path[0], value.path[1]
+    if where == "figures":
+        label, unit = model.figures[index].label, model.money_unit
+    else:
+        unit = model.tables[index].money_unit
+    return Headline(label, format(value.value, ","), unit, value.stated, path=value.path)
+
+
+def _grades(projects) -> str:
+    """``优 4、良 2``: the projects' grades as stated, else by the score bands of 财预〔2020〕10号."""
+    counts: dict[str, int] = {}
+    for project in projects:
+        grade = (normal_grade(project.grade) if project.grade else None) or \
+            (grade_for(project.total_score) if project.total_score is not None else None)
+        if grade:
+            counts[grade] = counts.get(grade, 0) + 1
+    return "、".join(f"{grade} {counts[grade]}" for _, grade in GRADE_BANDS if grade in counts)
+
+
+def headline(doc: LoadedDocument) -> list[Headline]:
+    """What a reader asks first, in this order: revenue, expenditure, 三公经费 (budgets and
+    final accounts); budget execution rate, the department-wide score and grade, the
+    projects' average score and grades (self-evaluations). Only what the document states or
+    implies; an empty list when it has none of them."""
+    model = doc.model
+    figures = key_figures(doc)
+    found = [_money(model, figures.revenue, "本年收入合计"), _money(model, figures.expenditure, "本年支出合计"),
+             _money(model, figures.three_public, "“三公”经费支出合计")]
+    if model.kind == "self_evaluation":
+        rate = figures.execution_rate
+        if rate is not None:
+            path = rate.path if rate.stated else None
+            text = model.figures[path[1]].execution_rate.text.rstrip("%％") if path else format(rate.value, "f")
+            found.append(Headline("预算执行率", text, "%", rate.stated, path=path))
+        department = getattr(model, "department_wide", None)
+        if department is not None and department.total_score is not None:
+            grade = department.grade or f"{grade_for(department.total_score)}（按分数）"
+            found.append(Headline("部门整体自评得分", format(department.total_score, "f"), "分", True, f"等级 {grade}",
+                                  ("department_wide", "total_score")))
+        projects = [p for p in getattr(model, "projects", []) if p.total_score is not None]
+        if figures.average_score is not None:
+            found.append(Headline("项目平均得分", format(figures.average_score.value, "f"), "分", False,
+                                  f"{len(projects)} 个项目：{_grades(projects)}"))
+    return [h for h in found if h is not None]

@@ -13,12 +13,13 @@ from ..plugins import document_charts, kind as kind_spec, kind_label, kind_table
 from ..model.documents import Evaluation
 from ..model.portal import LoadedDocument, LoadedUnit, Portal
 from .. import export
-from . import chartsets, urls
+from . import chartsets, feeds, urls
+from .keyfigures import headline
 from .markdown import render_markdown
 from .pagination import paginate
 from .quality import quality_rows, quality_view, severity_counts
 from .regions import RegionNode, region_tree, walk
-from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table, standard_table_view,
+from .views import (Cell, Marks, error_views, figure_tables, funding_table, group_findings, indicator_table, standard_table_view,
                     summary_table)
 
 
@@ -66,7 +67,7 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[P
     for finding in all_findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
     rule_counts = {r.id: len(by_rule.get(r.id, [])) for r in registered_rules()}
-    pages = [_home(portal, tree, place_counts, _counts(all_findings)),
+    pages = [_home(portal, tree, place_counts, _counts(all_findings), latest_documents(portal, findings)),
              Page(urls.RULES, "rules.html", {"rules": registered_rules(), "counts": rule_counts})]
     for rule in registered_rules():
         pages.extend(Page(url, "rule.html", {"rule": rule, "findings": items, "pager": pager})
@@ -92,9 +93,23 @@ def _place_links(tree: list[RegionNode], place_counts: dict) -> list[dict]:
              "children": _place_links(node.children, place_counts)} for node in tree]
 
 
-def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: dict) -> Page:
+LATEST_DOCUMENTS = 8  # on the home page, newest first (``feeds.document_date``)
+
+
+def latest_documents(portal: Portal, findings: dict[tuple, list[Finding]], limit: int = LATEST_DOCUMENTS) -> list[dict]:
+    """The ``limit`` most recently published or revised documents, newest first, with their
+    finding counts."""
+    names = {unit.id: unit.model.name for unit in portal.units}
+    newest = sorted(portal.documents(), key=lambda d: (feeds.document_date(d), d.key), reverse=True)[:limit]
+    return [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind), "unit": names[d.unit_id],
+             "date": feeds.document_date(d), "dated": feeds.states_a_date(d), "counts": _counts(findings.get(d.key, []))}
+            for d in newest]
+
+
+def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: dict, latest: list[dict]) -> Page:
     chart_list = chartsets.comparison_charts(portal.units)
     return Page("", "home.html", {"places": _place_links(tree, place_counts), "counts": counts, "charts": chart_list,
+                                  "latest": latest,
                                   "document_count": len(portal.documents()), "unit_count": len(portal.units),
                                   "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
                                   "content_error_count": len(portal.errors),
@@ -166,8 +181,13 @@ def unit_pages(portal: Portal, unit: LoadedUnit, findings: dict[tuple, list[Find
 def document_pages(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding]) -> list[Page]:
     """A document's page and the pages of its projects."""
     pages = [_document_page(unit, doc, doc_findings)]
-    for i, project in enumerate(getattr(doc.model, "projects", [])):
-        pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug]))
+    projects = getattr(doc.model, "projects", [])
+    names = Counter(project.name for project in projects)
+    for i, project in enumerate(projects):
+        # Two tables of one document may carry the same project name (定西 evaluates one project
+        # twice): their titles say which table of the document each is.
+        distinction = f"文件第 {i + 1} 张项目表" if names[project.name] > 1 else ""
+        pages.append(_project_page(unit, doc, i, project, [f for f in doc_findings if f.project == project.slug], distinction))
     return pages
 
 
@@ -208,6 +228,8 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         "unit": unit, "doc": doc, "model": model, "kind": kind_label(doc.kind), "heading": heading,
         "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{kind_label(doc.kind)}", None)],
         "findings": group_findings(doc_findings), "finding_count": len(doc_findings), "counts": _counts(doc_findings),
+        "headline": [{"figure": h, "cell": Cell(h.text, numeric=True, marks=marks.at(h.path) if h.path else [])}
+                     for h in headline(doc)],
         "charts": chart_list, "figure_tables": figure_tables(model.figures, marks, unit_name),
         "standard_tables": [standard_table_view(table, i, marks) for i, table in enumerate(getattr(model, "tables", []))],
         "department": None, "summary": None, "projects": project_rows,
@@ -245,13 +267,15 @@ def _evaluation_tables(evaluation: Evaluation, path: tuple, marks: Marks, unit: 
             "goal_completion": any(goal.completion for goal in evaluation.goals)}
 
 
-def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Evaluation, project_findings: list[Finding]) -> Page:
+def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Evaluation, project_findings: list[Finding],
+                  distinction: str = "") -> Page:
     marks = Marks(project_findings)
     unit_name = doc.model.money_unit
     chart_list = chartsets.project_charts(doc, index, project, marks)
     narrative = doc.project_narratives.get(project.slug)
     context = {
         "unit": unit, "doc": doc, "project": project, "kind": kind_label(doc.kind), "document_url": urls.document(doc),
+        "distinction": distinction,
         "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{kind_label(doc.kind)}", urls.document(doc)),
                         (project.name, None)],
         "findings": group_findings(project_findings), "finding_count": len(project_findings), "counts": _counts(project_findings),
