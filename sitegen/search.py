@@ -92,23 +92,17 @@ def pagefind_version() -> str:
         return ""
 
 
-def build_index(site: Path, units: list | None = None, *, previous: Path | None = None,
+def build_index(site: Path, units: list, *, previous: Path | None = None,
                 shard_pages: int = SHARD_PAGES, progress: Progress | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
-    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``key``, ``files`` and
-    ``documents`` with their ``key`` and ``files``); ``None`` indexes every page under
-    ``site`` in one run (the preview). ``previous``: the output of the previous build, whose
-    bundles are reused where a shard is unchanged; ``progress`` shows the shards done. Raises
-    ``SearchIndexError`` when Pagefind fails.
+    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``version`` (the stamps of its
+    output files), ``files`` and ``documents`` with their ``files``). ``previous``: the output
+    of the previous build, whose bundles are reused where a shard is unchanged; ``progress``
+    shows the shards done. Raises ``SearchIndexError`` when Pagefind fails.
     """
     report = IndexReport()
     bundle = site / BUNDLE
-    if units is None:
-        report.seconds = _pagefind(site, bundle)
-        report.indexed = [0]
-        _write_record(bundle, {"format": FORMAT, "count": 1, "merge": [], "shards": {}})
-        return report
     members: dict[int, list] = {}
     pages = [sum(f.endswith(".html") for f in _files(unit)) for unit in units]
     count = report.shards = shard_count(sum(pages), shard_pages)
@@ -122,7 +116,7 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
     for n, number in enumerate((progress or Progress(enabled=False)).iterate("search index", sorted(members))):
         shard_units = sorted(members[number], key=lambda unit: unit.id)
         key = digest(version, str(count), str(number),
-                      *(part for unit in shard_units for part in (unit.id, unit.key, *(d.key for d in unit.documents))))
+                      *(part for unit in shard_units for part in (unit.id, unit.version)))
         path = "" if n == 0 else f"{SHARDS}/{number}/"
         target = bundle / path
         was = old.get("shards", {}).get(str(number))

@@ -141,7 +141,7 @@ def test_search_index_built(built):
 
 
 def test_build_is_deterministic(tmp_path):
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from .conftest import CONTENT
     first, second = tmp_path / "a", tmp_path / "b"
     build_portal(CONTENT, first, search=False, cache=tmp_path / "cache-a")  # two caches: nothing shared
@@ -156,7 +156,7 @@ def test_site_theme_overrides_templates_and_static_files(tmp_path):
     """MkDocs-style search path: the site's theme first, the default theme for the rest."""
     import shutil
 
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from .conftest import CONTENT
     site = tmp_path / "site"
     shutil.copytree(CONTENT, site / "content")
@@ -213,7 +213,7 @@ def test_the_feed_keeps_the_newest_documents(portal, monkeypatch):
 
 
 def test_revisions_and_neighbouring_years(tmp_path):
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from .conftest import HEADER, write_portal
     body = "published: 2024年3月1日\n"
     content = write_portal(tmp_path, {

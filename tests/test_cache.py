@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import load_portal
 from sitegen.render.keyfigures import key_figures
 from sitegen.render.slim import slim_document
@@ -31,8 +31,8 @@ def test_rebuild_after_one_edit_renders_only_its_pages_and_matches_a_clean_build
     assert len(first.rendered) == first.pages
 
     unchanged = build_portal(content, output, search=False, cache=cache, workers=2)
+    assert unchanged.rendered == []  # the portal-wide pages too: same content, same templates
     portal_wide = {url for url in first.rendered if not url.startswith("units/")}
-    assert set(unchanged.rendered) == portal_wide
 
     edited = content / "units" / "c0001-czj" / "2021" / "self-evaluation.yaml"
     _edit_first_amount(edited)
@@ -75,7 +75,7 @@ def test_unchanged_unit_folders_move_over_and_a_failed_build_moves_them_back(tmp
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("sitegen.build.write_archive", fail)
+    monkeypatch.setattr("sitegen.builder.write_archive", fail)
     try:
         build_portal(content, output, search=False, cache=cache, workers=1)
     except RuntimeError as error:

@@ -18,7 +18,7 @@ from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule
 
 FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years)
 
-__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "run_checks"]
+__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "check_portal", "run_checks"]
 
 
 def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
@@ -40,6 +40,11 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
     return suppress.apply(numbered, doc, site_suppressions)
 
 
+def check_portal(portal: Portal) -> dict[tuple, list[Finding]]:
+    """Findings per document key, every document of ``portal`` checked with the site's suppressions."""
+    return {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
+
+
 def run_checks(portal: Portal) -> list[Finding]:
     """Findings of every document of the portal, in portal order."""
-    return [finding for doc in portal.documents() for finding in check_document(doc, portal.site.suppress)]
+    return [finding for findings in check_portal(portal).values() for finding in findings]

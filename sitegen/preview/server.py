@@ -1,43 +1,98 @@
-"""``sitegen serve``: the preview site behind livereload, rebuilt on every saved change.
+"""``sitegen serve``: a thin server over the ``Builder``, rebuilt on every saved change.
 
-File events come from watchdog (inotify); livereload's own watcher polls, which at
-provincial scale costs seconds per pass. The rebuild runs on the server's IO loop, then
-livereload tells the open pages to reload.
+The preview is the build: the same ``Builder`` (same cache, same workers, same search shards)
+writes every output ``sitegen build`` writes (pages, 404, sitemap, feed, data package, archive,
+search index) into a folder of the preview's own, which is served as it is. What makes it a
+preview is added to each HTML response as it is served (as MkDocs' livereload does): two
+scripts before ``</head>`` — livereload's client and ``preview.js``, which shows the banner
+(build time, findings) and the overlay of content errors from ``/__preview__/status.json``.
+No published page carries them, and the files on disk are byte for byte a build's.
+
+A save that brings a content error the served output did not have publishes nothing
+(``Builder.keep_last_good``): the last good pages stay and the overlay names the file, line
+and column until the file is fixed.
+
+File events come from watchdog (inotify); livereload's own watcher polls, which at provincial
+scale costs seconds per pass. Only the site's inputs count (``Builder.is_input``). The rebuild
+runs on the server's IO loop, then livereload tells the open pages to reload.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from pathlib import Path
 
+import jinja2
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
-from tornado import ioloop
+from tornado import ioloop, web
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .site import PreviewSite
+from ..builder import Builder, BuildResult
+from ..content import ContentErrors
+from ..content.errors import ContentError
+from ..render.views import error_views
 
 log = logging.getLogger("sitegen.serve")
 DEBOUNCE_SECONDS = 0.05
-PORTAL_PAGES_DELAY = 0.5  # seconds after a reload: time for the browser to fetch its page first
+PREVIEW_JS = Path(__file__).with_name("preview.js")
+STATUS_URL = "/__preview__/status.json"
+SCRIPT_URL = "/__preview__/preview.js"
+
+
+class Preview:
+    """The builder as the preview runs it: every build's outcome kept as the status the
+    banner and the overlay show (``status``), content and template errors included rather
+    than raised."""
+
+    def __init__(self, builder: Builder):
+        self.builder = builder
+        self.lock = threading.Lock()
+        self.status: dict = {"built_at": "", "seconds": 0, "reason": "", "pages_written": 0, "findings": {}, "errors": []}
+
+    def rebuild(self, changed: set[Path] | None = None) -> BuildResult | None:
+        """Build (everything stale; ``changed`` only names why); ``None`` when nothing could be
+        built (``site.yaml`` or a template is broken: the status lists the errors)."""
+        started = time.perf_counter()
+        reason = ", ".join(sorted(p.name for p in changed)) if changed else "full build"
+        result = None
+        with self.lock:
+            try:
+                result = self.builder.rebuild(changed) if changed else self.builder.build_all()
+                errors = result.content_errors
+            except ContentErrors as exc:
+                errors = exc.errors
+            except jinja2.TemplateError as exc:
+                file = Path(getattr(exc, "filename", None) or self.builder.content / "site.yaml")
+                errors = [ContentError(file, getattr(exc, "lineno", None) or 1, 1, f"theme template error: {exc.message or exc}")]
+            published = self.builder.published
+            self.status = {
+                "built_at": time.strftime("%H:%M:%S"),
+                "seconds": round(time.perf_counter() - started, 3),
+                "reason": reason,
+                "pages_written": len(result.rendered) if result is not None and result.published else 0,
+                "findings": published.findings if published is not None else {},
+                "errors": [vars(e) for e in error_views(errors, self.builder.content)],
+            }
+        return result
 
 
 class ChangeWatcher(Watcher, FileSystemEventHandler):
     """A livereload ``Watcher`` fed by watchdog events: it knows exactly which files changed."""
 
-    def __init__(self, site: PreviewSite):
+    def __init__(self, preview: Preview):
         Watcher.__init__(self)
-        self.site = site
+        self.preview = preview
         self.observer = Observer()
         self.pending: set[Path] = set()
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
         self.callback = None
-        self.indexing = False
-        self.index_again = False
 
     def watch(self, path, func=None, delay=None, ignore=None):
         self.observer.schedule(self, str(path), recursive=True)
@@ -64,62 +119,91 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
     def examine(self):
         with self.lock:
             changed, self.pending = self.pending, set()
-        changed = {p for p in changed if not p.name.startswith(".") and not p.name.endswith("~")}
+        changed = {p for p in changed if self.preview.builder.is_input(p)}
         if not changed:
             return None, None
-        rebuild = self.site.changed(changed)
-        log.info("rebuilt %d page(s) in %.3fs after %s", len(rebuild.written), rebuild.seconds, rebuild.reason)
-        for errors in self.site.errors.values():  # the terminal shows what the overlay shows
-            for error in errors:
-                log.error("%s", error)
-        if rebuild.portal_pages_pending and self.loop is not None:
-            # After livereload has told the pages to reload (this callback returns first), so
-            # the reloaded page never waits for the portal-wide pages.
-            self.loop.call_later(PORTAL_PAGES_DELAY, self._portal_pages)
+        try:
+            result = self.preview.rebuild(changed)
+        except Exception as exc:  # a full disk, a dead worker: the preview goes on serving the last output
+            log.error("rebuild failed: %s: %s", type(exc).__name__, exc)
+            return None, None
+        status = self.preview.status
+        log.info("rebuilt in %.3fs after %s: %d page(s) rendered%s", status["seconds"], status["reason"],
+                 status["pages_written"], "" if result is None or result.published else "; last good output kept")
+        for error in status["errors"]:  # the terminal shows what the overlay shows
+            log.error("%s: %s", error["location"], error["message"])
         self.filepath = str(sorted(changed)[0])
         return self.filepath, None
 
-    def _portal_pages(self) -> None:
-        if self.pending:  # another change is on its way: it will write them
-            return
-        # On a worker thread, so the server keeps answering while they are written.
-        future = self.loop.run_in_executor(None, self.site.write_portal_pages)
-        future.add_done_callback(self._portal_pages_written)
 
-    def _portal_pages_written(self, future) -> None:
-        rebuild = future.result()
-        log.info("portal pages: %d in %.3fs", len(rebuild.written), rebuild.seconds)
-        self.loop.add_callback(self.index_search)
-
-    def index_search(self) -> None:
-        """Pagefind over the preview, one run at a time; changes during a run ask for one more."""
-        if self.indexing:
-            self.index_again = True
-            return
-        self.indexing, self.index_again = True, False
-        future = self.loop.run_in_executor(None, self.site.index_search)
-        future.add_done_callback(lambda f: self.loop.add_callback(self._indexed, f))
-
-    def _indexed(self, future) -> None:
-        self.indexing = False
-        try:
-            log.info("search index: %.2fs", future.result())
-        except Exception as exc:  # the preview goes on without search
-            log.warning("search index failed: %s", exc)
-        if self.index_again:
-            self.index_search()
+def injected(port: int) -> bytes:
+    """What the preview adds before ``</head>`` of every HTML page it serves."""
+    return (f'<script src="/livereload.js?port={port}" defer></script>'
+            f'<script src="{SCRIPT_URL}" defer></script>').encode()
 
 
-def serve(site: PreviewSite, watched: list[Path], host: str, port: int) -> None:
-    """Build, then serve ``site.output`` on host:port and rebuild on changes until interrupted."""
-    started = time.perf_counter()
-    rebuild = site.build_all()
-    log.info("preview built: %d pages in %.2fs", len(rebuild.written), time.perf_counter() - started)
-    watcher = ChangeWatcher(site)
+class OutputHandler(StaticFileHandler):
+    """The output folder, nothing outside it; a missing page gets the build's 404 page, as a
+    web server configured for the portal would serve it."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        page = Path(self.root) / "404.html"
+        if status_code == 404 and page.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+class StatusHandler(web.RequestHandler):
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(self.preview.status, ensure_ascii=False))
+
+
+class ScriptHandler(web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.finish(PREVIEW_JS.read_bytes())
+
+
+class PreviewServer(Server):
+    """livereload's server, its scripts loaded from the preview (no inline script, so the
+    pages' CSP allows none) and added to the HTML it serves, plus the preview's status."""
+
+    def __init__(self, watcher: Watcher, preview: Preview):
+        super().__init__(watcher=watcher)
+        self.preview = preview
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True):
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+
+        class Scripts(LiveScriptInjector):
+            script = injected(port)
+
+        app = web.Application([
+            (r"/livereload", LiveReloadHandler),
+            (r"/livereload.js", LiveReloadJSHandler),
+            (STATUS_URL, StatusHandler, {"preview": self.preview}),
+            (SCRIPT_URL, ScriptHandler),
+            (r"/(.*)", OutputHandler, {"path": self.root, "default_filename": "index.html"}),
+        ], transforms=[Scripts])
+        app.listen(port, address=host)
+
+
+def serve(preview: Preview, watched: list[Path], host: str, port: int) -> None:
+    """Build, then serve the builder's output on host:port and rebuild on changes until interrupted."""
+    preview.rebuild()
+    log.info("preview built in %.2fs: %d page(s) rendered", preview.status["seconds"], preview.status["pages_written"])
+    watcher = ChangeWatcher(preview)
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however close together
-    server = Server(watcher=watcher)
-    ioloop.IOLoop.current().add_callback(watcher.index_search)
+    server = PreviewServer(watcher, preview)
     for path in watched:
         if path.exists():
             server.watch(path)
-    server.serve(host=host, port=port, root=str(site.output), open_url_delay=None)
+    server.serve(host=host, port=port, root=str(preview.builder.output), open_url_delay=None)
