@@ -1,4 +1,4 @@
-"""The ``sitegen`` command: build, check, schema."""
+"""The ``sitegen`` command: build, check, schema, import."""
 from __future__ import annotations
 
 import json
@@ -165,6 +165,32 @@ def schema() -> None:
         "unit": Unit.model_json_schema(),
         "site": Site.model_json_schema(),
     }, ensure_ascii=False, indent=2))
+
+
+@main.command(name="import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--unit", "unit_id", required=True, help="The unit's id (its URL), e.g. putuo-czj; a new unit gets a unit.yaml.")
+@click.option("--year", type=click.IntRange(1990, 2100), required=True, help="The fiscal year the document reports on.")
+@click.option("--kind", type=click.Choice(["final_accounts"]), default="final_accounts", show_default=True)
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
+@click.option("--force", is_flag=True, help="Replace the document if it exists.")
+def import_(source: Path, unit_id: str, year: int, kind: str, content_dir: Path, force: bool) -> None:
+    """Import a published 部门决算 (PDF, or XLSX with one sheet per standard table) into
+    CONTENT/units/UNIT/YEAR/ and print what was found.
+
+    Exit status: 0 imported; 1 imported, but something could not be mapped (listed, left out);
+    2 nothing written (not a disclosure, no site folder, the document exists).
+    """
+    from .importer import ImportRefused, NotADisclosure, import_disclosure, report
+
+    try:
+        result = import_disclosure(source, content_dir, unit_id, year, kind, force=force)
+    except (ImportRefused, NotADisclosure) as exc:
+        click.echo(f"error: {exc}; nothing was written.", err=True)
+        sys.exit(2)
+    click.echo(report(result, Path.cwd()), nl=False)
+    if result.problems:
+        sys.exit(1)
 
 
 @main.command()

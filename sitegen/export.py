@@ -18,6 +18,7 @@ from pathlib import Path
 from .check import Finding
 from .model.documents import Evaluation, Figure
 from .model.portal import LoadedDocument
+from .model.tables import StandardTable
 from .render.formatting import display
 from .render import urls
 
@@ -82,7 +83,18 @@ def document_tables(doc: LoadedDocument, findings: list[Finding]) -> list[DataTa
                   [[f.rule_id, f.severity, f.dotted_path, str(f.line), f.declared, f.computed, f.difference, f.message]
                    for f in findings]),
     ]
+    tables[1:1] = [_standard_table(table) for table in getattr(model, "tables", [])]
     return [t for t in tables if t.rows]
+
+
+def _standard_table(table: StandardTable) -> DataTable:
+    """A standard table as printed: one row per printed row, its code and name, then a column per
+    declared column key (blank where the cell is blank); side/line/group only where used."""
+    extra = [key for key in ("side", "line", "group") if any(getattr(row, key) is not None for row in table.rows)]
+    keys = [column.key for column in table.columns]
+    rows = [[str(getattr(row, key) or "") for key in extra] + [row.code or "", row.name]
+            + [display(row.cells.get(key)).replace(",", "") for key in keys] for row in table.rows]
+    return DataTable(f"table-{table.id.replace('_', '-')}", table.title, [*extra, "code", "name", *keys], rows)
 
 
 def csv_text(table: DataTable) -> str:

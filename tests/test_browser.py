@@ -315,6 +315,7 @@ def test_no_serious_accessibility_violations(server, browser, portal):
              "rules": urls.RULES, "rule": urls.rule("SUM-001"), "data-quality": urls.DATA_QUALITY, "search": urls.SEARCH,
              "place-quality": urls.region_quality(anchor(region_path(portal.units[0].model.region))),
              "404": "404.html"}
+    pages["standard-tables"] = urls.document(next(d for d in portal.documents() if getattr(d.model, "tables", None)))
     problems = []
     for name, url in pages.items():
         page.goto(server + url)

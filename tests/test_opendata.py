@@ -29,7 +29,7 @@ def test_json_has_model_and_findings(built, portal):
     data = json.loads((output / export.data_folder(doc) / "document.json").read_text(encoding="utf-8"))
     assert data["document"]["figures"][0]["amount"] == "939.10"
     assert data["document"]["figures"][0]["execution_rate"] == "55.97%"
-    assert data["findings"] == []
+    assert [(f["rule"], f["declared"]) for f in data["findings"]] == [("TABLE-017", "维护维护"), ("TABLE-017", "意见意见")]
 
 
 def test_xlsx_opens_with_openpyxl(built, portal):

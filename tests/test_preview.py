@@ -135,7 +135,7 @@ def test_template_edit_rerenders_only_the_pages_that_use_it_in_build_and_serve(s
     documents = {urls.document(d) for d in portal.documents()} | {
         urls.project(d, p.slug) for d in portal.documents() for p in getattr(d.model, "projects", None) or []}
     units = {urls.unit(u.id) for u in portal.units}
-    assert len(documents) > 20 and len(units) == 5
+    assert len(documents) > 20 and len(units) == len(portal.units) > 4
 
     templates = tmp_path / "themes" / "mine" / "templates"
     for name, expected in (("rule.html", rules), ("unit.html", units), ("partials/evaluation.html", documents)):

@@ -11,12 +11,12 @@ from dataclasses import replace
 
 from ..model.documents import Suppression
 from ..model.portal import LoadedDocument, Portal
-from . import completeness, copies, money_units, ratios, scores, sums, suppress, targets, xref, years
+from . import completeness, copies, money_units, ratios, scores, sums, suppress, tables, tables_frame, tables_narrative, targets, xref, years
 from .context import Reporter
 from .findings import Finding
 from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule
 
-FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years)
+FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years, tables, tables_narrative, tables_frame)
 
 __all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "check_portal", "run_checks"]
 

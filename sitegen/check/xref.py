@@ -62,6 +62,9 @@ def stated_amounts(doc: LoadedDocument) -> list[tuple[Decimal, DataPath, str]]:
         for column in ("initial", "adjusted", "executed"):
             if summary.total is not None and (value := getattr(summary.total, column)) is not None:
                 found.append((value, ("project_summary", "total", column), summary.total.label))
+    for i, table in enumerate(getattr(doc.model, "tables", [])):  # the standard tables are structured data too
+        for j, row in enumerate(table.rows):
+            found += [(value, ("tables", i, "rows", j, key), f"{table.title}·{row.name}") for key, value in row.cells.items()]
     return found
 
 

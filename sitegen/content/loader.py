@@ -16,6 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ..model.documents import FILE_NAMES, SLUG, AnyDocument, Site, Unit
 from ..model.portal import DOCUMENT_ORDER, BrokenUnit, FailedDocument, LoadedDocument, LoadedUnit, Portal
 from ..model.source import SourceMap
+from ..model.tables import ROW_FIELDS
 from .errors import ContentError, ContentErrors
 from .yamlsource import read_yaml
 
@@ -95,6 +96,8 @@ def load_unit(unit_dir: Path, load: Callable[[str, Path], tuple[LoadedDocument |
     if model is None:
         return BrokenUnit(unit_dir.name, unit_file, unit_errors), unit_errors
     documents.sort(key=document_order)
+    for doc in documents:
+        doc.unit = model
     return LoadedUnit(id=unit_dir.name, model=model, file=unit_file, documents=documents, failed=failed), unit_errors
 
 
@@ -117,7 +120,7 @@ def load_document(unit_id: str, file: Path) -> tuple[LoadedDocument | None, list
     try:
         model = _DOCUMENT.validate_python(data)
     except ValidationError as exc:
-        return None, _located(file, source, exc)
+        return None, _located(file, source, exc, data)
     doc = LoadedDocument(unit_id=unit_id, model=model, file=file, source=source)
     year_dir = file.parent
     if str(model.year) != year_dir.name:
@@ -173,23 +176,45 @@ def _load(file: Path, model: type[M], errors: list[ContentError], context: dict 
         return None
 
 
-def _located(file: Path, source: SourceMap, exc: ValidationError) -> list[ContentError]:
-    """Pydantic errors → ContentErrors at the offending value's line and column."""
+def _located(file: Path, source: SourceMap, exc: ValidationError, data: Any = None) -> list[ContentError]:
+    """Pydantic errors → ContentErrors at the offending value's line and column (``data``, the
+    parsed file, lets a table row's unknown key name the table's declared columns)."""
     result = []
     for err in exc.errors(include_url=False):
         # Discriminated unions put the tag name in loc ("self_evaluation"); drop it.
         loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part in FILE_NAMES.values()))
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+        # A table cell is written as a key of its row: tables[i].rows[j].<key>, not .cells.<key>.
+        loc = tuple(p for k, p in enumerate(loc) if not (p == "cells" and k >= 2 and loc[k - 2] == "rows"))
         line, column = source.locate(loc)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            message = f"unknown key '{loc[-1]}' — check its spelling against the content format"
+            message = _unknown_key(loc, data)
         elif err["type"] == "missing":
             message = f"missing required key '{loc[-1]}'"
         elif "input" in err and err["type"] not in ("value_error",) and isinstance(err["input"], (str, type(None))):
             message = f"{message} (found {err['input']!r})"
         result.append(ContentError(file, line, column, message, _dotted(loc)))
     return result
+
+
+def _unknown_key(loc: tuple, data: Any) -> str:
+    if len(loc) >= 5 and loc[-5] == "tables" and loc[-3] == "rows":
+        table = _at(data, loc[:-3])
+        columns = table.get("columns") if isinstance(table, dict) else None
+        keys = [c["key"] for c in columns if isinstance(c, dict) and isinstance(c.get("key"), str)] if isinstance(columns, list) else []
+        return (f"unknown key '{loc[-1]}' in a table row — expected a row field ({', '.join(ROW_FIELDS[:-1])}) "
+                f"or a declared column key ({', '.join(keys) or 'none declared'})")
+    return f"unknown key '{loc[-1]}' — check its spelling against the content format"
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _dotted(loc: tuple) -> str:

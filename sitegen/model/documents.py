@@ -10,21 +10,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
+from .base import Model, Text
+from .tables import StandardTable
 from .values import MeasureValue, Money, PercentValue, Points
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 DocumentKind = Literal["budget", "final_accounts", "self_evaluation"]
-
-
-class Model(BaseModel):
-    """Base for content models: unknown keys are errors, so a typo cannot hide a figure."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Text = Annotated[str, Field(min_length=1)]
 
 
 def check_slug(value: str) -> str:
@@ -307,17 +300,21 @@ class Document(Model):
 
 
 class Budget(Document):
-    """部门预算: figures, department-wide goals and the project performance-target tables."""
+    """部门预算: figures, its standard tables (部门收支总表 …), department-wide goals and the
+    project performance-target tables."""
 
     kind: Literal["budget"]
+    tables: list[StandardTable] = []
     department_goals: list[DepartmentGoal] = []
     projects: list[Evaluation] = []
 
 
 class FinalAccounts(Document):
-    """部门决算: the stated figures of the standard tables and the 情况说明."""
+    """部门决算: its standard tables (一..九) as printed, the figures the 情况说明 states and
+    the 情况说明 itself."""
 
     kind: Literal["final_accounts"]
+    tables: list[StandardTable] = []
 
 
 class SelfEvaluation(Document):

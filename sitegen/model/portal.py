@@ -23,6 +23,7 @@ class LoadedDocument:
     source: SourceMap
     narrative: str | None = None
     project_narratives: dict[str, str] = field(default_factory=dict)
+    unit: Unit | None = None  # the unit it belongs to, set when the unit loads (checks compare names)
 
     @property
     def kind(self) -> DocumentKind:

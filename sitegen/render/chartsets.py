@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import count
 
 from ..model.documents import Evaluation
+from ..model.tables import StandardTable
 from ..model.portal import LoadedDocument, LoadedUnit
 from . import charts
 from .charts import Bar, Chart
@@ -32,7 +33,7 @@ def _ids() -> Iterator[str]:
 
 def document_charts(doc: LoadedDocument, marks: Marks) -> list[Chart]:
     model, unit, ids = doc.model, doc.model.money_unit, _ids()
-    found: list[Chart | None] = []
+    found: list[Chart | None] = list(_table_charts(getattr(model, "tables", []), ids, marks))
     roots = [(("figures", i), f) for key in ("revenue", "expenditure") for i, f in enumerate(model.figures) if f.key == key]
     found.append(charts.hierarchy(next(ids), f"收支结构（{unit}）", unit, roots, marks, money))
     for i, figure in enumerate(model.figures):
@@ -64,6 +65,42 @@ def document_charts(doc: LoadedDocument, marks: Marks) -> list[Chart]:
     if department is not None and not projects:
         found.append(_indicator_chart(next(ids), "部门整体绩效指标得分与分值（分）", department, ("department_wide",), marks))
     return [c for c in found if c is not None]
+
+
+def _table_charts(tables: list[StandardTable], ids: Iterator[str], marks: Marks) -> Iterator[Chart | None]:
+    """Charts read from the standard tables where the document has them: expenditure by
+    功能分类 类 and 基本 vs 项目 per class (支出决算表, else 一般公共预算财政拨款支出决算表), and
+    “三公”经费 budget vs actual (七). Blank cells are no bar, not zero."""
+    by_id = {table.id: (i, table) for i, table in enumerate(tables)}
+    for table_id in ("expenditure", "general_public_expenditure", "budget_expenditure", "budget_general_public_expenditure"):
+        if table_id in by_id:
+            i, table = by_id[table_id]
+            classes = [(j, row) for j, row in enumerate(table.rows) if row.level == "类"]
+            if not classes:
+                continue
+            unit = table.money_unit
+            path = lambda j, key: ("tables", i, "rows", j, key)  # noqa: E731
+            yield charts.bar_chart(next(ids), f"{table.title}：按功能分类（类，{unit}）", unit, ("合计",),
+                                   [Bar(row.name, (row.cells.get("total"),), (path(j, "total"),), row.code or "") for j, row in classes],
+                                   marks, money)
+            if table.column("basic") and table.column("project"):
+                yield charts.bar_chart(next(ids), f"基本支出与项目支出：按功能分类（类，{unit}）", unit, ("基本支出", "项目支出"),
+                                       [Bar(row.name, (row.cells.get("basic"), row.cells.get("project")),
+                                            (path(j, "basic"), path(j, "project")), row.code or "") for j, row in classes],
+                                       marks, money)
+            break
+    for table_id in ("three_public", "budget_three_public"):
+        if table_id in by_id:
+            i, table = by_id[table_id]
+            keys = [column.key for column in table.columns if column.key in ("budget", "actual")]
+            if not keys or table.empty:
+                continue
+            names = {"budget": "预算数", "actual": "决算数"}
+            bars = [Bar(f"{row.group}：{row.name}" if row.group and row.name in ("小计", "合计") else row.name,
+                        tuple(row.cells.get(key) for key in keys), tuple(("tables", i, "rows", j, key) for key in keys))
+                    for j, row in enumerate(table.rows)]
+            yield charts.bar_chart(next(ids), f"“三公”经费预算与决算（{table.money_unit}）", table.money_unit,
+                                   tuple(names[key] for key in keys), bars, marks, money)
 
 
 def _rate_note(budget: Decimal | None, executed: Decimal | None) -> str:

@@ -37,6 +37,16 @@ def _keyed(figures: list[Figure], key: str) -> Value | None:
     return None
 
 
+def _printed(doc: LoadedDocument, table_id: str, name: str, side: str | None, key: str) -> Value | None:
+    """A cell of a standard table (收入支出决算总表's 本年收入合计, 七's 合计 决算数), when printed."""
+    for i, table in enumerate(getattr(doc.model, "tables", [])):
+        if table.id == table_id:
+            for j, row in enumerate(table.rows):
+                if row.name == name and row.side == side and key in row.cells:
+                    return Value(row.cells[key], ("tables", i, "rows", j, key), True)
+    return None
+
+
 def _rate(executed: Decimal, budget: Decimal) -> Decimal | None:
     if not budget:
         return None
@@ -71,7 +81,10 @@ def key_figures(doc: LoadedDocument) -> KeyFigures:
     average = Value((sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), None, False) \
         if scores else None
     return KeyFigures(
-        revenue=_keyed(model.figures, "revenue"), expenditure=_keyed(model.figures, "expenditure"),
+        revenue=_keyed(model.figures, "revenue") or _printed(doc, "income_expenditure_summary", "本年收入合计", "income", "income"),
+        expenditure=(_keyed(model.figures, "expenditure")
+                     or _printed(doc, "income_expenditure_summary", "本年支出合计", "expenditure", "expenditure")),
         execution_rate=_execution_rate(doc) if model.kind == "self_evaluation" else None,
-        average_score=average, three_public=_keyed(model.figures, "three_public"),
+        average_score=average,
+        three_public=_keyed(model.figures, "three_public") or _printed(doc, "three_public", "合计", None, "actual"),
     )

@@ -16,7 +16,7 @@ from .markdown import render_markdown
 from .pagination import paginate
 from .quality import quality_rows, quality_view, severity_counts
 from .regions import RegionNode, region_tree, walk
-from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table,
+from .views import (Marks, error_views, figure_tables, funding_table, group_findings, indicator_table, standard_table_view,
                     summary_table)
 
 KIND_NAMES = {"budget": "部门预算", "final_accounts": "部门决算", "self_evaluation": "绩效自评"}
@@ -208,6 +208,7 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{KIND_NAMES[doc.kind]}", None)],
         "findings": group_findings(doc_findings), "finding_count": len(doc_findings), "counts": _counts(doc_findings),
         "charts": chart_list, "figure_tables": figure_tables(model.figures, marks, unit_name),
+        "standard_tables": [standard_table_view(table, i, marks) for i, table in enumerate(getattr(model, "tables", []))],
         "department": None, "summary": None, "projects": project_rows,
         "department_goals": getattr(model, "department_goals", []),
         "downloads": downloads(doc, doc_findings),

@@ -13,6 +13,7 @@ from ..check import Finding
 from ..check.rules import SEVERITY_ORDER
 from ..model.documents import Evaluation, Figure, ProjectSummary
 from ..model.source import DataPath
+from ..model.tables import StandardTable
 from .formatting import display
 
 
@@ -197,3 +198,153 @@ class ErrorView:
 def error_views(errors: list, root: Path) -> list[ErrorView]:
     """Content errors as printed on error pages: ``file:line:col``, message, data path."""
     return [ErrorView(f"{relative_file(e.file, root)}:{e.line}:{e.column}", e.message, e.path) for e in errors]
+
+
+# ---------------------------------------------------------------- standard tables (部门决算/预算 一..九)
+
+
+@dataclass
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    numeric: bool = False
+
+
+@dataclass
+class StandardTableView:
+    """A standard table laid out as printed: its multi-level header, its rows (codes, names
+    indented by level, amounts right-aligned, blank cells blank) and its notes. ``anchor`` is
+    the HTML id the table's findings link to."""
+
+    anchor: str
+    caption: str
+    header: list[list[HeaderCell]]
+    rows: list[Row]
+    numeric: list[bool]
+    notes: list[str]
+    empty: bool
+
+
+_LEVEL_DEPTH = {"类": 0, "款": 1, "项": 2}
+_PAIRED = {"income_expenditure_summary": ("income", "expenditure"), "budget_income_expenditure_summary": ("income", "expenditure"),
+           "fiscal_income_expenditure_summary": ("income", "expenditure"),
+           "budget_fiscal_income_expenditure_summary": ("income", "expenditure"),
+           "general_public_basic_expenditure": ("personnel", "public"),
+           "budget_general_public_basic_expenditure": ("personnel", "public")}
+
+
+def header_rows(paths: list[list[str]], numeric: list[bool]) -> list[list[HeaderCell]]:
+    """Header cells with spans from each column's printed header path, as the official tables
+    print them: a group shared by neighbouring columns spans them; the last word of every path
+    sits on the bottom row (预算数 under each item), and a short path's group spans down to it."""
+    depth = max((len(p) for p in paths), default=1)
+    # each column's path stretched to ``depth``: None marks a row its word above spans into
+    grid = [(p[:-1] + [None] * (depth - len(p)) + p[-1:]) if len(p) > 1 else (p + [None] * (depth - 1)) for p in paths]
+    rows: list[list[HeaderCell]] = []
+    for level in range(depth):
+        row, c = [], 0
+        while c < len(grid):
+            text = grid[c][level]
+            if text is None:
+                c += 1
+                continue
+            down = 1
+            while level + down < depth and grid[c][level + down] is None:
+                down += 1
+            bottom = level + down == depth
+            span = 1
+            while not bottom and c + span < len(grid) and grid[c + span][:level + down] == grid[c][:level + down]:
+                span += 1
+            row.append(HeaderCell(text, colspan=span, rowspan=down, numeric=bottom and numeric[c]))
+            c += span
+        rows.append(row)
+    return rows
+
+
+def standard_table_view(table: StandardTable, index: int, marks: Marks) -> StandardTableView:
+    """``table`` (a ``StandardTable``, the ``index``-th of its document) as printed; cells carry
+    the findings whose path is ``tables[index].rows[j].<key>``, a row's label those on the row."""
+    layout = _Layout(table, ("tables", index), marks)
+    if table.id in _PAIRED:
+        layout.paired(_PAIRED[table.id])
+    elif table.id in ("three_public", "budget_three_public"):
+        layout.one_row()
+    else:
+        layout.by_code()
+    caption = (f"{table.number}、{table.title}" if table.number else table.title) + f"（单位：{table.money_unit}）"
+    return StandardTableView(f"table-{table.id}", caption, header_rows(layout.paths, layout.numeric), layout.rows,
+                             layout.numeric, list(table.notes), table.empty)
+
+
+class _Layout:
+    """The printed layout of one standard table: column header paths and rows of cells."""
+
+    def __init__(self, table: StandardTable, base: DataPath, marks: Marks):
+        self.table, self.base, self.marks = table, base, marks
+        self.coded = any(row.code for row in table.rows)
+        self.paths: list[list[str]] = []
+        self.numeric: list[bool] = []
+        self.rows: list[Row] = []
+
+    def column(self, path: list[str], numeric: bool) -> None:
+        self.paths.append(path)
+        self.numeric.append(numeric)
+
+    def label_columns(self, heading: list[str]) -> None:
+        if self.coded:
+            self.column(heading + ["科目编码"], False)
+        self.column(heading + (["科目名称"] if self.coded else ["项目"]), False)
+
+    def value(self, j: int | None, key: str) -> Cell:
+        if j is None:
+            return Cell("", numeric=True)
+        return cell(self.table.rows[j].cells.get(key), (*self.base, "rows", j, key), self.marks, numeric=True)
+
+    def labels(self, j: int | None) -> list[Cell]:
+        """The code cell (coded tables) and the name cell, which carries the row's findings."""
+        if j is None:
+            return [Cell("") for _ in range(2 if self.coded else 1)]
+        row = self.table.rows[j]
+        found = self.marks.at((*self.base, "rows", j)) + self.marks.at((*self.base, "rows", j, "name"))
+        name = Cell(("\u3000" if row.group else "") + row.name, marks=found)  # a group's rows print indented under it
+        return ([Cell(row.code or "")] if self.coded else []) + [name]
+
+    def paired(self, sides: tuple[str, str]) -> None:
+        """一, 四, 六: two sides printed next to each other, their rows paired by printed line."""
+        columns = {side: [c for c in self.table.columns if c.side == side] for side in sides}
+        for side in sides:
+            heading = columns[side][0].header[:1] if columns[side] and len(columns[side][0].header) > 1 else []
+            self.label_columns(heading)
+            for column in columns[side]:
+                self.column(column.header if column.header[:1] == heading else heading + column.header, True)
+        lines: dict[int, dict[str, list[int]]] = {}
+        for j, row in enumerate(self.table.rows):
+            lines.setdefault(row.line or j + 1, {}).setdefault(row.side or sides[0], []).append(j)
+        for line in sorted(lines):
+            for k in range(max(len(found) for found in lines[line].values())):
+                cells: list[Cell] = []
+                for side in sides:
+                    found = lines[line].get(side, [])
+                    j = found[k] if k < len(found) else None
+                    cells += self.labels(j) + [self.value(j, c.key) for c in columns[side]]
+                self.rows.append(Row(cells))
+
+    def one_row(self) -> None:
+        """七: one printed row of cells under item › 预算数/决算数 headers."""
+        cells = []
+        for j, row in enumerate(self.table.rows):
+            item = ([row.group] if row.group else []) + [row.name]
+            for column in self.table.columns:
+                self.column(item + column.header, True)
+                cells.append(self.value(j, column.key))
+        self.rows.append(Row(cells))
+
+    def by_code(self) -> None:
+        """二, 三, 五, 八, 九: rows by classification code, names indented by level."""
+        self.label_columns([])
+        for column in self.table.columns:
+            self.column(column.header, True)
+        for j, row in enumerate(self.table.rows):
+            cells = self.labels(j) + [self.value(j, c.key) for c in self.table.columns]
+            self.rows.append(Row(cells, depth=_LEVEL_DEPTH.get(row.level or "", 0)))
