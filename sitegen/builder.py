@@ -324,13 +324,8 @@ class Builder:
                 with ThreadPoolExecutor(4) as pool:
                     list(pool.map(link_unit, fresh))
                 renderer.write_static(staging)
-                for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
-                    write_text(staging, name, xml)
-                write_text(staging, "feed.xml", feeds.atom(portal, site.base_url))
+                write_portal_outputs(staging, portal, units, page_urls)
                 lap("write")
-                write_bytes(staging, DATAPACKAGE, datapackage(site.title, [r for e in units for d in e.documents for r in d.resources]))
-                write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
-                lap("downloads")
                 # index
                 if self.search:
                     index = build_index(staging, units, previous=output, shard_pages=self.search_shard_pages, progress=self.progress)
@@ -344,6 +339,18 @@ class Builder:
         result.seconds = time.perf_counter() - begun
         self.published = result
         return result
+
+
+def write_portal_outputs(staging: Path, portal: Portal, units: list[UnitEntry], page_urls: list[str]) -> None:
+    """The files made from the whole portal besides its pages, written every build: the
+    sitemap (an index past 50,000 pages), the Atom feed, the data package and the archive of
+    every document's open data."""
+    site = portal.site
+    for name, xml in feeds.sitemaps(page_urls, site.base_url).items():
+        write_text(staging, name, xml)
+    write_text(staging, "feed.xml", feeds.atom(portal, site.base_url))
+    write_bytes(staging, DATAPACKAGE, datapackage(site.title, [r for e in units for d in e.documents for r in d.resources]))
+    write_archive(staging, [f for e in units for d in e.documents for f in d.downloads] + [DATAPACKAGE], staging / ARCHIVE)
 
 
 def _fresh(renderer: Renderer, entry: UnitEntry) -> bool:

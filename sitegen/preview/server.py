@@ -128,8 +128,8 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
             log.error("rebuild failed: %s: %s", type(exc).__name__, exc)
             return None, None
         status = self.preview.status
-        log.info("rebuilt in %.3fs after %s: %d page(s) rendered%s", status["seconds"], status["reason"],
-                 status["pages_written"], "" if result is None or result.published else "; last good output kept")
+        log.info("rebuilt %d page(s) in %.3fs after %s%s", status["pages_written"], status["seconds"], status["reason"],
+                 "" if result is None or result.published else "; the last good output kept")
         for error in status["errors"]:  # the terminal shows what the overlay shows
             log.error("%s: %s", error["location"], error["message"])
         self.filepath = str(sorted(changed)[0])
