@@ -39,7 +39,7 @@ from .progress import Progress
 from .render import feeds, urls
 from .render.pages import Page, broken_unit_page, portal_pages
 from .render.views import source_label
-from .search import SHARD_PAGES, IndexReport, build_index
+from .search import BUNDLE, SHARD_PAGES, IndexReport, build_index
 from .theme import environment, static_files, theme_dirs
 from .unitbuild import UnitEntry, UnitJob, unit_key
 from .write import output_lock, reused_from, staged_output, write_bytes, write_text
@@ -191,13 +191,16 @@ class Builder:
 
     def build_all(self) -> BuildResult:
         """Build everything that is stale (everything, on a first build with an empty cache)."""
-        return self._build()
+        return self._build(self.search)
 
-    def rebuild(self, changed_paths: Iterable[Path] = ()) -> BuildResult:
+    def rebuild(self, changed_paths: Iterable[Path] = (), *, index: bool = True) -> BuildResult:
         """Build again after ``changed_paths`` changed. Staleness is not taken from the paths
         but from the content hashes and recorded templates (``build_all``), so a change the
-        caller missed is never left out; the paths only say why."""
-        return self._build()
+        caller missed is never left out; the paths only say why.
+
+        ``index=False`` (the preview, to reload the pages first) carries the previous search
+        index over unchanged; a later ``rebuild()`` brings it up to date, re-rendering nothing."""
+        return self._build(self.search and index, carry_index=self.search and not index)
 
     def is_input(self, path: Path) -> bool:
         """Whether ``path`` is read by the build: ``site.yaml``, a ``unit.yaml``, a document or
@@ -218,7 +221,7 @@ class Builder:
         dirs = self.renderer.dirs if self.renderer is not None else []
         return any(theme.resolve() / sub in path.parents for theme in dirs for sub in ("templates", "static"))
 
-    def _build(self) -> BuildResult:
+    def _build(self, search: bool, *, carry_index: bool = False) -> BuildResult:
         begun = time.perf_counter()
         timings: dict[str, float] = {}
         index: IndexReport | None = None
@@ -327,9 +330,11 @@ class Builder:
                 write_portal_outputs(staging, portal, units, page_urls)
                 lap("write")
                 # index
-                if self.search:
+                if search:
                     index = build_index(staging, units, previous=output, shard_pages=self.search_shard_pages, progress=self.progress)
                     lap("index")
+                elif carry_index and (output / BUNDLE).is_dir():
+                    (output / BUNDLE).rename(staging / BUNDLE)
             store.collect({portal_key} | {made_portal.page_stamp(url, t) for url, (_, t) in made_portal.pages.items()}
                           | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
             hashes.save()

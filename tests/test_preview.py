@@ -170,3 +170,20 @@ def test_only_the_sites_inputs_are_watched(preview, site):
               site / ".sitegen-cache/entry", site / "units/quannan-zfw/2022/build.log"]
     assert [p for p in inputs if not builder.is_input(p)] == []
     assert [p for p in others if builder.is_input(p)] == []
+
+
+def test_search_index_follows_changes_after_the_reload(site, tmp_path):
+    """A save publishes the pages with the previous index carried over; ``index`` then brings
+    the index up to date (the edited unit's shard) without rendering a page again."""
+    preview = Preview(Builder(site, tmp_path / "preview" / "site", cache=tmp_path / "cache", workers=1, keep_last_good=True))
+    preview.rebuild()
+    bundle = preview.builder.output / "pagefind"
+    fragments = set((bundle / "fragment").iterdir())
+    target = doc(site, "quannan-zfw", "self_evaluation")
+    target.file.write_text(target.file.read_text(encoding="utf-8").replace("县综治中心日常运营经费", "县综治中心运营经费（改）"),
+                           encoding="utf-8")
+    result = preview.rebuild({target.file})
+    assert result.index is None and set((bundle / "fragment").iterdir()) == fragments
+    preview.index()
+    assert preview.builder.published.rendered == [] and preview.builder.published.index.indexed == [0]
+    assert set((bundle / "fragment").iterdir()) != fragments

@@ -40,6 +40,7 @@ from ..render.views import error_views
 
 log = logging.getLogger("sitegen.serve")
 DEBOUNCE_SECONDS = 0.05
+INDEX_DELAY = 0.5  # seconds after a reload: time for the browser to fetch its page first
 PREVIEW_JS = Path(__file__).with_name("preview.js")
 STATUS_URL = "/__preview__/status.json"
 SCRIPT_URL = "/__preview__/preview.js"
@@ -57,13 +58,15 @@ class Preview:
 
     def rebuild(self, changed: set[Path] | None = None) -> BuildResult | None:
         """Build (everything stale; ``changed`` only names why); ``None`` when nothing could be
-        built (``site.yaml`` or a template is broken: the status lists the errors)."""
+        built (``site.yaml`` or a template is broken: the status lists the errors). After a
+        change the search index is carried over as it was, for ``index`` to bring up to date
+        once the pages have reloaded."""
         started = time.perf_counter()
         reason = ", ".join(sorted(p.name for p in changed)) if changed else "full build"
         result = None
         with self.lock:
             try:
-                result = self.builder.rebuild(changed) if changed else self.builder.build_all()
+                result = self.builder.rebuild(changed, index=False) if changed else self.builder.build_all()
                 errors = result.content_errors
             except ContentErrors as exc:
                 errors = exc.errors
@@ -81,6 +84,15 @@ class Preview:
             }
         return result
 
+    def index(self) -> float:
+        """Build again with the search index (nothing is re-rendered: the cache holds every
+        page) and publish it; seconds taken. The banner keeps the status of the last change."""
+        started = time.perf_counter()
+        with self.lock:
+            if self.builder.published is not None and self.builder.published.index is None:
+                self.builder.rebuild()
+        return time.perf_counter() - started
+
 
 class ChangeWatcher(Watcher, FileSystemEventHandler):
     """A livereload ``Watcher`` fed by watchdog events: it knows exactly which files changed."""
@@ -93,6 +105,8 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
         self.callback = None
+        self.indexing = False
+        self.index_again = False
 
     def watch(self, path, func=None, delay=None, ignore=None):
         self.observer.schedule(self, str(path), recursive=True)
@@ -132,8 +146,32 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
                  "" if result is None or result.published else "; the last good output kept")
         for error in status["errors"]:  # the terminal shows what the overlay shows
             log.error("%s: %s", error["location"], error["message"])
+        if self.loop is not None:
+            # After livereload has told the pages to reload (this callback returns first), so
+            # the reloaded page never waits for the search index.
+            self.loop.call_later(INDEX_DELAY, self.index_search)
         self.filepath = str(sorted(changed)[0])
         return self.filepath, None
+
+    def index_search(self) -> None:
+        """The search index on a worker thread, one run at a time; changes during a run ask for one more."""
+        if self.pending:  # another change is on its way: it will ask again
+            return
+        if self.indexing:
+            self.index_again = True
+            return
+        self.indexing, self.index_again = True, False
+        future = self.loop.run_in_executor(None, self.preview.index)
+        future.add_done_callback(lambda f: self.loop.add_callback(self._indexed, f))
+
+    def _indexed(self, future) -> None:
+        self.indexing = False
+        try:
+            log.info("search index: %.2fs", future.result())
+        except Exception as exc:  # the preview goes on with the previous index
+            log.warning("search index failed: %s", exc)
+        if self.index_again:
+            self.index_search()
 
 
 def injected(port: int) -> bytes:
