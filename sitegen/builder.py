@@ -27,7 +27,7 @@ from pathlib import Path
 import plotly
 
 from .cache import BuildCache, FileHashes, build_key, digest, stamp
-from .check import RULES_BY_ID
+from .check import RULES_BY_ID, portal_findings
 from .content import ContentErrors
 from .content.errors import ContentError
 from .content.loader import load_site
@@ -281,6 +281,10 @@ class Builder:
             if self.strict and portal.errors:
                 raise ContentErrors(portal.errors)
             units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
+            # Text copied between units: joined here from each document's fingerprints; these
+            # findings show on the portal-wide pages (their documents' pages are built per unit).
+            for finding in portal_findings(portal, [fp for e in units for d in e.documents for fp in d.prints]):
+                findings.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
             result = BuildResult(pages=0, documents=len(portal.documents()), findings=finding_counts(findings.values()),
                                  timings=timings, content_errors=list(portal.errors))
             if self.keep_last_good and self.published is not None and not _known(portal.errors, self.published.content_errors):

@@ -26,12 +26,26 @@ PROJECT_NAMES = ("综合治理经费", "“雪亮工程”运行维护费", "信
 INDICATORS = {
     "产出指标": (("数量指标", "开展培训次数", "≥{n}次"), ("数量指标", "覆盖村（社区）数", "≥{n}个"),
                 ("质量指标", "任务完成率", "≥{p}%"), ("质量指标", "验收合格率", "={p}%"),
-                ("时效指标", "资金拨付及时率", "≥{p}%"), ("成本指标", "成本控制率", "≤100%")),
+                ("时效指标", "资金拨付及时率", "≥{p}%"), ("成本指标", "人均培训成本", "≤{m}元")),
     "效益指标": (("社会效益指标", "群众安全感", "≥{p}%"), ("社会效益指标", "矛盾纠纷化解率", "≥{p}%"),
                 ("可持续影响指标", "长效机制建立", "健全"), ("经济效益指标", "减少经济损失", "显著")),
     "满意度指标": (("服务对象满意度指标", "群众满意度", "≥{p}%"), ("服务对象满意度指标", "干部满意度", "≥{p}%")),
 }
 GROUP_WEIGHTS = (("产出指标", 50), ("效益指标", 30), ("满意度指标", 10))
+# Goal and result texts are drawn from these clauses (numbers filled in), four to a text, so
+# that projects and units do not share text unless a COPY rule's case is planted.
+GOAL_CLAUSES = ("全年组织开展专项培训{n}期", "覆盖辖区{n}个村（社区）", "排查化解矛盾纠纷{n}件", "新建基层服务站点{n}处",
+                "完成视频监控点位维护{n}个", "印发宣传资料{n}万份", "走访重点人群{n}户次", "建成工作台账{n}本",
+                "开展法律咨询服务{n}场", "落实网格员补贴{n}名", "举办联席会议{n}次", "完成信息系统升级{n}项",
+                "组织应急演练{n}场次", "开展督导检查{n}轮", "受理群众来信来访{n}件", "选聘专职调解员{n}名",
+                "更新执法记录设备{n}台", "开展入户宣讲{n}场", "完成平安创建达标单位{n}家", "培育志愿服务队伍{n}支",
+                "召开工作推进会{n}次", "整改督查发现问题{n}项", "编印工作简报{n}期", "开展满意度回访{n}人次")
+RESULT_CLAUSES = ("实际举办{n}期", "累计服务群众{n}人次", "办结事项{n}件", "投入使用站点{n}处", "验收合格设备{n}台",
+                  "发放资料{n}份", "回访对象{n}户", "归档材料{n}卷", "提供咨询{n}次", "兑现补贴{n}人",
+                  "形成会议纪要{n}份", "上线功能模块{n}个", "参演人员{n}人", "发现并督办问题{n}项", "化解信访积案{n}件",
+                  "调解成功{n}起", "更新终端{n}台", "宣讲覆盖{n}户", "新增达标单位{n}家", "志愿者服务时长{n}小时")
+# An indicator description of another field's library (rural film screenings), for COPY-003.
+OFF_TOPIC_DESCRIPTION = "群众对当年农村公益电影放映的整体满意度"
 FUNCTIONAL = (("201", "一般公共服务支出"), ("208", "社会保障和就业支出"), ("210", "卫生健康支出"), ("221", "住房保障支出"))
 CENT = Decimal("0.01")
 
@@ -55,6 +69,14 @@ def split(rng: random.Random, total: Decimal, n: int) -> list[Decimal]:
     return [Decimal(b - a) / 100 for a, b in zip(bounds, bounds[1:])]
 
 
+def text_from(seed: object, key: str, clauses: tuple[str, ...], lead: str) -> str:
+    """A goal or result text: ``lead`` and four clauses drawn for ``key`` (a pure function of
+    its arguments, so a planted copy can reproduce another document's text)."""
+    rng = random.Random(f"{seed}/text/{key}")
+    chosen = [c.format(n=rng.randint(2, 999)) for c in rng.sample(clauses, 4)]
+    return f"{lead}{'，'.join(chosen)}。"
+
+
 def y(text: str) -> str:
     """A YAML double-quoted scalar."""
     return json.dumps(text, ensure_ascii=False)
@@ -75,6 +97,8 @@ class Portal:
     units: int = 0
     documents: int = 0
     planted: list[Planted] = field(default_factory=list)
+    seed: object = 1
+    source_unit: str = ""   # the unit whose texts a COPY-002 plant copies (the first by id)
 
 
 class DocumentWriter:
@@ -85,6 +109,7 @@ class DocumentWriter:
         self.target = target
         self.portal = portal
         self.lines: list[str] = []
+        self.first_name = ""  # the first project's name (a COPY-001 plant copies its goal)
 
     def plant(self, rule: str, path: str, note: str) -> bool:
         """True (and recorded) at the first chance to plant this document's chosen error."""
@@ -121,6 +146,7 @@ def _evaluation(w: DocumentWriter, indent: str, path: str, name: str, slug: str,
     executed = budget if rng.random() < 0.5 else q(budget * Decimal(rng.randint(70, 100)) / 100)
     rate = q(executed / budget * 100)
     lines = w.lines
+    no_execution_row = False
     lines += [f"{indent}- slug: {slug}", f"{indent}  name: {y(name)}", f"{indent}  department: {y(w.unit)}"]
     if actuals:
         exec_score = q(min(rate, Decimal(100)) / 10)
@@ -128,13 +154,30 @@ def _evaluation(w: DocumentWriter, indent: str, path: str, name: str, slug: str,
         if w.plant("RATIO-001", f"{path}.funding[0].execution_rate", "execution rate printed a tenth of its value"):
             rate_text = f"{q(rate / 10)}%"
         lines.append(f"{indent}  funding:")
-        lines.append(f"{indent}    - {{label: 年度资金总额, key: total, initial: {budget}, adjusted: {budget}, executed: {executed}, "
-                     f"weight: 10, execution_rate: {y(rate_text)}, score: {exec_score}}}")
+        scored = f"weight: 10, execution_rate: {y(rate_text)}, score: {exec_score}"
+        if w.plant("COMPLETE-003", f"{path}.indicators", "execution weighted only in the notes, no row for it"):
+            scored, no_execution_row = f"execution_rate: {y(rate_text)}", True
+        else:
+            no_execution_row = False
+        lines.append(f"{indent}    - {{label: 年度资金总额, key: total, initial: {budget}, adjusted: {budget}, executed: {executed}, {scored}}}")
         fiscal = budget - 1 if w.plant("SUM-003", f"{path}.funding[0].adjusted", "fiscal row 1.00 short of the total") else budget
         lines.append(f"{indent}    - {{label: 其中：财政拨款, key: fiscal, initial: {budget}, adjusted: {fiscal}, executed: {executed}}}")
-    lines += [f"{indent}  goals:", f"{indent}    - target: {y(f'保障{name}顺利实施，完成年度工作任务。')}"]
+    key = f"{w.unit}/{w.year}/{w.kind}/{slug}"
+    goal = text_from(w.portal.seed, key, GOAL_CLAUSES, f"{name}：")
+    if path == "projects[1]" and w.plant("COPY-001", f"{path}.goals[0].target", "goal copied from the first project"):
+        goal = text_from(w.portal.seed, f"{w.unit}/{w.year}/{w.kind}/p01", GOAL_CLAUSES, f"{w.first_name}：")
+    source = w.portal.source_unit
+    if (path == "projects[0]" and w.kind == "self_evaluation" and source and w.unit > source
+            and w.plant("COPY-002", f"{path}.goals[0].target", f"goal copied from unit {source}")):
+        goal = text_from(w.portal.seed, f"{source}/{w.year}/{w.kind}/p01", GOAL_CLAUSES, f"{name}：")
+    lines += [f"{indent}  goals:", f"{indent}    - target: {y(goal)}"]
+    if path == "projects[0]":
+        w.first_name = name
     if actuals:
-        lines.append(f"{indent}      result: {y(f'{name}按计划实施，年度任务基本完成。')}")
+        result = text_from(w.portal.seed, key, RESULT_CLAUSES, "已完成：")
+        if w.plant("COPY-004", f"{path}.goals[0].result", "result restating the goal"):
+            result = goal
+        lines.append(f"{indent}      result: {y(result)}")
     lines.append(f"{indent}  indicators:")
     total = Decimal(0)
     count = rng.randint(10, 20)
@@ -146,14 +189,42 @@ def _evaluation(w: DocumentWriter, indent: str, path: str, name: str, slug: str,
         weights = [Decimal(weight // n + (1 if i < weight % n else 0)) for i in range(n)]
         for i, item_weight in enumerate(weights):
             level2, base, template = INDICATORS[group][(index + i) % len(INDICATORS[group])]
-            target = template.format(n=rng.randint(2, 50), p=rng.choice((80, 85, 90, 95, 100)))
-            row = f"{indent}    - {{level1: {group}, level2: {level2}, name: {y(f'{base}{i + 1}')}, target: {y(target)}"
+            target = template.format(n=rng.randint(2, 50), p=rng.choice((80, 85, 90, 95, 100)), m=rng.randint(50, 900))
+            name = f"{base}{i + 1}"
+            actual = target.lstrip("≥≤=")
+            extra = ""
+            at = f"{path}.indicators[{index + i}]"
+            if level2 == "成本指标" and w.plant("TARGET-002", f"{at}.target", "cost indicator as a percentage"):
+                target, actual = "≤100%", "100%"
+            elif level2 == "成本指标" and w.plant("TARGET-003", f"{at}.target", "cost indicator with ≥"):
+                target = "≥" + target.lstrip("≤")
+            elif base == "覆盖村（社区）数" and w.plant("TARGET-010", f"{at}.target", "a quantity indicator in percent"):
+                target, actual = "≥90%", "90%"
+            elif base == "任务完成率" and w.plant("TARGET-004", f"{at}.target", "a rate in 次"):
+                name, target, actual = "任务完成率", "≥12次", "12次"
+            elif base == "开展培训次数" and actuals and w.plant("TARGET-005", f"{at}.actual", "count target, percentage actual"):
+                actual = "100%"
+            elif base == "长效机制建立" and w.plant("TARGET-006", f"{at}.target", "placeholder target"):
+                target = "文字描述"
+            elif base == "群众满意度" and actuals and w.plant("TARGET-007", f"{at}.actual", "actual written as a bound"):
+                actual = target
+            elif base == "干部满意度" and w.plant("COPY-003", f"{at}.description", "film-screening description"):
+                extra = f", description: {y(OFF_TOPIC_DESCRIPTION)}"
+            elif (base == "群众安全感" and actuals and not no_execution_row
+                  and w.plant("TARGET-008", f"{at}.actual", "execution indicator 5 points off the funding rate")):
+                name, target, actual = "预算执行进度", "≥80%", f"{q(rate - 5)}%"
+            row = f"{indent}    - {{level1: {group}, level2: {level2}, name: {y(name)}, target: {y(target)}{extra}"
             if actuals:
                 score = item_weight if rng.random() < 0.8 else item_weight - 1
-                if w.plant("SCORE-002", f"{path}.indicators[{index + i}].score", "score above its weight"):
+                if w.plant("SCORE-002", f"{at}.score", "score above its weight"):
                     score = item_weight + 2
                 total += score
-                row += f", actual: {y(target.lstrip('≥≤='))}, weight: {item_weight}, score: {score}"
+                if score and base == "减少经济损失" and w.plant("TARGET-009", f"{at}.score", "scored without an actual"):
+                    row += f", weight: {item_weight}, score: {score}"
+                else:
+                    row += f", actual: {y(actual)}, weight: {item_weight}, score: {score}"
+                if score == item_weight and w.plant("SCORE-009", f"{at}.completion", "full item score graded 差"):
+                    row += ", item_score: 100.00, completion: 差"
             lines.append(row + "}")
         index += n
     if not actuals:
@@ -167,6 +238,8 @@ def _evaluation(w: DocumentWriter, indent: str, path: str, name: str, slug: str,
     if w.plant("SCORE-004", f"{path}.grade", "grade one band off"):
         stated_grade = {"优": "良", "良": "优", "中": "差", "差": "中"}[grade]
     lines += [f"{indent}  total_weight: 100", f"{indent}  total_score: {stated_total}", f"{indent}  grade: {stated_grade}"]
+    if no_execution_row:
+        lines.append(f"{indent}  execution_weight: 10")
     return budget, executed, stated_total, stated_grade
 
 
@@ -261,9 +334,12 @@ GENERATORS = (("budget", "budget.yaml", "budget.md", budget),
               ("final_accounts", "final-accounts.yaml", "final-accounts.md", final_accounts),
               ("self_evaluation", "self-evaluation.yaml", "self-evaluation.md", self_evaluation))
 PLANTABLE = {
-    "budget": ("SUM-001", "RATIO-002", "UNIT-001"),
+    "budget": ("SUM-001", "RATIO-002", "UNIT-001", "TARGET-002", "TARGET-003", "TARGET-004", "TARGET-006", "TARGET-010",
+               "COPY-001", "COPY-003"),
     "final_accounts": ("RATIO-002", "RATIO-003", "RATIO-004", "YEAR-001"),
-    "self_evaluation": ("RATIO-001", "SUM-002", "SUM-003", "SCORE-002", "SCORE-003", "SCORE-004", "XREF-001"),
+    "self_evaluation": ("RATIO-001", "SUM-002", "SUM-003", "SCORE-002", "SCORE-003", "SCORE-004", "XREF-001",
+                        "TARGET-005", "TARGET-007", "TARGET-008", "TARGET-009", "SCORE-009", "COPY-002", "COPY-004",
+                        "COMPLETE-003"),
 }
 
 
@@ -273,8 +349,9 @@ def synthesize(out: Path, units: int, years: int, seed: int = 1, first_year: int
     content = out / "content"
     content.mkdir(parents=True, exist_ok=False)
     (content / "site.yaml").write_text("title: 合成测试门户\nsubtitle: sitegen synth 生成的合成数据\n", encoding="utf-8")
-    portal = Portal(units=units)
     per_county = len(DEPARTMENTS)
+    ids = [f"c{index // per_county + 1:04d}-{DEPARTMENTS[index % per_county][0]}" for index in range(units)]
+    portal = Portal(units=units, seed=seed, source_unit=min(ids) if units > 1 else "")
     for index in range(units):
         county, department = divmod(index, per_county)
         code, dept_name = DEPARTMENTS[department]

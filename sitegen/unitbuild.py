@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .cache import BuildCache, FileHashes, digest, stamp
 from .check import Finding, check_document
+from .check.copies import Fingerprint, fingerprints
 from .content.errors import ContentError
 from .content.loader import load_document, load_unit
 from .export import document_downloads, document_tables, resources
@@ -40,6 +41,7 @@ class DocumentEntry:
     files: list[str]        # output-relative files, stored under ``key`` in this order
     downloads: list[str]    # the open-data files among them (for the portal archive)
     resources: list[dict]   # data-package resources of its CSVs
+    prints: list[Fingerprint] = field(default_factory=list)  # its texts for the portal-wide copy check
     templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of its pages
 
     @property
@@ -203,7 +205,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         files[relative] = data
         downloads.append(relative)
     entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
-                          resources(doc, tables), used)
+                          resources(doc, tables), prints=fingerprints(doc), templates=used)
     lap("opendata")
     cache.put(key, entry, files)
     lap("store")

@@ -229,3 +229,25 @@ def test_revisions_and_neighbouring_years(tmp_path):
     assert 'rel="next" href="../../../../units/demo/2023/self-evaluation/"' in page_2022
     feed = (output / "feed.xml").read_text(encoding="utf-8")
     assert feed.index("2024-06-30") < feed.index("2024-03-01") and "更正项目汇总表合计数" in feed
+
+
+def test_goal_copied_between_units_reaches_the_portal_pages(tmp_path):
+    """COPY-002 is joined in the parent from each unit's fingerprints (cached with its
+    documents): the copy is counted and listed on its rule's page, in a fresh and a cached build."""
+    from sitegen.build import build_portal
+
+    goal = "为每名严重精神障碍患者监护人承保，在保险期限内由保险机构负责赔偿第三者人身伤亡或财产损失。"
+    content = tmp_path / "content"
+    for unit, name in (("a-xian", "甲县政法委"), ("b-xian", "乙县政法委")):
+        folder = content / "units" / unit / "2023"
+        folder.mkdir(parents=True)
+        (folder.parent / "unit.yaml").write_text(
+            f"name: {name}\nregion: {{province: 河北省, city: 测试市, county: {name[:2]}}}\nlevel: 县\n", encoding="utf-8")
+        (folder / "self-evaluation.yaml").write_text(
+            "kind: self_evaluation\nyear: 2023\ntitle: 自评\nsource: test\nprojects:\n"
+            f"  - slug: p1\n    name: 监护人责任险\n    goals: [{{target: {goal}}}]\n", encoding="utf-8")
+    (content / "site.yaml").write_text("title: 测试门户\n", encoding="utf-8")
+    for _ in range(2):
+        result = build_portal(content, tmp_path / "output", search=False, cache=tmp_path / "cache", workers=1)
+        page = (tmp_path / "output" / urls.rule("COPY-002") / "index.html").read_text(encoding="utf-8")
+        assert "与单位 a-xian 2023 年“监护人责任险”的绩效目标逐字相同" in page  # reported on b-xian, against a-xian

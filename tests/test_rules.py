@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen.check import check_document
+from sitegen.check import check_document, run_checks
 from sitegen.check.rules import RULES, RULES_BY_ID, SEVERITY_ORDER
 from sitegen.content import load_portal
 from sitegen.model.documents import FILE_NAMES
 
-from .conftest import write_portal
+from .conftest import UNIT, write_portal
 
 
 def ids(findings, severity=None):
@@ -157,10 +157,13 @@ department_wide:
 
 
 def test_converted_scores_and_execution_weight_from_notes(check_yaml):
-    # 10 + (10, computed) + 63 + 55.967% × 10 = 88.597 → 88.6
-    assert check_yaml(CONVERTED.replace("SCORE", "63").replace("TOTAL", "88.6")) == []
-    assert ids(check_yaml(CONVERTED.replace("SCORE", "70").replace("TOTAL", "95.6"))) == ["SCORE-006"]
-    assert ids(check_yaml(CONVERTED.replace("SCORE", "63").replace("TOTAL", "90"))) == ["SCORE-003"]
+    # 10 + (10, computed) + 63 + 55.967% × 10 = 88.597 → 88.6; the table lacks the execution
+    # row the notes weight, so it is reported with what the total implies (COMPLETE-003).
+    found = check_yaml(CONVERTED.replace("SCORE", "63").replace("TOTAL", "88.6"))
+    assert [(f.rule_id, f.severity) for f in found] == [("COMPLETE-003", "notice")]
+    assert "88.6 − 各指标得分 83.0 = 5.6 分" in found[0].message and "资金表执行率为 55.97%" in found[0].message
+    assert ids(check_yaml(CONVERTED.replace("SCORE", "70").replace("TOTAL", "95.6")), "error") == ["SCORE-006"]
+    assert ids(check_yaml(CONVERTED.replace("SCORE", "63").replace("TOTAL", "90")), "error") == ["SCORE-003"]
 
 
 def test_execution_row_inferred_when_weights_total_90(check_yaml):
@@ -204,7 +207,8 @@ def test_summary_table_sums_grades_and_coverage(check_yaml):
 
 RULE_CASES = Path(__file__).parent / "rules"
 DOCUMENT_FILES = {kind: name for name, kind in FILE_NAMES.items()}
-CASE_KEYS = {"name", "document", "kind", "year", "files", "severity", "finding", "at_most"}
+CASE_KEYS = {"name", "document", "kind", "year", "files", "severity", "finding", "at_most", "other_unit"}
+OTHER_UNIT = "aaa-other"  # sorts before ``demo``: a text both share is reported on ``demo``
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ class RuleCase:
     severity: str | None = None  # fire: the severity the rule must fire at
     finding: tuple[tuple[str, str], ...] = ()  # fire: Finding.as_dict() fields, or message_contains
     at_most: str | None = None  # near miss: the most severe finding of the rule still allowed
+    other_unit: str | None = None  # a document of the same kind and year in a second unit (portal-wide rules)
 
     @property
     def id(self) -> str:
@@ -240,7 +245,8 @@ def load_rule_cases(folder: Path = RULE_CASES) -> dict[str, list[RuleCase]]:
                     rule=file.stem, outcome=outcome, name=entry["name"], document=entry["document"],
                     kind=entry.get("kind", "self_evaluation"), year=entry.get("year", "2023"),
                     files=tuple(entry.get("files", {}).items()), severity=entry.get("severity"),
-                    finding=tuple(entry.get("finding", {}).items()), at_most=entry.get("at_most")))
+                    finding=tuple(entry.get("finding", {}).items()), at_most=entry.get("at_most"),
+                    other_unit=entry.get("other_unit")))
     return cases
 
 
@@ -252,8 +258,14 @@ def run_case(tmp_path: Path, case: RuleCase) -> list:
     header = f"kind: {case.kind}\nyear: {case.year}\ntitle: 测试\nsource: test\n"
     files = {f"{case.year}/{DOCUMENT_FILES[case.kind]}": header + textwrap.dedent(case.document)}
     files.update({f"{case.year}/{name}": text for name, text in case.files})
-    portal = load_portal(write_portal(tmp_path, files), strict=True)
-    return [f for doc in portal.documents() for f in check_document(doc, portal.site.suppress)]
+    content = write_portal(tmp_path, files)
+    if case.other_unit is not None:
+        other = content / "units" / OTHER_UNIT
+        (other / case.year).mkdir(parents=True)
+        (other / "unit.yaml").write_text(UNIT.replace("测试县", "另一县"), encoding="utf-8")
+        (other / case.year / DOCUMENT_FILES[case.kind]).write_text(header + textwrap.dedent(case.other_unit), encoding="utf-8")
+    portal = load_portal(content, strict=True)
+    return [f for f in run_checks(portal) if f.unit_id == "demo"]
 
 
 def matches(finding, expected: dict[str, str]) -> bool:

@@ -11,14 +11,20 @@ from dataclasses import replace
 
 from ..model.documents import Suppression
 from ..model.portal import LoadedDocument, Portal
-from . import completeness, copies, money_units, ratios, scores, sums, suppress, tables, tables_frame, tables_narrative, targets, xref, years
+from . import (claims, completeness, copies, money_units, ratios, scores, sums, suppress, tables, tables_frame,
+               tables_narrative, targets, xref, years)
 from .context import Reporter
 from .findings import Finding
 from .rules import RULES, RULES_BY_ID, SEVERITY_ORDER, Rule
 
-FAMILIES = (sums, ratios, scores, xref, targets, money_units, copies, completeness, years, tables, tables_narrative, tables_frame)
+FAMILIES = (sums, ratios, scores, xref, claims, targets, money_units, copies, completeness, years, tables, tables_narrative,
+            tables_frame)
+# Rules that compare documents of different units: their findings are joined after the units are
+# built, so they show on the portal-wide pages (rules, data quality), not in a document's panel.
+PORTAL_WIDE: frozenset[str] = frozenset({"COPY-002"})
 
-__all__ = ["Finding", "RULES", "RULES_BY_ID", "Rule", "check_document", "check_portal", "run_checks"]
+__all__ = ["Finding", "PORTAL_WIDE", "RULES", "RULES_BY_ID", "Rule", "check_document", "check_portal", "portal_findings",
+           "run_checks"]
 
 
 def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
@@ -41,10 +47,33 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
 
 
 def check_portal(portal: Portal) -> dict[tuple, list[Finding]]:
-    """Findings per document key, every document of ``portal`` checked with the site's suppressions."""
-    return {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
+    """Findings per document key, every document of ``portal`` checked with the site's
+    suppressions, the portal-wide ones (COPY-002) added to their document's."""
+    found, wide = _checked(portal)
+    for finding in wide:
+        found.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
+    return found
 
 
 def run_checks(portal: Portal) -> list[Finding]:
-    """Findings of every document of the portal, in portal order."""
-    return [finding for findings in check_portal(portal).values() for finding in findings]
+    """Findings of every document of the portal, in portal order, then the portal-wide ones
+    (text copied between units, COPY-002)."""
+    found, wide = _checked(portal)
+    return [finding for findings in found.values() for finding in findings] + wide
+
+
+def _checked(portal: Portal) -> tuple[dict[tuple, list[Finding]], list[Finding]]:
+    found = {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
+    return found, portal_findings(portal, [fp for doc in portal.documents() for fp in copies.fingerprints(doc)])
+
+
+def portal_findings(portal: Portal, prints: Sequence[copies.Fingerprint]) -> list[Finding]:
+    """Findings that compare documents of different units, from each document's fingerprints
+    (``copies.fingerprints``, computed where the document was checked), with the documents'
+    and the site's suppressions applied. ``portal`` may hold slim documents."""
+    by_key = {doc.key: doc for doc in portal.documents()}
+    out: list[Finding] = []
+    for finding in copies.portal_copies(prints):
+        doc = by_key.get((finding.unit_id, finding.year, finding.document))
+        out += suppress.apply([finding], doc, portal.site.suppress) if doc is not None else [finding]
+    return out

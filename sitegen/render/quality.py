@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..check import Finding
+from ..check import PORTAL_WIDE, Finding
 from ..check.rules import RULES, SEVERITY_ORDER
 from ..model.portal import LoadedUnit
 from . import urls
@@ -24,7 +24,8 @@ SEVERITIES = tuple(sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__))
 class QualityRow:
     """One finding with the links its row needs. ``target_url`` is the page that shows the
     finding in its panel (the project page for a project's finding, where its cells are
-    marked; else the document page), with the finding's anchor."""
+    marked; else the document page), with the finding's anchor — or, for a portal-wide
+    finding, which no document panel shows, its rule's page."""
 
     finding: Finding
     unit_name: str
@@ -59,8 +60,8 @@ def quality_rows(units: list[LoadedUnit], findings: dict[tuple, list[Finding]]) 
             document_url = urls.document(doc)
             for finding in findings.get(doc.key, []):
                 page = urls.project(doc, finding.project) if finding.project else document_url
-                rows.append(QualityRow(finding, unit.model.name, urls.unit(unit.id), document_url,
-                                       f"{page}#{finding.anchor}"))
+                target = urls.rule(finding.rule_id) if finding.rule_id in PORTAL_WIDE else f"{page}#{finding.anchor}"
+                rows.append(QualityRow(finding, unit.model.name, urls.unit(unit.id), document_url, target))
     return rows
 
 

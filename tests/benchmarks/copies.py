@@ -1,0 +1,61 @@
+"""Cost of the copy checks: per-document fingerprints, the portal-wide join, the jieba pass.
+
+Run:  .venv/bin/python tests/benchmarks/copies.py [--units 500 --years 2] [--json out.json]
+
+Times, on a synthetic portal, what the COPY family adds: ``copies.fingerprints`` per document
+(done where each document is checked), ``copies.portal_copies`` over every document's
+fingerprints (done once per build, in the parent), and the per-document COPY checks
+(``copies.check``, which segments indicator text with jieba). The join is also timed on the
+fingerprints repeated ``--scale`` times under new unit ids (a portal that many times larger,
+each text copied that many times: the join's worst case). Not collected by pytest.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import tempfile
+import time
+from pathlib import Path
+
+from report import report
+from sitegen.check import copies
+from sitegen.check.context import Reporter
+from sitegen.content import load_portal
+from sitegen.synth import synthesize
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--years", type=int, default=2)
+    parser.add_argument("--scale", type=int, default=20)
+    parser.add_argument("--json", type=Path, default=Path("copies-benchmark.json"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        synthesize(Path(tmp), units=args.units, years=args.years, seed=7)
+        docs = load_portal(Path(tmp) / "content", strict=True).documents()
+        started = time.perf_counter()
+        prints = [fp for doc in docs for fp in copies.fingerprints(doc)]
+        fingerprint_s = time.perf_counter() - started
+        started = time.perf_counter()
+        for doc in docs:
+            copies.check(doc, Reporter(doc))
+        check_s = time.perf_counter() - started
+        started = time.perf_counter()
+        found = copies.portal_copies(prints)
+        join_s = time.perf_counter() - started
+        big = [dataclasses.replace(fp, unit_id=f"{fp.unit_id}~{k:03d}") for k in range(args.scale) for fp in prints]
+        started = time.perf_counter()
+        big_found = copies.portal_copies(big)
+        big_s = time.perf_counter() - started
+    report({
+        f"{len(docs)} documents": {"texts": len(prints), "fingerprints ms/doc": round(fingerprint_s * 1000 / len(docs), 2),
+                                   "COPY checks ms/doc": round(check_s * 1000 / len(docs), 2),
+                                   "join s": round(join_s, 2), "COPY-002 found": len(found)},
+        f"×{args.scale} (copied)": {"texts": len(big), "fingerprints ms/doc": "", "COPY checks ms/doc": "",
+                                    "join s": round(big_s, 2), "COPY-002 found": len(big_found)},
+    }, args.json)
+
+
+if __name__ == "__main__":
+    main()
