@@ -234,7 +234,7 @@ def test_revisions_and_neighbouring_years(tmp_path):
 def test_goal_copied_between_units_reaches_the_portal_pages(tmp_path):
     """COPY-002 is joined in the parent from each unit's fingerprints (cached with its
     documents): the copy is counted and listed on its rule's page, in a fresh and a cached build."""
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
 
     goal = "为每名严重精神障碍患者监护人承保，在保险期限内由保险机构负责赔偿第三者人身伤亡或财产损失。"
     content = tmp_path / "content"
