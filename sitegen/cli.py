@@ -210,15 +210,12 @@ def synth(units: int, years: int, seed: int, out_dir: Path) -> None:
     click.echo(f"{portal.units} units, {portal.documents} documents, {len(portal.planted)} planted inconsistencies in {out_dir}")
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True)
 @click.option("--theme", default=None, help="Theme name overriding site.yaml's.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback.")
+@click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback (the preview answers only requests naming that address).")
 def serve(content_dir: Path, theme: str | None, host: str, port: int, expose: bool) -> None:
     """Preview the portal: build (as `build` does, with the same cache), serve, and rebuild
     and reload on every saved change."""
@@ -227,7 +224,7 @@ def serve(content_dir: Path, theme: str | None, host: str, port: int, expose: bo
     import tempfile
 
     from .builder import Builder
-    from .preview.server import Preview, serve as run
+    from .preview.server import LOOPBACK, Preview, serve as run
     from .theme import DEFAULT_THEME
 
     _check_theme(content_dir, theme)

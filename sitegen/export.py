@@ -132,8 +132,9 @@ def xlsx_bytes(tables: list[DataTable]) -> bytes:
     book.set_properties({"created": datetime(2000, 1, 1)})
     if not tables:  # a workbook needs a sheet
         book.add_worksheet("说明").write_string(0, 0, "本文件没有可导出的表格数据。")
+    taken: set[str] = set()
     for table in tables:
-        sheet = book.add_worksheet(table.title[:31])
+        sheet = book.add_worksheet(_sheet_name(table.title, taken))
         sheet.write_row(0, 0, table.columns)
         for i, row in enumerate(table.rows, 1):
             for j, value in enumerate(row):
@@ -141,6 +142,23 @@ def xlsx_bytes(tables: list[DataTable]) -> bytes:
                     sheet.write_string(i, j, value)
     book.close()
     return buffer.getvalue()
+
+
+SHEET_REFUSED = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts for ``title``: at most 31 characters, none of ``[]:*?/\\``,
+    no apostrophe at either end, not empty, and unlike the names ``taken`` (case-insensitive;
+    the name is added to them)."""
+    base = title.translate(SHEET_REFUSED).strip("'")[:31] or "表"
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        suffix = f"（{n}）"
+        name = base[: 31 - len(suffix)] + suffix
+    taken.add(name.lower())
+    return name
 
 
 def data_folder(doc: LoadedDocument) -> str:

@@ -64,3 +64,13 @@ def test_every_document_page_links_its_downloads(built, portal):
     for doc in portal.documents():
         html = (output / urls.file_for(urls.document(doc))).read_text(encoding="utf-8")
         assert "data/document.xlsx" in html and "data/document.json" in html and "data/figures.csv" in html
+
+
+def test_xlsx_sheet_names_are_made_from_any_title():
+    """Excel refuses []:*?/\\ , an apostrophe at either end, more than 31 characters and a name twice."""
+    from openpyxl import load_workbook
+    titles = ["财政拨款“三公”经费支出决算表javascript:alert(1)", "'[a]/b\\c*?'", "", "同名", "同名", "长" * 40, "长" * 40]
+    tables = [export.DataTable(f"t{i}", title, ["项目"], [["1"]]) for i, title in enumerate(titles)]
+    names = load_workbook(io.BytesIO(export.xlsx_bytes(tables)), read_only=True).sheetnames
+    assert names == ["财政拨款“三公”经费支出决算表javascript_alert", "_a__b_c__", "表", "同名", "同名（2）",
+                     "长" * 31, "长" * 28 + "（2）"]

@@ -187,3 +187,17 @@ def test_search_index_follows_changes_after_the_reload(site, tmp_path):
     preview.index()
     assert preview.builder.published.rendered == [] and preview.builder.published.index.indexed == [0]
     assert set((bundle / "fragment").iterdir()) != fragments
+
+
+def test_fix_saved_together_with_unit_yaml_clears_the_error(preview, site):
+    """Both files change in one batch of events: every build reads the whole content, errors included."""
+    target = doc(site, "laoting-zfw", "self_evaluation")
+    good = target.file.read_text(encoding="utf-8")
+    target.file.write_text(good.replace("adjusted: 1677.95", "adjusted: 1,677.95", 1), encoding="utf-8")
+    preview.rebuild({target.file})
+    assert [e["location"].split(":")[0] for e in preview.status["errors"]] == ["units/laoting-zfw/2023/self-evaluation.yaml"]
+    unit_file = site / "units" / "laoting-zfw" / "unit.yaml"
+    target.file.write_text(good, encoding="utf-8")
+    unit_file.write_text(unit_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    preview.rebuild({target.file, unit_file})
+    assert preview.status["errors"] == []

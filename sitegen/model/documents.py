@@ -61,7 +61,9 @@ class Site(Model):
     title: Text
     subtitle: str | None = None
     base_url: str = "/"
-    language: str = "zh-CN"
+    # A BCP 47 tag: it becomes <html lang> and names Pagefind's index (which fails on a long one).
+    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                                   description="a BCP 47 language tag such as zh-CN")] = "zh-CN"
     theme: str | None = None
     publisher: str | None = None
     suppress: list[Suppression] = []

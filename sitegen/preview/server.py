@@ -13,16 +13,26 @@ A save that brings a content error the served output did not have publishes noth
 and column until the file is fixed.
 
 File events come from watchdog (inotify); livereload's own watcher polls, which at provincial
-scale costs seconds per pass. Only the site's inputs count (``Builder.is_input``). The rebuild
-runs on the server's IO loop, then livereload tells the open pages to reload.
+scale costs seconds per pass. Only the site's inputs count (``Builder.is_input``): a log file or
+an editor's scratch file beside them would otherwise rebuild the preview, whose log line would
+change the log file again, forever. The rebuild runs on the server's IO loop, then livereload
+tells the open pages to reload.
+
+The preview answers only under its own name: a request whose ``Host`` header is not the
+address it serves gets 421, and the livereload websocket refuses any other ``Origin``. A page
+of another site whose name was re-bound to 127.0.0.1 (DNS rebinding) would otherwise read the
+preview and its reloads.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import socket
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from livereload import Server
@@ -174,13 +184,61 @@ class ChangeWatcher(Watcher, FileSystemEventHandler):
             self.index_search()
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def own_hosts(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` header values naming the preview at host:port (lower case): the address
+    itself, every loopback name when it is a loopback address, and this machine's names when
+    it is the wildcard address (``--expose --host 0.0.0.0``)."""
+    names = {host}
+    if host in LOOPBACK:
+        names.update(LOOPBACK)
+    elif host in ("0.0.0.0", "::"):
+        names.update(LOOPBACK)
+        names.update({socket.gethostname(), socket.getfqdn()})
+    hosts = set()
+    for name in names:
+        try:
+            name = f"[{name}]" if ipaddress.ip_address(name).version == 6 else name
+        except ValueError:
+            pass
+        hosts.add(f"{name}:{port}".lower())
+        if port == 80:
+            hosts.add(name.lower())
+    return frozenset(hosts)
+
+
+class OwnHost:
+    """A handler that answers only requests naming the preview in their ``Host`` header."""
+
+    def initialize(self, hosts: frozenset[str], **kwargs) -> None:
+        self.hosts = hosts
+        super().initialize(**kwargs)
+
+    def prepare(self):
+        if self.request.headers.get("Host", "").lower() not in self.hosts:
+            raise web.HTTPError(421, "the preview answers only to its own address")
+        return super().prepare()
+
+
+class OwnLiveReload(OwnHost, LiveReloadHandler):
+    def check_origin(self, origin: str) -> bool:
+        parts = urlsplit(origin)
+        return parts.scheme == "http" and parts.netloc.lower() in self.hosts
+
+
+class OwnLiveReloadJS(OwnHost, LiveReloadJSHandler):
+    pass
+
+
 def injected(port: int) -> bytes:
     """What the preview adds before ``</head>`` of every HTML page it serves."""
     return (f'<script src="/livereload.js?port={port}" defer></script>'
             f'<script src="{SCRIPT_URL}" defer></script>').encode()
 
 
-class OutputHandler(StaticFileHandler):
+class OutputHandler(OwnHost, StaticFileHandler):
     """The output folder, nothing outside it; a missing page gets the build's 404 page, as a
     web server configured for the portal would serve it."""
 
@@ -193,9 +251,10 @@ class OutputHandler(StaticFileHandler):
             super().write_error(status_code, **kwargs)
 
 
-class StatusHandler(web.RequestHandler):
-    def initialize(self, preview: Preview) -> None:
+class StatusHandler(OwnHost, web.RequestHandler):
+    def initialize(self, preview: Preview, **kwargs) -> None:
         self.preview = preview
+        super().initialize(**kwargs)
 
     def get(self) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -203,19 +262,21 @@ class StatusHandler(web.RequestHandler):
         self.finish(json.dumps(self.preview.status, ensure_ascii=False))
 
 
-class ScriptHandler(web.RequestHandler):
+class ScriptHandler(OwnHost, web.RequestHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.finish(PREVIEW_JS.read_bytes())
 
 
 class PreviewServer(Server):
-    """livereload's server, its scripts loaded from the preview (no inline script, so the
-    pages' CSP allows none) and added to the HTML it serves, plus the preview's status."""
+    """livereload's server with its handlers held to the preview's own address, its scripts
+    loaded from the preview (no inline script, so the pages' CSP allows none) and added to the
+    HTML it serves, plus the preview's status."""
 
-    def __init__(self, watcher: Watcher, preview: Preview):
+    def __init__(self, watcher: Watcher, preview: Preview, hosts: frozenset[str]):
         super().__init__(watcher=watcher)
         self.preview = preview
+        self.hosts = hosts
 
     def application(self, port, host, liveport=None, debug=None, live_css=True):
         LiveReloadHandler.watcher = self.watcher
@@ -224,12 +285,13 @@ class PreviewServer(Server):
         class Scripts(LiveScriptInjector):
             script = injected(port)
 
+        own = {"hosts": self.hosts}
         app = web.Application([
-            (r"/livereload", LiveReloadHandler),
-            (r"/livereload.js", LiveReloadJSHandler),
-            (STATUS_URL, StatusHandler, {"preview": self.preview}),
-            (SCRIPT_URL, ScriptHandler),
-            (r"/(.*)", OutputHandler, {"path": self.root, "default_filename": "index.html"}),
+            (r"/livereload", OwnLiveReload, own),
+            (r"/livereload.js", OwnLiveReloadJS, own),
+            (STATUS_URL, StatusHandler, {**own, "preview": self.preview}),
+            (SCRIPT_URL, ScriptHandler, own),
+            (r"/(.*)", OutputHandler, {**own, "path": self.root, "default_filename": "index.html"}),
         ], transforms=[Scripts])
         app.listen(port, address=host)
 
@@ -240,7 +302,7 @@ def serve(preview: Preview, watched: list[Path], host: str, port: int) -> None:
     log.info("preview built in %.2fs: %d page(s) rendered", preview.status["seconds"], preview.status["pages_written"])
     watcher = ChangeWatcher(preview)
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however close together
-    server = PreviewServer(watcher, preview)
+    server = PreviewServer(watcher, preview, own_hosts(host, port))
     for path in watched:
         if path.exists():
             server.watch(path)

@@ -5,9 +5,15 @@ ours and fixed, so they are written directly. Values are plotted from the publis
 ``Decimal``; hover labels and tables show the published text. A value involved in a
 consistency finding is outlined in red in the chart and flagged in its table row, so a
 chart never hides a finding.
+
+Plotly renders a subset of HTML in every label, title and hover text (``<a href>`` makes a
+live link, ``<span style>`` styles, ``<br>`` breaks a line), so content reaches a spec only
+through ``_text`` (``&``, ``<``, ``>`` escaped; Plotly shows the entities as the characters)
+and hover lines are joined with ``<br>`` after escaping (``_hover``).
 """
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +62,16 @@ class Bar:
     colour: str | None = None
 
 
+def _text(value: str) -> str:
+    """Content as Plotly text: shown as written, never as Plotly's HTML."""
+    return html.escape(value, quote=False)
+
+
+def _hover(*lines: str) -> str:
+    """Hover text: each non-empty line as text, one under the other."""
+    return "<br>".join(_text(line) for line in lines if line)
+
+
 def _plot(value: Decimal | None) -> float | None:
     return None if value is None else float(value)  # a coordinate only; labels show the Decimal
 
@@ -81,13 +97,13 @@ def _flag_colour(found: list) -> str:
 
 def _layout(title: str, axis: str, rows: int, *, legend: bool) -> dict:
     return {
-        "title": {"text": title, "font": {"size": 15}, "x": 0.02, "xanchor": "left"},
+        "title": {"text": _text(title), "font": {"size": 15}, "x": 0.02, "xanchor": "left"},
         "font": {"family": FONT, "size": 12},
         "margin": {"l": 10, "r": 10, "t": 64 if legend else 48, "b": 10},
         "showlegend": legend, "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
         "barmode": "group", "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
         "height": max(240, 90 + 26 * rows),
-        "xaxis": {"title": {"text": axis}, "automargin": True, "gridcolor": "#e3e6ea", "zerolinecolor": "#9aa3ad"},
+        "xaxis": {"title": {"text": _text(axis)}, "automargin": True, "gridcolor": "#e3e6ea", "zerolinecolor": "#9aa3ad"},
         "yaxis": {"automargin": True, "autorange": "reversed"},
     }
 
@@ -99,17 +115,17 @@ def bar_chart(chart_id: str, title: str, axis: str, series: tuple[str, ...], bar
     if not bars:
         return None
     flags = [[marks.at(b.paths[s]) if s < len(b.paths) and b.paths[s] else [] for s in range(len(series))] for b in bars]
-    categories = _unique([_short(b.label) for b in bars])
+    categories = [_text(label) for label in _unique([_short(b.label) for b in bars])]
     traces, drawn = [], 0
     for s, name in enumerate(series):
         values = [b.values[s] for b in bars]
         flagged = [f[s] for f in flags]
-        hover = [f"{b.label}<br>{name}：{'' if v is None else show(v)}" + (f"<br>{b.note}" if b.note else "")
-                 + ("<br>⚠ " + "、".join(x.rule_id for x in f[s]) if f[s] else "") for b, v, f in zip(bars, values, flags)]
+        hover = [_hover(b.label, f"{name}：{'' if v is None else show(v)}", b.note,
+                        "⚠ " + "、".join(x.rule_id for x in f[s]) if f[s] else "") for b, v, f in zip(bars, values, flags)]
         colour = PALETTE[(s + (1 if len(series) == 1 else 0)) % len(PALETTE)]
         traces.append({
-            "type": "bar", "orientation": "h", "name": name, "y": categories, "x": [_plot(v) for v in values],
-            "text": ["" if v is None else show(v) for v in values], "textposition": "auto",
+            "type": "bar", "orientation": "h", "name": _text(name), "y": categories, "x": [_plot(v) for v in values],
+            "text": ["" if v is None else _text(show(v)) for v in values], "textposition": "auto",
             "hovertext": hover, "hoverinfo": "text",
             "marker": {"color": [b.colour or colour for b in bars],
                        "line": {"color": [_flag_colour(f) if f else "rgba(0,0,0,0)" for f in flagged],
@@ -144,10 +160,10 @@ def hierarchy(chart_id: str, title: str, unit: str, roots: list[tuple[DataPath, 
         node = ".".join(str(p) for p in path)
         found = marks.at((*path, "amount")) + marks.at((*path, "share"))
         index = len(ids)
-        ids.append(node), labels.append(_short(figure.label, 10)), parents.append(parent), values.append(None)
+        ids.append(node), labels.append(_text(_short(figure.label, 10))), parents.append(parent), values.append(None)
         depths.append(depth)
-        text = f"{figure.label}<br>{show(figure.amount)} {unit}" + (f"<br>占 {figure.share.text}" if figure.share else "")
-        hover.append(text + ("<br>⚠ " + "、".join(f.rule_id for f in found) if found else ""))
+        hover.append(_hover(figure.label, f"{show(figure.amount)} {unit}", f"占 {figure.share.text}" if figure.share else "",
+                            "⚠ " + "、".join(f.rule_id for f in found) if found else ""))
         lines.append(found)
         rows.append(["　" * depth + figure.label, show(figure.amount), figure.share.text if figure.share else "",
                      "⚠ " + "、".join(sorted({f.rule_id for f in found})) if found else ""])
@@ -168,7 +184,7 @@ def hierarchy(chart_id: str, title: str, unit: str, roots: list[tuple[DataPath, 
         "maxdepth": MAX_DEPTH,
         "marker": {"line": {"color": [_flag_colour(f) if f else "#ffffff" for f in lines], "width": [3 if f else 1 for f in lines]}},
     }
-    layout = {"title": {"text": title, "font": {"size": 15}, "x": 0.02, "xanchor": "left"}, "font": {"family": FONT, "size": 12},
+    layout = {"title": {"text": _text(title), "font": {"size": 15}, "x": 0.02, "xanchor": "left"}, "font": {"family": FONT, "size": 12},
               "margin": {"l": 10, "r": 10, "t": 48, "b": 10}, "height": 380, "paper_bgcolor": "#ffffff"}
     return Chart(chart_id, title, {"data": [trace], "layout": layout}, ["项目", f"金额（{unit}）", "占比", "核对"], rows,
                  sum(d < MAX_DEPTH for d in depths),

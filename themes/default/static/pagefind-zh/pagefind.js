@@ -118,7 +118,7 @@ function zeros(counts) {
 }
 
 let everyFilter = null;
-export function filters() {
+function allFilters() {
   everyFilter = everyFilter || shards.then((all) => Promise.all(all.map((shard) => shard.api.filters()))).then((counts) => counts.reduce(addCounts, {}));
   return everyFilter.then((counts) => addCounts({}, counts));
 }
@@ -128,7 +128,7 @@ export function filters() {
 // answering several readings, the counts are those of the union (Pagefind's own are per reading).
 async function merge(answers) {
   const results = [];
-  const counts = zeros(await filters());
+  const counts = zeros(await allFilters());
   const totals = zeros(counts);
   let unfiltered = 0;
   for (const { shard, responses } of answers) {
@@ -162,6 +162,34 @@ async function merge(answers) {
   };
 }
 
+// Pagefind's UI inserts the names and values of filters as HTML (Svelte's {@html}), but they
+// are content: a unit's name, a province. The UI is handed them as HTML that reads as that text,
+// and the values it hands back (the filters chosen) are turned back into the index's text.
+const HTML = /[&<>"']/g;
+const ENTITY = /&#(\d+);/g;
+function asHtml(text) {
+  return text.replace(HTML, (c) => `&#${c.charCodeAt(0)};`);
+}
+function asText(html) {
+  return html.replace(ENTITY, (_, code) => String.fromCharCode(code));
+}
+function countsAsHtml(counts) {
+  return counts && Object.fromEntries(Object.entries(counts).map(([name, values]) => [
+    asHtml(name), Object.fromEntries(Object.entries(values).map(([value, n]) => [asHtml(value), n]))]));
+}
+// A filter selection ({name: value | [values] | {any|all|none|not: …}}) with its names and values as text.
+function selectionAsText(selection) {
+  if (typeof selection === "string") return asText(selection);
+  if (Array.isArray(selection)) return selection.map(selectionAsText);
+  if (selection && typeof selection === "object") {
+    return Object.fromEntries(Object.entries(selection).map(([key, value]) => [asText(key), selectionAsText(value)]));
+  }
+  return selection;
+}
+function optionsAsText(opts) {
+  return opts && opts.filters ? { ...opts, filters: selectionAsText(opts.filters) } : opts;
+}
+
 export const init = pagefind.init;
 export const mergeIndex = pagefind.mergeIndex;
 export const destroy = pagefind.destroy;
@@ -170,11 +198,19 @@ export async function options(opts) {
 }
 export async function preload(query, opts) {
   const { readings: [first] } = await readingsOf(query);
-  await Promise.all((await shards).map((shard) => shard.api.preload(first, opts)));
+  await Promise.all((await shards).map((shard) => shard.api.preload(first, optionsAsText(opts))));
+}
+export async function filters() {
+  return countsAsHtml(await allFilters());
 }
 export async function search(query, opts) {
+  const response = await searchText(query, optionsAsText(opts));
+  return { ...response, filters: countsAsHtml(response.filters), totalFilters: countsAsHtml(response.totalFilters) };
+}
+
+async function searchText(query, opts) {
   const all = await shards;
-  await filters(); // Pagefind counts the values of the filters it has loaded, and loads them here
+  await allFilters(); // Pagefind counts the values of the filters it has loaded, and loads them here
   const { readings: found, whole } = await readingsOf(query);
   const answers = (await Promise.all(all.map(async (shard) => ({
     shard, responses: (await Promise.all(found.map((reading) => shard.search(reading, opts, whole)))).filter(Boolean),
