@@ -56,12 +56,9 @@ class Finding:
 
     @property
     def anchor(self) -> str:
-        """Stable HTML id of this finding, unique on its page: rule and path; findings in a
-        narrative share its data path, so their line and column tell them apart; then ``--2``,
+        """Stable HTML id of this finding, unique on its page: rule and path, then ``--2``,
         ``--3`` for a further occurrence ("--" never comes out of a path)."""
         anchor = "finding-" + self.rule_id.lower() + "-" + self.dotted_path.replace(".", "-").replace("[", "-").replace("]", "")
-        if self.path[-1:] == ("narrative",):
-            anchor += f"-{self.line}-{self.column}"
         return f"{anchor}--{self.occurrence + 1}" if self.occurrence else anchor
 
     def one_line(self) -> str:
