@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import load_portal
 from sitegen.render.keyfigures import key_figures
 from sitegen.render.slim import slim_document
@@ -33,8 +33,8 @@ def test_rebuild_after_one_edit_renders_only_its_pages_and_matches_a_clean_build
     assert len(first.rendered) == first.pages
 
     unchanged = build_portal(content, output, search=False, cache=cache, workers=2)
+    assert unchanged.rendered == []  # the portal-wide pages too: same content, same templates
     portal_wide = {url for url in first.rendered if not url.startswith("units/")}
-    assert set(unchanged.rendered) == portal_wide
 
     edited = content / "units" / "c0001-czj" / "2021" / "self-evaluation.yaml"
     _edit_first_amount(edited)
