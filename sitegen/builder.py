@@ -215,18 +215,18 @@ class Builder:
         """Build everything that is stale (everything, on a first build with an empty cache)."""
         return self._build(self.search)
 
-    def rebuild(self, changed_paths: Iterable[Path] = (), *, index: bool = True) -> BuildResult:
+    def rebuild(self, changed_paths: Iterable[Path] | None = None, *, index: bool = True) -> BuildResult:
         """Build again after ``changed_paths`` changed. Staleness is decided from the content
         hashes and recorded templates (``build_all``), but the files of a unit folder that no
         changed path lies in, already hashed by this Builder's last build, are not read or
         stat-ed again: their unit keeps its key, so the cost of a rebuild does not grow with
-        the portal. Without paths every file is checked (``build_all``), which also catches a
-        change the caller missed.
+        the portal (an empty list: nothing changed in any unit folder). ``None`` checks every
+        file (``build_all``), which also catches a change the caller missed.
 
         ``index=False`` (the preview, to reload the pages first) carries the previous search
         index over unchanged; a later ``rebuild()`` brings it up to date, re-rendering nothing."""
-        changed = {Path(path).resolve() for path in changed_paths}
-        return self._build(self.search and index, carry_index=self.search and not index, changed=changed or None)
+        changed = None if changed_paths is None else {Path(path).resolve() for path in changed_paths}
+        return self._build(self.search and index, carry_index=self.search and not index, changed=changed)
 
     def is_input(self, path: Path) -> bool:
         """Whether ``path`` is read by the build: ``site.yaml``, a ``unit.yaml``, a document or
@@ -293,6 +293,7 @@ class Builder:
                     entries.append(cached)
                 else:
                     entries.append(job)
+            self._unit_keys = unit_keys  # what the files are now, whatever becomes of this build
             lap("hash")
             # check and render the units (load, check and render of each unit in a worker)
             jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
@@ -402,7 +403,6 @@ class Builder:
             hashes.save(keep_unseen=changed is not None)
             lap("cache")
         self._entries = {e.key: e for e in units}
-        self._unit_keys = unit_keys
         self._portal = made_portal
         result.pages, result.index = len(page_urls), index
         result.rendered = rendered + [url for e in units if e.rendered for url in e.rendered]
