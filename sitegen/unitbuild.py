@@ -181,14 +181,14 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
 
     findings = check_document(doc, site.suppress)
     lap("check")
-    pages = plan.document_pages(unit, doc, findings)  # views and chart specs
+    tables = kind_tables(doc, findings)  # the open data, and the links to it on the document's page
+    pages = plan.document_pages(unit, doc, findings, tables)  # views and chart specs
     lap("plan")
     files: dict[str, bytes] = {}
     for page in pages:
         relative, html = renderer.render(page)
         files[relative] = html.encode("utf-8")
     lap("templates")
-    tables = kind_tables(doc, findings)
     downloads = []
     for relative, data in document_downloads(doc, findings, tables):
         files[relative] = data
