@@ -1,6 +1,6 @@
 """Where a cold build's time goes, per document: a profiled `sitegen build --jobs 1` of a synthetic portal.
 
-Run:  .venv/bin/python tests/benchmarks/profile_build.py [--units 25] [--years 4] [--rounds 1] [--top 30] [--pstats FILE]
+Run:  .venv/bin/python tests/benchmarks/profile_build.py [--units 25] [--years 4] [--rounds 1] [--top 30] [--pstats FILE] [--no-profile]
 
 `sitegen synth --units U --years Y` (U × Y × 3 documents, seed 1) is written to a temporary
 folder and built in this process with one job, no cache and no search index (the unit stage
@@ -10,7 +10,7 @@ Reported:
 - the build's own stage timings (`--timings-json`'s figures), unprofiled, in ms per document;
   with `--rounds N`, N unprofiled builds and their median, for before/after comparisons
   (interleave the two code versions' runs: the machine is shared and drifts);
-- a profiled build: the inclusive time of the functions each cost centre is made of
+- a profiled build (unless `--no-profile`): the inclusive time of the functions each cost centre is made of
   (templates, compression, XLSX, CSV, JSON, YAML composing, model validation, checks, views and
   charts, writing), in ms per document, and the `--top` functions by own time.
 
@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="unprofiled builds (their median is reported)")
     parser.add_argument("--top", type=int, default=30, help="functions listed by own time")
     parser.add_argument("--pstats", type=Path, default=None, help="also save the profile here (for snakeviz, pstats)")
+    parser.add_argument("--no-profile", dest="profile", action="store_false", help="only the unprofiled builds")
     parser.add_argument("--keep", type=Path, default=None, help="build in this folder and keep it")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="sitegen-profile-"))
@@ -97,6 +98,8 @@ def main() -> None:
         for stage in runs[0]:
             values = [run.get(stage, 0.0) for run in runs]
             print(f"  {stage:24} {1000 * statistics.median(values) / documents:8.2f}")
+        if not args.profile:
+            return
         profile = cProfile.Profile()
         profile.enable()
         build(site, args.rounds)
