@@ -57,8 +57,8 @@ class Row:
         return self.cells[1:]
 
     @property
-    def level(self) -> int:
-        """Its indentation level as printed: 0 to 4 (deeper parts print at 4)."""
+    def indent(self) -> int:
+        """Its indentation as printed: its depth, 0 to 4 (deeper parts print at 4)."""
         return min(self.depth, 4)
 
 
