@@ -92,26 +92,20 @@ def pagefind_version() -> str:
         return ""
 
 
-def build_index(site: Path, units: list | None = None, *, previous: Path | None = None,
+def build_index(site: Path, units: list, *, previous: Path | None = None,
                 shard_pages: int = SHARD_PAGES, progress: Progress | None = None,
                 extra_pages: list[str] = ()) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
-    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``key``, ``files`` and
-    ``documents`` with their ``key`` and ``files``); ``None`` indexes every page under
-    ``site`` in one run (the preview). ``previous``: the output of the previous build, whose
-    bundles are reused where a shard is unchanged; ``progress`` shows the shards done.
-    ``extra_pages``: portal-wide pages (relative to ``site``: the place pages) indexed with the
-    first shard, whose key then includes their content. Raises ``SearchIndexError`` when
-    Pagefind fails.
+    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``version`` (the stamps of its
+    output files), ``files`` and ``documents`` with their ``files``). ``previous``: the output
+    of the previous build, whose bundles are reused where a shard is unchanged; ``progress``
+    shows the shards done. ``extra_pages``: portal-wide pages (relative to ``site``: the place
+    pages) indexed with the first shard, whose key then includes their content. Raises
+    ``SearchIndexError`` when Pagefind fails.
     """
     report = IndexReport()
     bundle = site / BUNDLE
-    if units is None:
-        report.seconds = _pagefind(site, bundle)
-        report.indexed = [0]
-        _write_record(bundle, {"format": FORMAT, "count": 1, "merge": [], "shards": {}})
-        return report
     members: dict[int, list] = {}
     pages = [sum(f.endswith(".html") for f in _files(unit)) for unit in units]
     count = report.shards = shard_count(sum(pages), shard_pages)
@@ -126,7 +120,7 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
         shard_units = sorted(members[number], key=lambda unit: unit.id)
         extra = list(extra_pages) if n == 0 else []
         key = digest(version, str(count), str(number),
-                     *(part for unit in shard_units for part in (unit.id, unit.key, *(d.key for d in unit.documents))),
+                     *(part for unit in shard_units for part in (unit.id, unit.version)),
                      *(part for page in extra for part in (page, (site / page).read_bytes())))
         path = "" if n == 0 else f"{SHARDS}/{number}/"
         target = bundle / path
