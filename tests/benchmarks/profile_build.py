@@ -60,7 +60,7 @@ def synth(root: Path, units: int, years: int) -> Path:
 
 
 def build(site: Path, n: int):
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
 
     shutil.rmtree(site / "cache", ignore_errors=True)
     return build_portal(site / "content", site / f"output-{n}", search=False, cache=site / "cache", workers=1)
