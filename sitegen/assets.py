@@ -28,6 +28,10 @@ PAGE_QUALITY = 5         # Brotli quality for pages and data, made in volume (~0
 ASSET_QUALITY = 11       # for assets below LARGE_ASSET bytes, made once per build
 LARGE_ASSET_QUALITY = 9  # plotly.js: 0.3 s instead of 8 s at quality 11, 9% larger
 LARGE_ASSET = 256 * 1024
+# gzip level for every copy: 6 takes 21% less time than 9 on a synthetic portal's pages and data
+# (3.4 vs 4.4 ms a document) for 0.8% larger files (20.1% vs 19.9% of the text); the .br copy,
+# which browsers prefer, is the smaller one anyway.
+GZIP_LEVEL = 6
 
 
 def hashed_name(relative: str, data: bytes) -> str:
@@ -69,7 +73,7 @@ class Assets:
 
 def compressed(data: bytes, quality: int = PAGE_QUALITY) -> tuple[bytes, bytes]:
     """(gzip, Brotli) of ``data``; gzip without a timestamp, so equal input gives equal bytes."""
-    return gzip.compress(data, compresslevel=9, mtime=0), brotli.compress(data, quality=quality)
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0), brotli.compress(data, quality=quality)
 
 
 def with_compressed(files: dict[str, bytes]) -> dict[str, bytes]:

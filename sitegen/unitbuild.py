@@ -211,7 +211,8 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
 
     findings = check_document(doc, site.suppress)
     lap("check")
-    pages = plan.document_pages(unit, doc, findings)  # views and chart specs
+    tables = kind_tables(doc, findings)  # the open data, and the links to it on the document's page
+    pages = plan.document_pages(unit, doc, findings, tables)  # views and chart specs
     lap("plan")
     files: dict[str, bytes] = {}
     used: dict[str, str] = {}
@@ -220,7 +221,6 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         files[relative] = html.encode("utf-8")
         used.update(templates)
     lap("templates")
-    tables = kind_tables(doc, findings)
     downloads = []
     for relative, data in document_downloads(doc, findings, tables):
         files[relative] = data

@@ -44,6 +44,12 @@ class Chart:
     numeric: list[bool] = field(default_factory=list)
 
     @property
+    def table_rows(self) -> list[tuple[str, list[tuple[str, bool]]]]:
+        """Its data table as printed: each row's label (the row header) and its other cells,
+        each with whether it is a figure (right-aligned)."""
+        return [(row[0], list(zip(row[1:], self.numeric[1:]))) for row in self.rows]
+
+    @property
     def spec_json(self) -> str:
         """Deterministic JSON, safe inside a ``<script type="application/json">``."""
         text = json.dumps(self.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

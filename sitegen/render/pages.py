@@ -178,9 +178,11 @@ def unit_pages(portal: Portal, unit: LoadedUnit, findings: dict[tuple, list[Find
     return pages
 
 
-def document_pages(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding]) -> list[Page]:
-    """A document's page and the pages of its projects."""
-    pages = [_document_page(unit, doc, doc_findings)]
+def document_pages(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding],
+                   tables: list[export.DataTable] | None = None) -> list[Page]:
+    """A document's page and the pages of its projects; ``tables``: its open-data tables when
+    the caller has them already (``plugins.kind_tables``), else they are made for the links."""
+    pages = [_document_page(unit, doc, doc_findings, tables)]
     projects = getattr(doc.model, "projects", [])
     names = Counter(project.name for project in projects)
     for i, project in enumerate(projects):
@@ -205,7 +207,8 @@ def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
                                                    "breadcrumbs": [(unit.model.name, None)]}, has_charts=bool(chart_list))
 
 
-def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding]) -> Page:
+def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Finding],
+                   tables: list[export.DataTable] | None) -> Page:
     model = doc.model
     marks = Marks(doc_findings)
     unit_name = model.money_unit
@@ -234,7 +237,7 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
         "standard_tables": [standard_table_view(table, i, marks) for i, table in enumerate(getattr(model, "tables", []))],
         "department": None, "summary": None, "projects": project_rows,
         "department_goals": getattr(model, "department_goals", []),
-        "downloads": downloads(doc, doc_findings),
+        "downloads": downloads(doc, doc_findings, tables),
         "neighbours": {k: (d.year, urls.document(d)) for k, d in neighbours.items() if d is not None},
         "narrative": render_markdown(doc.narrative) if doc.narrative else None,
     }
@@ -246,10 +249,12 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     return Page(urls.document(doc), kind_spec(doc.kind).template, context, has_charts=bool(chart_list))
 
 
-def downloads(doc: LoadedDocument, doc_findings: list[Finding]) -> list[tuple[str, str]]:
-    """(label, URL) of the document's open-data files."""
+def downloads(doc: LoadedDocument, doc_findings: list[Finding],
+              tables: list[export.DataTable] | None = None) -> list[tuple[str, str]]:
+    """(label, URL) of the document's open-data files (``tables``: as in ``document_pages``)."""
     folder = export.data_folder(doc)
-    files = [(f"{table.title}（CSV）", f"{folder}{table.name}.csv") for table in kind_tables(doc, doc_findings)]
+    tables = kind_tables(doc, doc_findings) if tables is None else tables
+    files = [(f"{table.title}（CSV）", f"{folder}{table.name}.csv") for table in tables]
     return files + [("全部表格（Excel）", f"{folder}document.xlsx"), ("文件数据与核对结果（JSON）", f"{folder}document.json")]
 
 

@@ -21,21 +21,45 @@ from .formatting import display
 
 @dataclass
 class Cell:
+    """A printed cell: its text, whether it is a figure (right-aligned), the findings it is
+    involved in, and the page it links to (output-relative, or ``None``)."""
+
     text: str
     numeric: bool = False
     marks: list[Finding] = field(default_factory=list)
+    link: str | None = None
 
     @property
     def severity(self) -> str | None:
         return min((f.severity for f in self.marks), key=SEVERITY_ORDER.__getitem__) if self.marks else None
 
+    @property
+    def classes(self) -> str:
+        """Its HTML class attribute: ``num`` for a figure, ``flagged <severity>`` when a finding marks it."""
+        severity = self.severity
+        flagged = f" flagged {severity}" if severity else ""
+        return "num" + flagged if self.numeric else flagged
+
 
 @dataclass
 class Row:
+    """A table row; in a ``Table`` its first cell is the row's header (``head``), the others ``rest``."""
+
     cells: list[Cell]
     depth: int = 0
-    link: str | None = None
-    link_at: int = 0
+
+    @property
+    def head(self) -> Cell | None:
+        return self.cells[0] if self.cells else None
+
+    @property
+    def rest(self) -> list[Cell]:
+        return self.cells[1:]
+
+    @property
+    def indent(self) -> int:
+        """Its indentation as printed: its depth, 0 to 4 (deeper parts print at 4)."""
+        return min(self.depth, 4)
 
 
 @dataclass
@@ -136,9 +160,12 @@ SUMMARY_COLUMNS = field_columns(SummaryRow, ("no", "unit", "name", "initial", "s
 def summary_table(summary: ProjectSummary, marks: Marks, unit: str, project_links: dict[str, str]) -> Table:
     used = [c for c in SUMMARY_COLUMNS if any(getattr(r, c[0]) is not None for r in summary.rows)]
     rows = []
+    link_at = _index_of(used, "name")
     for i, r in enumerate(summary.rows):
-        rows.append(Row([cell(getattr(r, c), ("project_summary", "rows", i, c), marks, numeric=num) for c, _, num in used],
-                        link=project_links.get(r.project or ""), link_at=_index_of(used, "name")))
+        cells = [cell(getattr(r, c), ("project_summary", "rows", i, c), marks, numeric=num) for c, _, num in used]
+        if cells:
+            cells[link_at].link = project_links.get(r.project or "")
+        rows.append(Row(cells))
     total = summary.total
     if total is not None:
         cells = []
