@@ -91,6 +91,8 @@ def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_
         assert CopyIndex(index.file).update(docs) == expected  # read back from the database alone
         seen.add(tuple(f.message for f in expected))
     assert len(seen) > 20  # the rounds changed the findings
+    docs = {key: ("site.yaml edited", prints) for key, (_, prints) in docs.items()}  # every key changed: joined anew
+    assert index.update(docs) == CopyIndex(index.file).update(docs) == fresh(docs)
     assert CopyIndex(tmp_path / "from-empty.sqlite").update(docs) == fresh(docs)
 
 

@@ -247,6 +247,25 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
     more than one. Distinct signatures sharing a band are candidates; a pair counts when the
     signatures agree on at least ``NEAR`` of their values. Texts of the same unit are never
     compared (a self-evaluation repeats its budget's goals)."""
+    joined = join(prints)
+    return [copy_finding(joined.ordered[n], joined.ordered[m], score) for n, (m, score) in sorted(joined.matched.items())]
+
+
+@dataclass
+class Join:
+    """What ``portal_copies`` finds, before it is written as findings: the texts ``ordered``
+    (``order``), their ``groups`` of identical signatures ((field, signature) → indices, in
+    order of first text), the ``similar`` groups (group number → group number → estimated
+    similarity) and each copy ``matched`` to the earliest text it copies (index → (index, score))."""
+
+    ordered: list[Fingerprint]
+    groups: dict[tuple, list[int]]
+    similar: dict[int, dict[int, float]]
+    matched: dict[int, tuple[int, float]]
+
+
+def join(prints: Iterable[Fingerprint]) -> Join:
+    """The join of ``portal_copies``."""
     ordered = sorted(prints, key=order)
     groups: dict[tuple, list[int]] = defaultdict(list)
     for n, fp in enumerate(ordered):
@@ -286,7 +305,7 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
             options += [(m, score) for h, score in similar[g].items() if (m := earliest(n, h)) is not None]
             if options:
                 matched[n] = min(options)
-    return [copy_finding(ordered[n], ordered[m], score) for n, (m, score) in sorted(matched.items())]
+    return Join(ordered, groups, similar, matched)
 
 
 def order(fp: Fingerprint) -> tuple:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .copies import BANDS, HASHES, NEAR, Fingerprint, _agreement, copy_finding, order
+from .copies import BANDS, HASHES, NEAR, Fingerprint, _agreement, copy_finding, join, order
 from .findings import Finding
 
 SCHEMA = 1  # PRAGMA user_version of the database this code writes
@@ -142,6 +142,11 @@ class _Update:
         db = self.db
         known = {(unit, year, document): (id_, version)
                  for id_, unit, year, document, version in db.execute("SELECT id, unit, year, document, version FROM documents")}
+        stale = sum(known.get(key, (0, None))[1] != version for key, (version, _) in documents.items())
+        stale += sum(key not in documents for key in known)
+        if stale > len(documents) // 2:  # most of the portal (a first build): joined anew, stored at once
+            self._load(documents)
+            return True
         changed = False
         for key, (id_, _) in known.items():
             if key not in documents:
@@ -160,7 +165,7 @@ class _Update:
                 id_ = was[0]
                 db.execute("UPDATE documents SET version = ? WHERE id = ?", (version, id_))
                 old = {sort: (grp, data) for sort, grp, data in db.execute("SELECT sort, grp, data FROM prints WHERE doc = ?", (id_,))}
-            for fp in prints() if callable(prints) else prints:
+            for fp in _read(prints):
                 sort = sort_key(fp)
                 grp = self._group(fp)
                 before = old.pop(sort, None)
@@ -175,6 +180,38 @@ class _Update:
         if changed:
             self._match(self._prune())
         return changed
+
+    def _load(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> None:
+        """Replace the whole state by ``copies.join`` over ``documents``, stored row sets at once."""
+        db = self.db
+        for table in ("documents", "prints", "groups", "buckets", "similar", "matches"):
+            db.execute(f"DELETE FROM {table}")
+        owner: dict[int, int] = {}  # id() of a fingerprint → its document's row
+        every: list[Fingerprint] = []
+        rows = []
+        for doc, (key, (version, prints)) in enumerate(documents.items(), 1):
+            rows.append((doc, *key, version))
+            for fp in _read(prints):
+                owner[id(fp)] = doc
+                every.append(fp)
+        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)", rows)
+        joined = join(every)
+        ordered = joined.ordered
+        sorts = [sort_key(fp) for fp in ordered]
+        signatures = [_SIGNATURE.pack(*signature) for _, signature in joined.groups]
+        db.executemany("INSERT INTO groups VALUES (?, ?, ?)",
+                       ((g, field, signatures[g - 1]) for g, (field, _) in enumerate(joined.groups, 1)))
+        db.executemany("INSERT INTO buckets VALUES (?, ?)",
+                       ((_bucket(field, band, signatures[g - 1]), g) for g, (field, _) in enumerate(joined.groups, 1) for band in range(BANDS)))
+        db.executemany("INSERT INTO similar VALUES (?, ?, ?)",
+                       ((g + 1, h + 1, score) for g, near in joined.similar.items() for h, score in near.items()))
+        db.executemany("INSERT INTO prints VALUES (?, ?, ?, ?, ?)",
+                       ((sorts[n], owner[id(ordered[n])], ordered[n].at.unit_id, g, pickle.dumps(ordered[n], pickle.HIGHEST_PROTOCOL))
+                        for g, members in enumerate(joined.groups.values(), 1) for n in members))
+        self.found.clear()
+        self.found.update((sorts[n], copy_finding(ordered[n], ordered[m], score)) for n, (m, score) in joined.matched.items())
+        db.executemany("INSERT INTO matches VALUES (?, ?)",
+                       ((sort, pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)) for sort, finding in self.found.items()))
 
     def _forget(self, prints: Iterable[tuple[bytes, int]]) -> None:
         """Delete the texts ``prints`` (sort key, group) and their findings."""
@@ -255,6 +292,10 @@ class _Update:
                 if self.found.get(sort) != finding:
                     self.found[sort] = finding
                     db.execute("INSERT OR REPLACE INTO matches VALUES (?, ?)", (sort, pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)))
+
+
+def _read(prints: Prints) -> Sequence[Fingerprint]:
+    return prints() if callable(prints) else prints
 
 
 def _bucket(field: str, band: int, signature: bytes) -> bytes:
