@@ -178,3 +178,11 @@ def test_the_builder_keeps_the_join_between_rebuilds(tmp_path, monkeypatch):
     shutil.move(tmp_path / "aside", units[1])
     target.write_text(text, encoding="utf-8")
     built_as_fresh()
+
+
+def test_a_database_that_cannot_be_written_is_an_os_error(corpus, tmp_path):
+    """As a full disk would be: the build reports the file and fails, without a traceback."""
+    (tmp_path / "copies.sqlite").mkdir()
+    with pytest.raises(OSError, match="copy check's database") as raised:
+        CopyIndex(tmp_path / "copies.sqlite").update(corpus[0])
+    assert raised.value.filename == str(tmp_path / "copies.sqlite")

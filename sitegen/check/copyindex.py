@@ -19,6 +19,7 @@ preview), valid while the database holds the state it last saw.
 """
 from __future__ import annotations
 
+import errno
 import pickle
 import sqlite3
 import struct
@@ -82,11 +83,17 @@ class CopyIndex:
         self._found: dict[bytes, Finding] = {}
 
     def update(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> list[Finding]:
+        """Raises ``OSError`` when the database cannot be written (a full disk, an I/O error)."""
         try:
-            return self._update(documents)
-        except sqlite3.DatabaseError:
-            self._remove()
-            return self._update(documents)
+            try:
+                return self._update(documents)
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.DatabaseError:  # not a database, damaged, or of another schema
+                self._remove()
+                return self._update(documents)
+        except sqlite3.OperationalError as exc:
+            raise OSError(errno.EIO, f"the copy check's database: {exc}", str(self.file)) from exc
 
     def _update(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> list[Finding]:
         with self._connection() as db:
@@ -102,7 +109,8 @@ class CopyIndex:
                 db.execute("COMMIT")
             except BaseException:
                 self._token = None  # the findings in memory may hold what was rolled back
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
         return [self._found[sort] for sort in sorted(self._found)]
 
@@ -135,7 +143,6 @@ class _Update:
         self.db = db
         self.found = found
         self.touched: set[int] = set()  # groups that gained, lost or changed a member, or are new
-        self.neighbours: set[int] = set()  # groups similar to a removed one
 
     def run(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> bool:
         """Apply ``documents``; whether anything changed."""
