@@ -31,13 +31,12 @@ from pathlib import Path
 from .copies import BANDS, HASHES, NEAR, Fingerprint, _agreement, copy_finding, join, order
 from .findings import Finding
 
-SCHEMA = 1  # PRAGMA user_version of the database this code writes
+SCHEMA = 2  # PRAGMA user_version of the database this code writes
 _TABLES = """
 CREATE TABLE state(token TEXT NOT NULL);
 CREATE TABLE documents(id INTEGER PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL, document TEXT NOT NULL,
-                       version TEXT NOT NULL, UNIQUE(unit, year, document));
-CREATE TABLE prints(sort BLOB PRIMARY KEY, doc INTEGER NOT NULL, unit TEXT NOT NULL, grp INTEGER NOT NULL,
-                    data BLOB NOT NULL) WITHOUT ROWID;
+                       version TEXT NOT NULL, prints BLOB NOT NULL, UNIQUE(unit, year, document));
+CREATE TABLE prints(sort BLOB PRIMARY KEY, doc INTEGER NOT NULL, unit TEXT NOT NULL, grp INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX prints_doc ON prints(doc);
 CREATE INDEX prints_grp ON prints(grp, sort);
 CREATE TABLE groups(id INTEGER PRIMARY KEY, field TEXT NOT NULL, signature BLOB NOT NULL, UNIQUE(field, signature));
@@ -81,6 +80,7 @@ class CopyIndex:
         self.file = file
         self._token: str | None = None  # the database state the findings below belong to
         self._found: dict[bytes, Finding] = {}
+        self._listed: list[Finding] | None = None  # _found in order, until it changes
 
     def update(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> list[Finding]:
         """Raises ``OSError`` when the database cannot be written (a full disk, an I/O error)."""
@@ -102,9 +102,9 @@ class CopyIndex:
                 token = db.execute("SELECT token FROM state").fetchone()[0]
                 if token != self._token:
                     self._found = {sort: pickle.loads(finding) for sort, finding in db.execute("SELECT sort, finding FROM matches")}
-                    self._token = token
+                    self._token, self._listed = token, None
                 if _Update(db, self._found).run(documents):
-                    self._token = uuid.uuid4().hex
+                    self._token, self._listed = uuid.uuid4().hex, None
                     db.execute("UPDATE state SET token = ?", (self._token,))
                 db.execute("COMMIT")
             except BaseException:
@@ -112,7 +112,9 @@ class CopyIndex:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
-        return [self._found[sort] for sort in sorted(self._found)]
+        if self._listed is None:
+            self._listed = [self._found[sort] for sort in sorted(self._found)]
+        return list(self._listed)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -143,6 +145,13 @@ class _Update:
         self.db = db
         self.found = found
         self.touched: set[int] = set()  # groups that gained, lost or changed a member, or are new
+        self.texts: dict[int, dict[bytes, Fingerprint]] = {}  # document row → its fingerprints by sort key, as read
+
+    def _texts(self, doc: int) -> dict[bytes, Fingerprint]:
+        if doc not in self.texts:
+            (blob,) = self.db.execute("SELECT prints FROM documents WHERE id = ?", (doc,)).fetchone()
+            self.texts[doc] = {sort_key(fp): fp for fp in pickle.loads(blob)}
+        return self.texts[doc]
 
     def run(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> bool:
         """Apply ``documents``; whether anything changed."""
@@ -165,25 +174,30 @@ class _Update:
             if was is not None and was[1] == version:
                 continue
             changed = True
+            prints = list(_read(prints))
+            blob = pickle.dumps(prints, pickle.HIGHEST_PROTOCOL)
             if was is None:
-                id_ = db.execute("INSERT INTO documents(unit, year, document, version) VALUES (?, ?, ?, ?)", (*key, version)).lastrowid
-                old = {}
+                id_ = db.execute("INSERT INTO documents(unit, year, document, version, prints) VALUES (?, ?, ?, ?, ?)",
+                                 (*key, version, blob)).lastrowid
+                old, texts = {}, {}
             else:
                 id_ = was[0]
-                db.execute("UPDATE documents SET version = ? WHERE id = ?", (version, id_))
-                old = {sort: (grp, data) for sort, grp, data in db.execute("SELECT sort, grp, data FROM prints WHERE doc = ?", (id_,))}
-            for fp in _read(prints):
+                old = dict(db.execute("SELECT sort, grp FROM prints WHERE doc = ?", (id_,)))
+                texts = self._texts(id_)
+                db.execute("UPDATE documents SET version = ?, prints = ? WHERE id = ?", (version, blob, id_))
+            self.texts[id_] = {}
+            for fp in prints:
                 sort = sort_key(fp)
+                self.texts[id_][sort] = fp
                 grp = self._group(fp)
                 before = old.pop(sort, None)
-                if before is not None and before[0] == grp and pickle.loads(before[1]) == fp:
+                if before == grp and texts.get(sort) == fp:
                     continue
                 if before is not None:
-                    self.touched.add(before[0])
-                db.execute("INSERT OR REPLACE INTO prints VALUES (?, ?, ?, ?, ?)",
-                           (sort, id_, fp.at.unit_id, grp, pickle.dumps(fp, pickle.HIGHEST_PROTOCOL)))
+                    self.touched.add(before)
+                db.execute("INSERT OR REPLACE INTO prints VALUES (?, ?, ?, ?)", (sort, id_, fp.at.unit_id, grp))
                 self.touched.add(grp)
-            self._forget((sort, grp) for sort, (grp, _) in old.items())
+            self._forget(old.items())
         if changed:
             self._match(self._prune())
         return changed
@@ -197,26 +211,28 @@ class _Update:
         every: list[Fingerprint] = []
         rows = []
         for doc, (key, (version, prints)) in enumerate(documents.items(), 1):
-            rows.append((doc, *key, version))
-            for fp in _read(prints):
+            prints = list(_read(prints))
+            rows.append((doc, *key, version, pickle.dumps(prints, pickle.HIGHEST_PROTOCOL)))
+            for fp in prints:
                 owner[id(fp)] = doc
                 every.append(fp)
-        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)", rows)
         joined = join(every)
         ordered = joined.ordered
         sorts = [sort_key(fp) for fp in ordered]
         signatures = [_SIGNATURE.pack(*signature) for _, signature in joined.groups]
+        # Rows in key order: each insert appends to its B-tree.
         db.executemany("INSERT INTO groups VALUES (?, ?, ?)",
                        ((g, field, signatures[g - 1]) for g, (field, _) in enumerate(joined.groups, 1)))
-        db.executemany("INSERT INTO buckets VALUES (?, ?)",
-                       ((_bucket(field, band, signatures[g - 1]), g) for g, (field, _) in enumerate(joined.groups, 1) for band in range(BANDS)))
+        db.executemany("INSERT INTO buckets VALUES (?, ?)", sorted(
+            (_bucket(field, band, signatures[g - 1]), g) for g, (field, _) in enumerate(joined.groups, 1) for band in range(BANDS)))
         db.executemany("INSERT INTO similar VALUES (?, ?, ?)",
-                       ((g + 1, h + 1, score) for g, near in joined.similar.items() for h, score in near.items()))
-        db.executemany("INSERT INTO prints VALUES (?, ?, ?, ?, ?)",
-                       ((sorts[n], owner[id(ordered[n])], ordered[n].at.unit_id, g, pickle.dumps(ordered[n], pickle.HIGHEST_PROTOCOL))
-                        for g, members in enumerate(joined.groups.values(), 1) for n in members))
+                       sorted((g + 1, h + 1, score) for g, near in joined.similar.items() for h, score in near.items()))
+        group_of = {n: g for g, members in enumerate(joined.groups.values(), 1) for n in members}
+        db.executemany("INSERT INTO prints VALUES (?, ?, ?, ?)",
+                       ((sorts[n], owner[id(fp)], fp.at.unit_id, group_of[n]) for n, fp in enumerate(ordered)))
         self.found.clear()
-        self.found.update((sorts[n], copy_finding(ordered[n], ordered[m], score)) for n, (m, score) in joined.matched.items())
+        self.found.update((sorts[n], copy_finding(ordered[n], ordered[m], score)) for n, (m, score) in sorted(joined.matched.items()))
         db.executemany("INSERT INTO matches VALUES (?, ?)",
                        ((sort, pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)) for sort, finding in self.found.items()))
 
@@ -269,13 +285,10 @@ class _Update:
         in its group or a similar one that comes before it (``portal_copies``)."""
         db = self.db
         heads: dict[int, tuple] = {}
-        prints: dict[bytes, Fingerprint] = {}
 
         def print_at(sort: bytes) -> Fingerprint:
-            if sort not in prints:
-                (data,) = db.execute("SELECT data FROM prints WHERE sort = ?", (sort,)).fetchone()
-                prints[sort] = pickle.loads(data)
-            return prints[sort]
+            (doc,) = db.execute("SELECT doc FROM prints WHERE sort = ?", (sort,)).fetchone()
+            return self._texts(doc)[sort]
 
         def earliest(grp: int, unit: str, sort: bytes) -> bytes | None:
             if grp not in heads:
@@ -288,14 +301,14 @@ class _Update:
 
         for grp in sorted(groups):
             candidates = [(grp, 1.0), *db.execute("SELECT b, score FROM similar WHERE a = ?", (grp,))]
-            for sort, unit, data in db.execute("SELECT sort, unit, data FROM prints WHERE grp = ?", (grp,)).fetchall():
+            for sort, unit, doc in db.execute("SELECT sort, unit, doc FROM prints WHERE grp = ?", (grp,)).fetchall():
                 options = [(m, score) for g, score in candidates if (m := earliest(g, unit, sort)) is not None]
                 if not options:
                     if self.found.pop(sort, None) is not None:
                         db.execute("DELETE FROM matches WHERE sort = ?", (sort,))
                     continue
                 m, score = min(options)
-                finding = copy_finding(prints.setdefault(sort, pickle.loads(data)), print_at(m), score)
+                finding = copy_finding(self._texts(doc)[sort], print_at(m), score)
                 if self.found.get(sort) != finding:
                     self.found[sort] = finding
                     db.execute("INSERT OR REPLACE INTO matches VALUES (?, ?)", (sort, pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)))
