@@ -6,8 +6,10 @@ Times, on a synthetic portal, what the COPY family adds: ``copies.fingerprints``
 (done where each document is checked), ``copies.portal_copies`` over every document's
 fingerprints (done once per build, in the parent), and the per-document COPY checks
 (``copies.check``, which segments indicator text with jieba). The join is also timed on the
-fingerprints repeated ``--scale`` times under new unit ids (a portal that many times larger,
-each text copied that many times: the join's worst case). On both, the join kept between
+fingerprints repeated ``--scale`` times under new unit ids: a portal that many times larger with
+each text copied that many times (the join's worst case), and one whose copies are distinct
+texts (each signature's values mapped by a bijection of its own: texts of one copy agree as
+before, texts of two copies not at all). On both, the join kept between
 builds (``copyindex.CopyIndex``) is timed from an empty database, then after one document's
 version changed with the same texts (an edited figure) and after one of its goals became a copy
 of another unit's: in the preview (the index object kept) and in a new process (the findings read
@@ -55,13 +57,22 @@ def main() -> None:
         started = time.perf_counter()
         big_found = copies.portal_copies(big)
         big_s = time.perf_counter() - started
-        kept = {"": incremental(prints, found, Path(tmp) / "small.sqlite"), "big": incremental(big, big_found, Path(tmp) / "big.sqlite")}
+        distinct = [dataclasses.replace(fp, at=dataclasses.replace(fp.at, unit_id=f"{fp.at.unit_id}~{k:03d}"),
+                                        signature=tuple((v ^ (k * 0x9E3779B9)) & 0xFFFFFFFF for v in fp.signature))
+                    for k in range(args.scale) for fp in prints]
+        started = time.perf_counter()
+        distinct_found = copies.portal_copies(distinct)
+        distinct_s = time.perf_counter() - started
+        kept = {"": incremental(prints, found, Path(tmp) / "small.sqlite"), "big": incremental(big, big_found, Path(tmp) / "big.sqlite"),
+                "distinct": incremental(distinct, distinct_found, Path(tmp) / "distinct.sqlite")}
     report({
         f"{len(docs)} documents": {"texts": len(prints), "fingerprints ms/doc": round(fingerprint_s * 1000 / len(docs), 2),
                                    "COPY checks ms/doc": round(check_s * 1000 / len(docs), 2),
                                    "join s": round(join_s, 2), "COPY-002 found": len(found), **kept[""]},
         f"×{args.scale} (copied)": {"texts": len(big), "fingerprints ms/doc": "", "COPY checks ms/doc": "",
                                     "join s": round(big_s, 2), "COPY-002 found": len(big_found), **kept["big"]},
+        f"×{args.scale} (distinct)": {"texts": len(distinct), "fingerprints ms/doc": "", "COPY checks ms/doc": "",
+                                      "join s": round(distinct_s, 2), "COPY-002 found": len(distinct_found), **kept["distinct"]},
     }, args.json)
 
 
