@@ -12,7 +12,9 @@ whose candidates changed are matched again: the members of a group that gained, 
 changed a member, and of the groups similar to it (a text's match is the earliest text of
 another unit in its own group or a similar one). The findings, and their order, are those of
 ``portal_copies`` over every document's fingerprints (the same candidate rule: a shared band
-and an agreement of at least ``NEAR``).
+and an agreement of at least ``NEAR``). A first build, or one that changed most documents (a
+new ``site.yaml`` changes every key), joins them in memory (``copies.join``) and stores the
+rows at once.
 
 The ``CopyIndex`` object also keeps the findings in memory between builds of one process (the
 preview), valid while the database holds the state it last saw.

@@ -7,8 +7,9 @@ with a warm cache), builds it without search, then rebuilds it three times after
 each: a figure of one document (its texts unchanged), a goal of one document copied from
 another unit (a new COPY-002 finding), and the figure back. Times, in each rebuild, the
 Builder's whole run and the calls that join the texts of the portal: ``portal_findings``
-(``check``) and, where it exists, ``CopyIndex.update`` (``check.copyindex``). To time the code of
-another checkout, put its folder first on PYTHONPATH. Not collected by pytest.
+(``check``) and, where it exists, ``CopyIndex.update`` (``check.copyindex``), so that the
+same script times an older checkout too (run it with that checkout's sitegen imported). Not
+collected by pytest.
 """
 from __future__ import annotations
 
