@@ -22,6 +22,7 @@ preview), valid while the database holds the state it last saw.
 from __future__ import annotations
 
 import errno
+import hashlib
 import pickle
 import sqlite3
 import struct
@@ -33,7 +34,7 @@ from pathlib import Path
 from .copies import BANDS, HASHES, NEAR, Fingerprint, _agreement, copy_finding, join, order
 from .findings import Finding
 
-SCHEMA = 2  # PRAGMA user_version of the database this code writes
+SCHEMA = 3  # PRAGMA user_version of the database this code writes
 _TABLES = """
 CREATE TABLE state(token TEXT NOT NULL);
 CREATE TABLE documents(id INTEGER PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL, document TEXT NOT NULL,
@@ -42,8 +43,7 @@ CREATE TABLE prints(sort BLOB PRIMARY KEY, doc INTEGER NOT NULL, unit TEXT NOT N
 CREATE INDEX prints_doc ON prints(doc);
 CREATE INDEX prints_grp ON prints(grp, sort);
 CREATE TABLE groups(id INTEGER PRIMARY KEY, field TEXT NOT NULL, signature BLOB NOT NULL, UNIQUE(field, signature));
-CREATE TABLE buckets(bucket BLOB NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY(bucket, grp)) WITHOUT ROWID;
-CREATE INDEX buckets_grp ON buckets(grp);
+CREATE TABLE buckets(bucket INTEGER NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY(bucket, grp)) WITHOUT ROWID;
 CREATE TABLE similar(a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
 CREATE TABLE matches(sort BLOB PRIMARY KEY, finding BLOB NOT NULL) WITHOUT ROWID;
 INSERT INTO state VALUES ('');
@@ -276,8 +276,10 @@ class _Update:
             again.update(near)
             if db.execute("SELECT 1 FROM prints WHERE grp = ? LIMIT 1", (grp,)).fetchone() is None:
                 again.discard(grp)
+                field, signature = db.execute("SELECT field, signature FROM groups WHERE id = ?", (grp,)).fetchone()
                 db.execute("DELETE FROM groups WHERE id = ?", (grp,))
-                db.execute("DELETE FROM buckets WHERE grp = ?", (grp,))
+                db.executemany("DELETE FROM buckets WHERE bucket = ? AND grp = ?",
+                               [(_bucket(field, band, signature), grp) for band in range(BANDS)])
                 db.execute("DELETE FROM similar WHERE a = ?", (grp,))
                 db.executemany("DELETE FROM similar WHERE a = ? AND b = ?", [(b, grp) for b in near])
         return {g for g in again if db.execute("SELECT 1 FROM groups WHERE id = ?", (g,)).fetchone()}
@@ -320,6 +322,11 @@ def _read(prints: Prints) -> Sequence[Fingerprint]:
     return prints() if callable(prints) else prints
 
 
-def _bucket(field: str, band: int, signature: bytes) -> bytes:
+def _bucket(field: str, band: int, signature: bytes) -> int:
+    """A band's bucket as a signed 64-bit number: a hash of the field, the band and its values.
+    A collision only adds a candidate: two signatures agreeing on ``NEAR`` of their ``HASHES``
+    values differ in at most four, so they share at least four bands exactly, as in
+    ``portal_copies``; any other pair fails the agreement."""
     width = _ROWS * 4  # bytes of a band's values
-    return field.encode("utf-8") + bytes((0, band)) + signature[band * width:(band + 1) * width]
+    data = field.encode("utf-8") + bytes((0, band)) + signature[band * width:(band + 1) * width]
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
