@@ -27,6 +27,7 @@ from . import plugins
 from .assets import Assets, compress_tree, with_compressed, write_compressed
 from .cache import BuildCache, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
+from .check.copyindex import CopyIndex
 from .content import ContentErrors
 from .content.errors import ContentError
 from .content.loader import load_site
@@ -43,6 +44,7 @@ from .unitbuild import UnitEntry, UnitJob, unit_key
 from .write import output_lock, reused_from, staged_output, write_bytes, write_text
 
 CACHE_FOLDER = ".sitegen-cache"
+COPIES = "copies.sqlite"  # in the cache folder: the portal-wide copy check's state (``check.copyindex``)
 COMPILED_TEMPLATES = "templates"  # in the cache folder: Jinja's bytecode cache
 NOT_FOUND = Page("404/", "404.html", {})
 # Above this many files, deleting the previous output (seconds) is left to a background process.
@@ -205,6 +207,7 @@ class Builder:
         self.keep_last_good = keep_last_good
         self.published: BuildResult | None = None  # the result whose output is in place
         self.renderer: Renderer | None = None
+        self.copies = CopyIndex(BuildCache(self.cache).folder / COPIES)  # COPY-002, kept between builds
         # What the last build made, kept for the next one (serve's rebuilds): unit entries by
         # key and the portal-wide pages, so a rebuild need not read them back from the cache.
         self._entries: dict[str, UnitEntry] = {}
@@ -322,7 +325,9 @@ class Builder:
             units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
             # Text copied between units: joined here from each document's fingerprints; these
             # findings show on the portal-wide pages (their documents' pages are built per unit).
-            for finding in portal_findings(portal, [fp for e in units for d in e.documents for fp in d.prints]):
+            # The join is kept between builds: only the documents whose key changed are compared again.
+            copied = self.copies.update({d.slim.key: (d.key, d.prints) for e in units for d in e.documents})
+            for finding in portal_findings(portal, copied=copied):
                 findings.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
             result = BuildResult(pages=0, documents=len(portal.documents()), findings=finding_counts(findings.values()),
                                  timings=timings, content_errors=list(portal.errors))

@@ -69,13 +69,15 @@ def _checked(portal: Portal) -> tuple[dict[tuple, list[Finding]], list[Finding]]
     return found, portal_findings(portal, [fp for doc in portal.documents() for fp in copies.fingerprints(doc)])
 
 
-def portal_findings(portal: Portal, prints: Sequence[copies.Fingerprint]) -> list[Finding]:
+def portal_findings(portal: Portal, prints: Sequence[copies.Fingerprint] = (), *,
+                    copied: Sequence[Finding] | None = None) -> list[Finding]:
     """Findings that compare documents of different units, from each document's fingerprints
-    (``copies.fingerprints``, computed where the document was checked), with the documents'
+    (``copies.fingerprints``, computed where the document was checked), or ``copied``, the
+    COPY-002 findings already joined (``copyindex.CopyIndex.update``), with the documents'
     and the site's suppressions applied. ``portal`` may hold slim documents."""
     by_key = {doc.key: doc for doc in portal.documents()}
     out: list[Finding] = []
-    for finding in copies.portal_copies(prints):
+    for finding in copies.portal_copies(prints) if copied is None else copied:
         doc = by_key.get((finding.unit_id, finding.year, finding.document))
         out += suppress.apply([finding], doc, portal.site.suppress) if doc is not None else [finding]
     return out

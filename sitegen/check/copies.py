@@ -247,7 +247,26 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
     more than one. Distinct signatures sharing a band are candidates; a pair counts when the
     signatures agree on at least ``NEAR`` of their values. Texts of the same unit are never
     compared (a self-evaluation repeats its budget's goals)."""
-    ordered = sorted(prints, key=lambda p: (p.at.unit_id, p.at.year, p.at.document, p.at.path))
+    joined = join(prints)
+    return [copy_finding(joined.ordered[n], joined.ordered[m], score) for n, (m, score) in sorted(joined.matched.items())]
+
+
+@dataclass
+class Join:
+    """What ``portal_copies`` finds, before it is written as findings: the texts ``ordered``
+    (``order``), their ``groups`` of identical signatures ((field, signature) → indices, in
+    order of first text), the ``similar`` groups (group number → group number → estimated
+    similarity) and each copy ``matched`` to the earliest text it copies (index → (index, score))."""
+
+    ordered: list[Fingerprint]
+    groups: dict[tuple, list[int]]
+    similar: dict[int, dict[int, float]]
+    matched: dict[int, tuple[int, float]]
+
+
+def join(prints: Iterable[Fingerprint]) -> Join:
+    """The join of ``portal_copies``."""
+    ordered = sorted(prints, key=order)
     groups: dict[tuple, list[int]] = defaultdict(list)
     for n, fp in enumerate(ordered):
         groups[(fp.field, fp.signature)].append(n)
@@ -286,13 +305,19 @@ def portal_copies(prints: Iterable[Fingerprint]) -> list[Finding]:
             options += [(m, score) for h, score in similar[g].items() if (m := earliest(n, h)) is not None]
             if options:
                 matched[n] = min(options)
-    findings = []
-    for n, (m, score) in sorted(matched.items()):
-        fp, first = ordered[n], ordered[m]
-        how = "逐字相同" if score == 1 else f"几乎相同（估计相似度 {score:.0%}）"
-        source = f"{first.at.unit_id} {first.at.year}“{first.at.declared}”"
-        findings.append(dataclasses.replace(
-            fp.at, computed=source,
-            message=f"“{fp.at.declared}”的{FIELDS[fp.field]}与单位 {first.at.unit_id} {first.at.year} 年“{first.at.declared}”的"
-                    f"{FIELDS[first.field]}{how}（“{fp.excerpt}”）。"))
-    return findings
+    return Join(ordered, groups, similar, matched)
+
+
+def order(fp: Fingerprint) -> tuple:
+    """The order in which texts are taken across the portal: unit id, year, document, path."""
+    return (fp.at.unit_id, fp.at.year, fp.at.document, fp.at.path)
+
+
+def copy_finding(fp: Fingerprint, first: Fingerprint, score: float) -> Finding:
+    """The COPY-002 finding of ``fp``, a copy of the earlier text ``first`` of another unit;
+    ``score`` is their estimated similarity (1 for identical signatures)."""
+    how = "逐字相同" if score == 1 else f"几乎相同（估计相似度 {score:.0%}）"
+    return dataclasses.replace(
+        fp.at, computed=f"{first.at.unit_id} {first.at.year}“{first.at.declared}”",
+        message=f"“{fp.at.declared}”的{FIELDS[fp.field]}与单位 {first.at.unit_id} {first.at.year} 年“{first.at.declared}”的"
+                f"{FIELDS[first.field]}{how}（“{fp.excerpt}”）。")
