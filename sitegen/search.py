@@ -19,10 +19,24 @@ are ``pagefind/shards/<k>/``, listed in ``pagefind/shards.json`` under ``merge``
 page searches each with its own copy of Pagefind rather than ``mergeIndex`` (see
 ``static/pagefind-zh/pagefind.js``: merged, a shard lacking a word of the query drops it).
 
-**Incremental.** ``shards.json`` also records, per shard, a hash of what it was built from
-(Pagefind's version, ``S``, and each unit's id and cache keys, which are hashes of its inputs).
-A shard whose hash is the one recorded in the previous output is not indexed again: its
-bundle is hard-linked from there. Changing ``S`` changes every hash.
+**Incremental: the delta index.** Pagefind cannot update a bundle in place, and indexing a
+shard takes about 4 ms a page (a minute for a full shard), so a rebuild does not re-index the
+shard of a changed unit. Each shard's bundle records in ``sources.json`` what it was indexed
+from: its *parts* (a unit's own pages under its id and key, each document's pages under the
+unit's id and the document's key — both hashes of their inputs —, each portal-wide page under
+its path and a hash of its bytes) and the page ids Pagefind gave their pages (a page's
+fragment name, the ``id`` of a search result). A rebuild hard-links the shard's bundle from
+the previous output and compares: the pages of parts the shard lacks go to the delta bundle
+(``pagefind/delta/``, one Pagefind run over them alone), and ``shards.json``'s ``delta.hide``
+lists, by shard bundle, the page ids of parts that are gone (a changed document's old pages,
+a removed unit's), which the search page drops from that shard's answers. The delta holds
+every change since its shards were indexed, so it is a function of the pages (reused as is
+when they did not change) and the output stays reproducible.
+
+**Compaction.** When the delta would hold more than ``DELTA_PAGES`` pages (about a second of
+Pagefind), or when the caller asks (``compact=True``), every shard holding a change is
+indexed anew and the delta empties: the bundle is then the one a build from nothing makes,
+byte for byte. A different ``S``, Pagefind version or ``FORMAT`` re-indexes every shard.
 
 **Reproducible.** Pagefind (1.5) writes the filters, and the values of each filter, in the
 order of a Rust hash map seeded anew in every run, so the same pages gave filter files (and
@@ -54,7 +68,10 @@ RECORD = "shards.json"       # in BUNDLE: the shards, what each was built from, 
 SHARDS = "shards"            # in BUNDLE: the bundles of the shards other than the first
 SHARD_PAGES = 15_000         # pages a shard holds (on average at most): ~2 GB of Pagefind RSS
 SCRATCH = ".pagefind-shard"  # in the output, while a shard is indexed
-FORMAT = 1                   # of RECORD; a change re-indexes every shard
+DELTA = "delta"              # in BUNDLE: the delta index (pages changed since their shard was indexed)
+DELTA_PAGES = 300            # pages the delta may hold; more, and the shards holding them are re-indexed
+SOURCES = "sources.json"     # in each shard's bundle: what it was indexed from, with the ids of its pages
+FORMAT = 2                   # of RECORD; a change re-indexes every shard
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's files hold, gzipped, before their CBOR
 
 
@@ -64,11 +81,17 @@ class SearchIndexError(RuntimeError):
 
 @dataclass
 class IndexReport:
-    """What ``build_index`` did: shard numbers indexed and reused, seconds in Pagefind."""
+    """What ``build_index`` did: shard numbers indexed (``compacted``: those of them re-indexed
+    to empty the delta) and reused, pages in the delta index (``delta_indexed``: indexed by
+    this build, not reused) and hidden in the shards, seconds in Pagefind."""
 
     shards: int = 1
     indexed: list[int] = field(default_factory=list)
     reused: list[int] = field(default_factory=list)
+    compacted: list[int] = field(default_factory=list)
+    delta: int = 0
+    delta_indexed: bool = False
+    hidden: int = 0
     seconds: float = 0.0
 
 
@@ -94,15 +117,17 @@ def pagefind_version() -> str:
 
 def build_index(site: Path, units: list | None = None, *, previous: Path | None = None,
                 shard_pages: int = SHARD_PAGES, progress: Progress | None = None,
-                extra_pages: list[str] = ()) -> IndexReport:
+                extra_pages: list[str] = (), compact: bool = False, delta_pages: int | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
     ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``key``, ``files`` and
     ``documents`` with their ``key`` and ``files``); ``None`` indexes every page under
     ``site`` in one run (the preview). ``previous``: the output of the previous build, whose
-    bundles are reused where a shard is unchanged; ``progress`` shows the shards done.
-    ``extra_pages``: portal-wide pages (relative to ``site``: the place pages) indexed with the
-    first shard, whose key then includes their content. Raises ``SearchIndexError`` when
+    shard bundles are reused, the pages changed since they were indexed going to the delta
+    index; ``progress`` shows the shards done. ``extra_pages``: portal-wide pages (relative
+    to ``site``: the place pages) indexed with the first shard. ``compact``: re-index every
+    shard holding a change and leave no delta (also done when the delta would hold more than
+    ``delta_pages`` pages, default ``DELTA_PAGES``). Raises ``SearchIndexError`` when
     Pagefind fails.
     """
     report = IndexReport()
@@ -112,41 +137,148 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
         report.indexed = [0]
         _write_record(bundle, {"format": FORMAT, "count": 1, "merge": [], "shards": {}})
         return report
+    limit = DELTA_PAGES if delta_pages is None else delta_pages
     members: dict[int, list] = {}
     pages = [sum(f.endswith(".html") for f in _files(unit)) for unit in units]
     count = report.shards = shard_count(sum(pages), shard_pages)
     for unit in units:
         members.setdefault(shard_of(unit.id, count), []).append(unit)
-    old = _read_record(previous / BUNDLE) if previous is not None else {}
-    if old.get("format") != FORMAT or old.get("count") != count:
-        old = {}
     version = pagefind_version()
-    shards: dict[str, dict] = {}
-    for n, number in enumerate((progress or Progress(enabled=False)).iterate("search index", sorted(members))):
+    old = _read_record(previous / BUNDLE) if previous is not None else {}
+    if old.get("format") != FORMAT or old.get("count") != count or old.get("pagefind") != version:
+        old = {}
+
+    # What each shard holds now (its parts), and what its bundle in the previous output was indexed from.
+    plans: list[_Shard] = []
+    for n, number in enumerate(sorted(members)):
         shard_units = sorted(members[number], key=lambda unit: unit.id)
-        extra = list(extra_pages) if n == 0 else []
-        key = digest(version, str(count), str(number),
-                     *(part for unit in shard_units for part in (unit.id, unit.key, *(d.key for d in unit.documents))),
-                     *(part for page in extra for part in (page, (site / page).read_bytes())))
-        path = "" if n == 0 else f"{SHARDS}/{number}/"
-        target = bundle / path
+        plan = _Shard(number, "" if n == 0 else f"{SHARDS}/{number}/", _parts(site, shard_units, extra_pages if n == 0 else ()))
         was = old.get("shards", {}).get(str(number))
-        source = previous / BUNDLE / was["bundle"] if was and was.get("key") == key else None
-        if source is not None and (source / "pagefind-entry.json").is_file():
-            _link_bundle(source, target)
-            report.reused.append(number)
+        if was:
+            source = previous / BUNDLE / was["bundle"]
+            plan.baseline = _read_sources(source)
+            plan.source = source if plan.baseline is not None else None
+        plans.append(plan)
+    changed = [plan for plan in plans if plan.baseline is not None and (plan.added or plan.removed)]
+    if compact or sum(plan.added_pages for plan in changed) > limit:
+        for plan in changed:
+            plan.source = plan.baseline = None
+        report.compacted = sorted(plan.number for plan in changed)
+
+    delta: list[str] = []
+    hide: dict[str, list[str]] = {}
+    for plan in (progress or Progress(enabled=False)).iterate("search index", plans):
+        target = bundle / plan.path
+        if plan.source is not None:
+            _link_bundle(plan.source, target)
+            report.reused.append(plan.number)
+            delta += [page for part in plan.added for page in plan.parts[part]]
+            hidden = sorted(fragment for part in plan.removed for fragment in plan.baseline[part])
+            if hidden:
+                hide[plan.path] = hidden
         else:
-            report.seconds += _index_shard(site, target, [f for unit in shard_units for f in _files(unit) if f.endswith(".html")]
-                                           + extra)
-            report.indexed.append(number)
-        shards[str(number)] = {"bundle": path, "key": key, "units": len(shard_units)}
-    _write_record(bundle, {"format": FORMAT, "count": count, "pagefind": version,
-                           "merge": [s["bundle"] for s in shards.values() if s["bundle"]], "shards": shards})
+            files = [page for part in sorted(plan.parts) for page in plan.parts[part]]
+            report.seconds += _index_shard(site, target, files)
+            _write_sources(target, plan.parts)
+            report.indexed.append(plan.number)
+    record = {"format": FORMAT, "count": count, "pagefind": version,
+              "merge": [plan.path for plan in plans if plan.path],
+              "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]),
+                                            "key": digest(*sorted(plan.parts))} for plan in plans}}
+    if delta or hide:
+        record["delta"] = _delta(site, bundle, previous, old.get("delta"), sorted(delta), hide, report)
+    _write_record(bundle, record)
     return report
+
+
+@dataclass
+class _Shard:
+    """One shard of this build: its parts (part id → its pages) and, when its bundle in the
+    previous output can be reused, that bundle and the parts it was indexed from (part id →
+    the page ids Pagefind gave their pages)."""
+
+    number: int
+    path: str
+    parts: dict[str, list[str]]
+    source: Path | None = None
+    baseline: dict[str, list[str]] | None = None
+
+    @property
+    def added(self) -> list[str]:
+        return sorted(part for part in self.parts if part not in (self.baseline or {}))
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(part for part in (self.baseline or {}) if part not in self.parts)
+
+    @property
+    def added_pages(self) -> int:
+        return sum(len(self.parts[part]) for part in self.added)
+
+
+def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[str]]:
+    """The pages to index, by what they are made from: a unit's own pages under its id and key,
+    each document's under the unit's id and the document's key (both hashes of their inputs),
+    each portal-wide page under its path and a hash of its bytes. A part whose id is unchanged
+    has unchanged pages."""
+    parts: dict[str, list[str]] = {}
+    for unit in units:
+        parts[f"{unit.id} {unit.key}"] = [f for f in unit.files if f.endswith(".html")]
+        for doc in unit.documents:
+            parts[f"{unit.id} {doc.key}"] = [f for f in doc.files if f.endswith(".html")]
+    for page in extra:
+        parts[f"{page} {hashlib.sha256((site / page).read_bytes()).hexdigest()}"] = [page]
+    return {part: pages for part, pages in parts.items() if pages}
+
+
+def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pages: list[str],
+           hide: dict[str, list[str]], report: IndexReport) -> dict:
+    """Index ``pages`` into the delta bundle (or reuse the previous output's, made from the same
+    pages, which are named by their parts' ids and so by their contents) and return its record:
+    the bundle, and by shard the page ids the search page hides (``hide``)."""
+    record: dict = {"bundle": None, "pages": len(pages), "hide": hide}
+    report.delta, report.hidden = len(pages), sum(len(ids) for ids in hide.values())
+    if not pages:
+        return record
+    key = digest(*pages, *((site / page).read_bytes() for page in pages))
+    record.update(bundle=f"{DELTA}/", key=key)
+    target = bundle / DELTA
+    source = previous / BUNDLE / DELTA if previous is not None else None
+    if was and was.get("key") == key and source is not None and (source / "pagefind-entry.json").is_file():
+        _link_bundle(source, target)
+    else:
+        report.seconds += _index_shard(site, target, pages)
+        report.delta_indexed = True
+    return record
+
+
+def _read_sources(bundle: Path) -> dict[str, list[str]] | None:
+    """The parts a bundle was indexed from, or None when it cannot be reused."""
+    if not (bundle / "pagefind-entry.json").is_file():
+        return None
+    try:
+        return json.loads((bundle / SOURCES).read_text(encoding="utf-8"))["parts"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write_sources(bundle: Path, parts: dict[str, list[str]]) -> None:
+    """Record in ``bundle`` the page ids Pagefind gave each part's pages (a page's id is its
+    fragment file's name: the ``id`` of a search result)."""
+    ids: dict[str, str] = {}
+    for file in (bundle / "fragment").glob("*.pf_fragment"):
+        ids[_decode_json(file)["url"]] = file.stem
+    by_part = {part: sorted(ids[_url(page)] for page in pages if _url(page) in ids) for part, pages in parts.items()}
+    (bundle / SOURCES).write_text(json.dumps({"parts": by_part}, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
 def _files(unit) -> list[str]:
     return list(unit.files) + [f for doc in unit.documents for f in doc.files]
+
+
+def _url(page: str) -> str:
+    """The URL Pagefind gives the page at ``page`` (relative to the site)."""
+    return "/" + page.removesuffix("index.html")
 
 
 def _index_shard(site: Path, target: Path, pages: list[str]) -> float:
@@ -200,6 +332,14 @@ def _canonical(bundle: Path) -> None:
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def _decode_json(file: Path):
+    """A fragment: JSON after the signature."""
+    data = gzip.decompress(file.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchIndexError(f"{file} is not a Pagefind file this sitegen can read")
+    return json.loads(data[len(SIGNATURE):])
+
+
 def _decode(file: Path):
     data = gzip.decompress(file.read_bytes())
     if not data.startswith(SIGNATURE):
@@ -218,12 +358,12 @@ def _encode(folder: Path, stem: str, suffix: str, value, digits: int, prefix: st
 
 def _link_bundle(source: Path, target: Path) -> None:
     """Hard-link (copy where impossible) the bundle ``source`` to ``target``; the first shard's
-    bundle holds the others' folder and the record, which are not part of it."""
+    bundle holds the others' folders, the delta's and the record, which are not part of it."""
     for folder, dirs, files in os.walk(source):
         here = Path(folder)
         relative = here.relative_to(source)
         if relative == Path("."):
-            dirs[:] = [d for d in dirs if d != SHARDS]
+            dirs[:] = [d for d in dirs if d not in (SHARDS, DELTA)]
             files = [f for f in files if f != RECORD]
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in files:
