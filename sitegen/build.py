@@ -237,7 +237,7 @@ def build_portal(content: Path, output: Path, *, theme: str | None = None, searc
             if search:
                 places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
                 index = build_index(staging, units, previous=output, shard_pages=search_shard_pages, progress=progress,
-                                    extra_pages=places)
+                                    extra_pages=places, reuse=reuse)
                 compress_tree(staging / "pagefind")
                 lap("index")
             for relative in written:

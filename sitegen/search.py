@@ -53,12 +53,14 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import cbor2
 
+from .assets import TEXT_SUFFIXES, write_compressed
 from .cache import digest
 from .progress import Progress
 from .write import link_or_copy
@@ -72,6 +74,8 @@ DELTA = "delta"              # in BUNDLE: the delta index (pages changed since t
 DELTA_PAGES = 300            # pages the delta may hold; more, and the shards holding them are re-indexed
 SOURCES = "sources.json"     # in each shard's bundle: what it was indexed from, with the ids of its pages
 FORMAT = 2                   # of RECORD; a change re-indexes every shard
+PAGE_FOLDERS = ("fragment", "index", "filter")  # of a bundle: its bulk, moved whole from the previous output
+UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's files hold, gzipped, before their CBOR
 
 
@@ -117,7 +121,8 @@ def pagefind_version() -> str:
 
 def build_index(site: Path, units: list | None = None, *, previous: Path | None = None,
                 shard_pages: int = SHARD_PAGES, progress: Progress | None = None,
-                extra_pages: list[str] = (), compact: bool = False, delta_pages: int | None = None) -> IndexReport:
+                extra_pages: list[str] = (), compact: bool = False, delta_pages: int | None = None,
+                reuse: Callable[[str, str], bool] | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
     ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``key``, ``files`` and
@@ -127,8 +132,10 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
     index; ``progress`` shows the shards done. ``extra_pages``: portal-wide pages (relative
     to ``site``: the place pages) indexed with the first shard. ``compact``: re-index every
     shard holding a change and leave no delta (also done when the delta would hold more than
-    ``delta_pages`` pages, default ``DELTA_PAGES``). Raises ``SearchIndexError`` when
-    Pagefind fails.
+    ``delta_pages`` pages, default ``DELTA_PAGES``). ``reuse``: ``write.reused_from``'s
+    ``reuse(folder, key)``, which moves a reused shard's page folders from ``previous`` (one
+    rename each) where they would otherwise be hard-linked file by file. The files written
+    come with their ``.gz`` and ``.br`` copies. Raises ``SearchIndexError`` when Pagefind fails.
     """
     report = IndexReport()
     bundle = site / BUNDLE
@@ -170,7 +177,8 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
     for plan in (progress or Progress(enabled=False)).iterate("search index", plans):
         target = bundle / plan.path
         if plan.source is not None:
-            _link_bundle(plan.source, target)
+            moved = _move_folders(reuse, plan.path, plan.baseline_key) if plan.source == previous / BUNDLE / plan.path else ()
+            _link_bundle(plan.source, target, skip=moved)
             report.reused.append(plan.number)
             delta += [page for part in plan.added for page in plan.parts[part]]
             hidden = sorted(fragment for part in plan.removed for fragment in plan.baseline[part])
@@ -178,16 +186,18 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
                 hide[plan.path] = hidden
         else:
             files = [page for part in sorted(plan.parts) for page in plan.parts[part]]
-            report.seconds += _index_shard(site, target, files)
+            report.seconds += _index_shard(site, target, files, ui=not plan.path)
             _write_sources(target, plan.parts)
+            _keep_folders(reuse, target, plan.path, plan.key)
             report.indexed.append(plan.number)
     record = {"format": FORMAT, "count": count, "pagefind": version,
               "merge": [plan.path for plan in plans if plan.path],
-              "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]),
-                                            "key": digest(*sorted(plan.parts))} for plan in plans}}
+              "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]), "key": plan.key}
+                         for plan in plans}}
     if delta or hide:
         record["delta"] = _delta(site, bundle, previous, old.get("delta"), sorted(delta), hide, report)
     _write_record(bundle, record)
+    write_compressed(bundle / RECORD)
     return report
 
 
@@ -202,6 +212,15 @@ class _Shard:
     parts: dict[str, list[str]]
     source: Path | None = None
     baseline: dict[str, list[str]] | None = None
+
+    @property
+    def key(self) -> str:
+        """A hash of the parts: the shard's bundle is a function of them (they name their pages' contents)."""
+        return digest(pagefind_version(), self.path, *sorted(self.parts))
+
+    @property
+    def baseline_key(self) -> str:
+        return digest(pagefind_version(), self.path, *sorted(self.baseline or {}))
 
     @property
     def added(self) -> list[str]:
@@ -247,7 +266,7 @@ def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pa
     if was and was.get("key") == key and source is not None and (source / "pagefind-entry.json").is_file():
         _link_bundle(source, target)
     else:
-        report.seconds += _index_shard(site, target, pages)
+        report.seconds += _index_shard(site, target, pages, ui=False)
         report.delta_indexed = True
     return record
 
@@ -270,6 +289,7 @@ def _write_sources(bundle: Path, parts: dict[str, list[str]]) -> None:
         ids[_decode_json(file)["url"]] = file.stem
     by_part = {part: sorted(ids[_url(page)] for page in pages if _url(page) in ids) for part, pages in parts.items()}
     (bundle / SOURCES).write_text(json.dumps({"parts": by_part}, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    write_compressed(bundle / SOURCES)
 
 
 def _files(unit) -> list[str]:
@@ -281,9 +301,11 @@ def _url(page: str) -> str:
     return "/" + page.removesuffix("index.html")
 
 
-def _index_shard(site: Path, target: Path, pages: list[str]) -> float:
+def _index_shard(site: Path, target: Path, pages: list[str], *, ui: bool = True) -> float:
     """Index ``pages`` (relative to ``site``) into the bundle ``target``: Pagefind sees them
-    hard-linked at the same relative paths under a scratch folder, so their URLs are unchanged."""
+    hard-linked at the same relative paths under a scratch folder, so their URLs are unchanged.
+    Without ``ui`` the bundle keeps only what Pagefind's search API loads (the search page
+    takes its UI from the first shard's bundle). Its text files get their compressed copies."""
     scratch = site / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
     made: set[Path] = set()
@@ -294,9 +316,40 @@ def _index_shard(site: Path, target: Path, pages: list[str]) -> float:
                 link.parent.mkdir(parents=True, exist_ok=True)
                 made.add(link.parent)
             link_or_copy(site / relative, link)
-        return _pagefind(scratch, target)
+        seconds = _pagefind(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    for file in sorted(target.iterdir()):
+        if not ui and file.name.startswith(UI_FILES):
+            file.unlink()
+        elif file.suffix in TEXT_SUFFIXES:
+            write_compressed(file)
+    return seconds
+
+
+def _move_folders(reuse: Callable[[str, str], bool] | None, path: str, key: str) -> tuple[str, ...]:
+    """Move the page folders of the bundle at ``path`` from the previous output, where they were
+    recorded under ``key``; returns the folders moved."""
+    if reuse is None:
+        return ()
+    return tuple(folder for folder in PAGE_FOLDERS if reuse(f"{BUNDLE}/{path}{folder}", digest(key, folder)))
+
+
+def _keep_folders(reuse: Callable[[str, str], bool] | None, target: Path, path: str, key: str) -> None:
+    """Record the page folders of a bundle just indexed under ``key``, for the next build to move.
+    ``reuse`` records a folder by being asked for it; should the previous output hold the same
+    folder (the same pages), what it moves in is what Pagefind wrote, so that copy is kept."""
+    if reuse is None:
+        return
+    for folder in PAGE_FOLDERS:
+        aside = target / f"{folder}.new"
+        if not (target / folder).is_dir():
+            continue
+        os.rename(target / folder, aside)
+        if reuse(f"{BUNDLE}/{path}{folder}", digest(key, folder)):
+            shutil.rmtree(aside)
+        else:
+            os.rename(aside, target / folder)
 
 
 def _pagefind(site: Path, target: Path) -> float:
@@ -356,14 +409,15 @@ def _encode(folder: Path, stem: str, suffix: str, value, digits: int, prefix: st
     return name
 
 
-def _link_bundle(source: Path, target: Path) -> None:
+def _link_bundle(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Hard-link (copy where impossible) the bundle ``source`` to ``target``; the first shard's
-    bundle holds the others' folders, the delta's and the record, which are not part of it."""
+    bundle holds the others' folders, the delta's and the record, which are not part of it;
+    ``skip``: its folders already in place."""
     for folder, dirs, files in os.walk(source):
         here = Path(folder)
         relative = here.relative_to(source)
         if relative == Path("."):
-            dirs[:] = [d for d in dirs if d not in (SHARDS, DELTA)]
+            dirs[:] = [d for d in dirs if d not in (SHARDS, DELTA, *skip)]
             files = [f for f in files if f != RECORD]
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in files:

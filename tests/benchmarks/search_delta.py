@@ -50,7 +50,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 def first_query_bytes(output: Path, query: str) -> dict:
     """Open the search page, type ``query`` and wait for the results: the responses' bytes."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(output)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -65,8 +65,7 @@ def first_query_bytes(output: Path, query: str) -> dict:
             page.wait_for_load_state("networkidle")
             page.on("response", lambda response: responses.append(response))
             page.fill(".pagefind-ui__search-input", query)
-            page.wait_for_selector(".pagefind-ui__message", timeout=60000)
-            page.wait_for_function("/找到/.test(document.querySelector('.pagefind-ui__message').textContent)", timeout=60000)
+            expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile("找到"), timeout=120000)
             page.wait_for_load_state("networkidle")
             message = page.inner_text(".pagefind-ui__message")
             sizes = []
