@@ -28,7 +28,7 @@ its path and a hash of its bytes) and the page ids Pagefind gave their pages (a 
 fragment name, the ``id`` of a search result). A rebuild hard-links the shard's bundle from
 the previous output and compares: the pages of parts the shard lacks go to the delta bundle
 (``pagefind/delta/``, one Pagefind run over them alone), and ``shards.json``'s ``delta.hide``
-lists, by shard bundle, the page ids of parts that are gone (a changed document's old pages,
+lists, by shard bundle, the page ids (with their filter values) of parts that are gone (a changed document's old pages,
 a removed unit's), which the search page drops from that shard's answers. The delta holds
 every change since its shards were indexed, so it is a function of the pages (reused as is
 when they did not change) and the output stays reproducible.
@@ -173,7 +173,7 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
         report.compacted = sorted(plan.number for plan in changed)
 
     delta: list[str] = []
-    hide: dict[str, list[str]] = {}
+    hide: dict[str, dict[str, dict]] = {}
     for plan in (progress or Progress(enabled=False)).iterate("search index", plans):
         target = bundle / plan.path
         if plan.source is not None:
@@ -183,7 +183,8 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
             delta += [page for part in plan.added for page in plan.parts[part]]
             hidden = sorted(fragment for part in plan.removed for fragment in plan.baseline[part])
             if hidden:
-                hide[plan.path] = hidden
+                hide[plan.path] = {page: _decode_json(target / "fragment" / f"{page}.pf_fragment").get("filters", {})
+                                   for page in hidden}
         else:
             files = [page for part in sorted(plan.parts) for page in plan.parts[part]]
             report.seconds += _index_shard(site, target, files, ui=not plan.path)
@@ -251,11 +252,19 @@ def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[
 
 
 def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pages: list[str],
-           hide: dict[str, list[str]], report: IndexReport) -> dict:
+           hide: dict[str, dict[str, dict]], report: IndexReport) -> dict:
     """Index ``pages`` into the delta bundle (or reuse the previous output's, made from the same
     pages, which are named by their parts' ids and so by their contents) and return its record:
-    the bundle, and by shard the page ids the search page hides (``hide``)."""
-    record: dict = {"bundle": None, "pages": len(pages), "hide": hide}
+    the bundle, and by shard bundle the page ids the search page hides (``hide``), each with
+    its filter values as indices into ``filters`` (``[name, value]`` pairs): the search page
+    takes a hidden page out of the filter counts without fetching it."""
+    filters = sorted({(name, value) for pages_filters in hide.values() for page_filters in pages_filters.values()
+                      for name, values in page_filters.items() for value in values})
+    index = {pair: n for n, pair in enumerate(filters)}
+    record: dict = {"bundle": None, "pages": len(pages), "filters": [list(pair) for pair in filters],
+                    "hide": {path: {page: sorted(index[name, value] for name, values in page_filters.items() for value in values)
+                                    for page, page_filters in pages_filters.items()}
+                             for path, pages_filters in hide.items()}}
     report.delta, report.hidden = len(pages), sum(len(ids) for ids in hide.values())
     if not pages:
         return record

@@ -16,7 +16,7 @@ from sitegen.search import BUNDLE, DELTA, RECORD
 
 from .conftest import CONTENT
 from .test_browser import CHROMIUM, browser, page, pages_containing, searched, serve  # noqa: F401 (fixtures)
-from .test_search_shards import bundle_files, fragments, indexed_pages
+from .test_search_shards import bundle_files, facet_counts, fragments, indexed_pages
 
 OLD, NEW = "汇景新城", "湿地公园"  # a place named once in the real content: quannan-zfw's 2022 self-evaluation
 NARRATIVE = ("quannan-zfw", "2022", "self-evaluation.md")
@@ -160,4 +160,17 @@ def test_search_finds_the_new_text_and_not_the_old(delta_server, page, builds):
 @pytest.mark.parametrize("query", ["县综治中心日常运营经费", "雪亮工程", "三公经费", "全南县", "监控"])
 def test_the_delta_finds_what_a_full_index_finds(delta_server, full_server, page, query):
     assert sorted(searched(page, delta_server, query)) == sorted(searched(page, full_server, query))
+    assert page.errors == []
+
+
+@browser_only
+@pytest.mark.browser
+@pytest.mark.parametrize("facet", ["单位", "年度"])
+def test_hidden_pages_leave_the_filter_counts(delta_server, full_server, page, facet):
+    """The old copies of the changed pages match 全南县 too: their filter values are taken out of the counts."""
+    searched(page, full_server, "全南县")
+    expected = facet_counts(page, facet)
+    assert expected
+    searched(page, delta_server, "全南县")
+    assert facet_counts(page, facet, expected) == expected
     assert page.errors == []

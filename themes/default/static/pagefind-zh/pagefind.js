@@ -31,9 +31,10 @@ started(() => pagefind.init());
 // shard's answers here: from its results, from the pages holding a word (so a word found only on
 // an old copy reads as absent) and from its filter counts.
 class Shard {
-  constructor(api, hidden) {
+  // hidden: {page id: [filter values, as [name, value] pairs of `filters`]} of the old copies.
+  constructor(api, hidden, filters) {
     this.api = api;
-    this.hidden = new Set(hidden || []);
+    this.hidden = new Map(Object.entries(hidden || {}).map(([id, values]) => [id, values.map((n) => filters[n])]));
     this.pages = new Map();
     this.pieces = new Map();
     this.filterPages = new Map();
@@ -93,13 +94,14 @@ const shards = fetch(new URL("shards.json", bundle), { cache: "no-cache" })
   .catch(() => ({}))
   .then(async (record) => {
     const hide = record.delta?.hide || {};
+    const filters = record.delta?.filters || [];
     const paths = [...(record.merge || []), ...(record.delta?.bundle ? [record.delta.bundle] : [])];
     const apis = await Promise.all(paths.map(async (path) => {
       const api = await import(new URL(`${path}pagefind.js`, bundle).href);
       started(() => api.init());
       return api;
     }));
-    return [new Shard(pagefind, hide[""]), ...apis.map((api, i) => new Shard(api, hide[paths[i]]))];
+    return [new Shard(pagefind, hide[""], filters), ...apis.map((api, i) => new Shard(api, hide[paths[i]], filters))];
   });
 
 // The word dictionary of all shards: the pages (of any shard) holding a word that begins with / is `term`.
@@ -167,9 +169,7 @@ async function merge(answers) {
     if (responses.length === 1) {
       addCounts(counts, responses[0].filters);
       for (const hidden of responses[0].hiddenResults || []) {
-        for (const [name, values] of Object.entries((await hidden.data()).filters || {})) {
-          for (const value of values) if (counts[name]?.[value]) counts[name][value] -= 1;
-        }
+        for (const [name, value] of shard.hidden.get(hidden.id)) if (counts[name]?.[value]) counts[name][value] -= 1;
       }
       continue;
     }
