@@ -25,16 +25,16 @@ shard of a changed unit. Each shard's bundle records in ``sources.json`` what it
 from: its *parts* (a unit's own pages under its id and key, each document's pages under the
 unit's id and the document's key — both hashes of their inputs —, each portal-wide page under
 its path and a hash of its bytes) and the page ids Pagefind gave their pages (a page's
-fragment name, the ``id`` of a search result). A rebuild hard-links the shard's bundle from
-the previous output and compares: the pages of parts the shard lacks go to the delta bundle
+fragment name, the ``id`` of a search result). A rebuild takes the shard's bundle from the
+previous output (its page folders moved, the rest hard-linked) and compares: the pages of parts the shard lacks go to the delta bundle
 (``pagefind/delta/``, one Pagefind run over them alone), and ``shards.json``'s ``delta.hide``
 lists, by shard bundle, the page ids (with their filter values) of parts that are gone (a changed document's old pages,
 a removed unit's), which the search page drops from that shard's answers. The delta holds
 every change since its shards were indexed, so it is a function of the pages (reused as is
 when they did not change) and the output stays reproducible.
 
-**Compaction.** When the delta would hold more than ``DELTA_PAGES`` pages (about a second of
-Pagefind), or when the caller asks (``compact=True``), every shard holding a change is
+**Compaction.** When the delta would hold and hide more than ``DELTA_PAGES`` pages (about a
+second of Pagefind, and the hidden ids the search page fetches), or when the caller asks (``compact=True``), every shard holding a change is
 indexed anew and the delta empties: the bundle is then the one a build from nothing makes,
 byte for byte. A different ``S``, Pagefind version or ``FORMAT`` re-indexes every shard.
 
@@ -71,7 +71,7 @@ SHARDS = "shards"            # in BUNDLE: the bundles of the shards other than t
 SHARD_PAGES = 15_000         # pages a shard holds (on average at most): ~2 GB of Pagefind RSS
 SCRATCH = ".pagefind-shard"  # in the output, while a shard is indexed
 DELTA = "delta"              # in BUNDLE: the delta index (pages changed since their shard was indexed)
-DELTA_PAGES = 300            # pages the delta may hold; more, and the shards holding them are re-indexed
+DELTA_PAGES = 300            # pages the delta may hold and hide; more, and the shards holding them are re-indexed
 SOURCES = "sources.json"     # in each shard's bundle: what it was indexed from, with the ids of its pages
 FORMAT = 2                   # of RECORD; a change re-indexes every shard
 PAGE_FOLDERS = ("fragment", "index", "filter")  # of a bundle: its bulk, moved whole from the previous output
@@ -167,7 +167,7 @@ def build_index(site: Path, units: list | None = None, *, previous: Path | None 
             plan.source = source if plan.baseline is not None else None
         plans.append(plan)
     changed = [plan for plan in plans if plan.baseline is not None and (plan.added or plan.removed)]
-    if compact or sum(plan.added_pages for plan in changed) > limit:
+    if compact or sum(plan.added_pages + plan.removed_pages for plan in changed) > limit:
         for plan in changed:
             plan.source = plan.baseline = None
         report.compacted = sorted(plan.number for plan in changed)
@@ -234,6 +234,10 @@ class _Shard:
     @property
     def added_pages(self) -> int:
         return sum(len(self.parts[part]) for part in self.added)
+
+    @property
+    def removed_pages(self) -> int:
+        return sum(len(self.baseline[part]) for part in self.removed)
 
 
 def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[str]]:
@@ -394,19 +398,20 @@ def _canonical(bundle: Path) -> None:
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _decode_json(file: Path):
-    """A fragment: JSON after the signature."""
+def _payload(file: Path) -> bytes:
     data = gzip.decompress(file.read_bytes())
     if not data.startswith(SIGNATURE):
         raise SearchIndexError(f"{file} is not a Pagefind file this sitegen can read")
-    return json.loads(data[len(SIGNATURE):])
+    return data[len(SIGNATURE):]
+
+
+def _decode_json(file: Path):
+    """A fragment (JSON: ``url``, ``content``, ``filters``: {name: [values]}, …)."""
+    return json.loads(_payload(file))
 
 
 def _decode(file: Path):
-    data = gzip.decompress(file.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise SearchIndexError(f"{file} is not a Pagefind file this sitegen can read")
-    return cbor2.loads(data[len(SIGNATURE):])
+    return cbor2.loads(_payload(file))
 
 
 def _encode(folder: Path, stem: str, suffix: str, value, digits: int, prefix: str = "") -> str:
