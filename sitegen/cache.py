@@ -2,13 +2,15 @@
 
 Layout of the cache folder (``.sitegen-cache/`` beside the content folder by default)::
 
-    entries/<key>.pickle     the entry object (slim documents, findings, page URLs, file list)
-    files/<key>/<n>          the n-th output file it produced (flat: a folder per page would
+    entries/<key>.pickle     the entry object (slim documents, findings, page URLs, file list,
+                             the templates its pages were rendered through)
+    files/<stamp>/<n>        the n-th output file it produced (flat: a folder per page would
                              double the mkdirs), linked into each build's staging
 
-Keys are SHA-256 hex digests of every input that can change an output byte (see
-``build_key``), so an entry is never updated, only added or collected: a key names one
-immutable result. Output files are hard links to the cached ones (a copy where linking is
+Keys are SHA-256 hex digests of the content an output depends on (see ``build_key``); a
+stamp adds the hashes of the templates it was rendered through (``stamp``). An entry is
+replaced when a template it used changed, but the files of a stamp are never updated, only
+added or collected: a stamp names one immutable result. Output files are hard links to the cached ones (a copy where linking is
 impossible), so the published output must not be edited in place.
 """
 from __future__ import annotations
@@ -51,9 +53,16 @@ def tree_digest(folders: Iterable[Path]) -> str:
 
 
 def build_key(site_yaml: bytes, theme_dirs: list[Path], base_url: str) -> str:
-    """Hash of what every page depends on: sitegen's own code, the theme, ``site.yaml``."""
+    """Hash of what every page depends on: sitegen's own code, ``site.yaml``, the theme's
+    search path (its folders, not their templates: which templates a page uses is recorded
+    while it renders, see ``stamp``)."""
     return digest(sitegen.__version__, tree_digest([CODE]),
-                  tree_digest(theme_dirs), site_yaml, base_url)
+                  *(str(folder.resolve()) for folder in theme_dirs), site_yaml, base_url)
+
+
+def stamp(key: str, templates: dict[str, str]) -> str:
+    """Hash of ``key`` and the templates (name → hash of its source) an output was rendered through."""
+    return digest(key, *(part for name in sorted(templates) for part in (name, templates[name])))
 
 
 class BuildCache:
@@ -87,11 +96,22 @@ class BuildCache:
             return None
 
     def put(self, key: str, entry, files: dict[str, bytes]) -> None:
-        """Store ``entry`` and its output ``files`` (relative path → bytes, in the order that
-        ``link`` numbers them) under ``key``.
+        """Store ``entry`` under ``key`` and its output ``files`` (relative path → bytes, in
+        the order that ``link`` numbers them) under ``entry.stamp``.
 
         Files first, entry last, each renamed into place: an interrupted build leaves at
         worst files without an entry, which the next build overwrites."""
+        self.put_files(entry.stamp, files)
+        fd, temporary = tempfile.mkstemp(prefix=f".{key}-", dir=self.entries)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.entries / f"{key}.pickle")
+
+    def has_files(self, stamp: str) -> bool:
+        return (self.files / stamp).is_dir()
+
+    def put_files(self, key: str, files: dict[str, bytes]) -> None:
+        """Store ``files`` under ``key`` (a stamp), unless it holds them already."""
         target = self.files / key
         if files and not target.exists():
             staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=self.files))
@@ -101,10 +121,6 @@ class BuildCache:
                 staging.rename(target)
             except OSError:  # another process stored the same key first: same bytes
                 shutil.rmtree(staging, ignore_errors=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{key}-", dir=self.entries)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.entries / f"{key}.pickle")
 
     def link(self, key: str, n: int, relative: str, root: Path, made: set[Path]) -> None:
         """Put the ``n``-th cached file of ``key`` at ``root/relative``; ``made`` holds the
@@ -164,9 +180,12 @@ class FileHashes:
         self.used[path] = (signature, value, now)
         return value
 
-    def save(self) -> None:
-        """Keep the hashes of the files seen by this build (deleted files are forgotten);
-        nothing is written when they are those already kept."""
+    def save(self, *, keep_unseen: bool = False) -> None:
+        """Keep the hashes of the files seen by this build (deleted files are forgotten), and
+        with ``keep_unseen`` those of files it did not look at (a rebuild told which files
+        changed); nothing is written when they are those already kept."""
+        if keep_unseen:
+            self.used = {**self.known, **self.used}
         if self.used == self.known:
             return
         fd, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.file.parent)

@@ -117,7 +117,7 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
 
     import jinja2
 
-    from .build import build_portal
+    from .builder import Builder
     from .executors import BuildError
     from .progress import Progress
     from .search import SHARD_PAGES, SearchIndexError
@@ -128,10 +128,9 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
     try:  # --no-cache: a temporary cache, removed after (made in the try: a full disk can fail it too)
         with (tempfile.TemporaryDirectory(prefix="sitegen-cache-", ignore_cleanup_errors=True) if no_cache
               else contextlib.nullcontext(cache_dir)) as cache:
-            result = build_portal(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
-                                  cache=cache and Path(cache), workers=jobs,
-                                  search_shard_pages=search_shard_pages or SHARD_PAGES,
-                                  executor=executor, scheduler=scheduler, progress=Progress())
+            result = Builder(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
+                             cache=cache and Path(cache), workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES,
+                             executor=executor, scheduler=scheduler, progress=Progress()).build_all()
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(NOTHING_BUILT)
@@ -246,13 +245,14 @@ def synth(units: int, years: int, seed: int, out_dir: Path) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--expose", is_flag=True, help="Allow binding to an address other than loopback (the preview answers only requests naming that address).")
 def serve(content_dir: Path, theme: str | None, host: str, port: int, expose: bool) -> None:
-    """Preview the portal: build, serve, and rebuild and reload on every saved change."""
+    """Preview the portal: build (as `build` does, with the same cache), serve, and rebuild
+    and reload on every saved change."""
     import logging
     import shutil
     import tempfile
 
-    from .preview.server import LOOPBACK, serve as run
-    from .preview.site import PreviewSite
+    from .builder import Builder
+    from .preview.server import LOOPBACK, Preview, serve as run
     from .theme import DEFAULT_THEME
 
     _check_theme(content_dir, theme)
@@ -261,14 +261,14 @@ def serve(content_dir: Path, theme: str | None, host: str, port: int, expose: bo
     if host not in LOOPBACK:
         click.echo(f"warning: the preview is reachable by anyone who can reach {host}:{port}", err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    output = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
-    site = PreviewSite(content_dir, output, theme)
+    folder = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
+    preview = Preview(Builder(content_dir, folder / "site", theme=theme, keep_last_good=True))
     watched: list[Path] = []
     for path in (content_dir, content_dir.resolve().parent / "themes", DEFAULT_THEME):
         if not any(w == path.resolve() or w in path.resolve().parents for w in watched):
             watched.append(path.resolve())
     click.echo(f"preview: http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     try:
-        run(site, watched, host, port)
+        run(preview, watched, host, port)
     finally:
-        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)

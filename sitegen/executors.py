@@ -38,8 +38,10 @@ _worker_args: tuple | None = None
 def _renderer_for(args: tuple):
     global _worker_renderer, _worker_args
     if _worker_args != args:
-        from .build import Renderer  # the worker imports what the parent already has
+        from .builder import Renderer  # the worker imports what the parent already has
+        from .plugins import use
 
+        use(args[1].plugins)  # a forked worker has them already; a Dask worker unpickled the site without its validators
         _worker_renderer, _worker_args = Renderer(*args), args
     return _worker_renderer
 
@@ -67,7 +69,7 @@ def run_units(jobs: list[UnitJob], renderer, *, workers: int | None = None, exec
     core; a few units are built in this process, where a pool would cost more than it saves);
     ``"dask"`` runs them on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``) or, without
     one, on a local cluster of ``workers`` processes. ``renderer`` is the parent's
-    ``build.Renderer``; workers make their own from its arguments.
+    ``builder.Renderer``; workers make their own from its arguments.
     Raises ``BuildError`` naming the unit when building one fails for a reason other than its
     content, or when a worker process dies; ``ExecutorError`` when the Dask scheduler cannot be
     reached; ``OSError`` as it is (a full disk).
@@ -75,7 +77,7 @@ def run_units(jobs: list[UnitJob], renderer, *, workers: int | None = None, exec
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r} — expected one of {', '.join(EXECUTORS)}")
     progress = progress or Progress(enabled=False)
-    args = (renderer.content, renderer.site, renderer.theme)
+    args = renderer.args
     workers = workers or os.cpu_count() or 1
     with progress.stage("units", total=len(jobs)) as advance:
         if executor == "dask" or scheduler:

@@ -119,31 +119,26 @@ def pagefind_version() -> str:
         return ""
 
 
-def build_index(site: Path, units: list | None = None, *, previous: Path | None = None,
+def build_index(site: Path, units: list, *, previous: Path | None = None,
                 shard_pages: int = SHARD_PAGES, progress: Progress | None = None,
                 extra_pages: list[str] = (), compact: bool = False, delta_pages: int | None = None,
                 reuse: Callable[[str, str], bool] | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
-    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``key``, ``files`` and
-    ``documents`` with their ``key`` and ``files``); ``None`` indexes every page under
-    ``site`` in one run (the preview). ``previous``: the output of the previous build, whose
-    shard bundles are reused, the pages changed since they were indexed going to the delta
-    index; ``progress`` shows the shards done. ``extra_pages``: portal-wide pages (relative
-    to ``site``: the place pages) indexed with the first shard. ``compact``: re-index every
-    shard holding a change and leave no delta (also done when the delta would hold more than
-    ``delta_pages`` pages, default ``DELTA_PAGES``). ``reuse``: ``write.reused_from``'s
-    ``reuse(folder, key)``, which moves a reused shard's page folders from ``previous`` (one
-    rename each) where they would otherwise be hard-linked file by file. The files written
-    come with their ``.gz`` and ``.br`` copies. Raises ``SearchIndexError`` when Pagefind fails.
+    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``stamp`` (the key of its
+    own pages' files), ``files`` and ``documents`` with their ``stamp`` and ``files``).
+    ``previous``: the output of the previous build, whose shard bundles are reused, the pages
+    changed since they were indexed going to the delta index; ``progress`` shows the shards
+    done. ``extra_pages``: portal-wide pages (relative to ``site``: the place pages) indexed
+    with the first shard. ``compact``: re-index every shard holding a change and leave no
+    delta (also done when the delta would hold more than ``delta_pages`` pages, default
+    ``DELTA_PAGES``). ``reuse``: ``write.reused_from``'s ``reuse(folder, key)``, which moves a
+    reused shard's page folders from ``previous`` (one rename each) where they would
+    otherwise be hard-linked file by file. The files written come with their ``.gz`` and
+    ``.br`` copies. Raises ``SearchIndexError`` when Pagefind fails.
     """
     report = IndexReport()
     bundle = site / BUNDLE
-    if units is None:
-        report.seconds = _pagefind(site, bundle)
-        report.indexed = [0]
-        _write_record(bundle, {"format": FORMAT, "count": 1, "merge": [], "shards": {}})
-        return report
     limit = DELTA_PAGES if delta_pages is None else delta_pages
     members: dict[int, list] = {}
     pages = [sum(f.endswith(".html") for f in _files(unit)) for unit in units]
@@ -241,15 +236,15 @@ class _Shard:
 
 
 def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[str]]:
-    """The pages to index, by what they are made from: a unit's own pages under its id and key,
-    each document's under the unit's id and the document's key (both hashes of their inputs),
-    each portal-wide page under its path and a hash of its bytes. A part whose id is unchanged
-    has unchanged pages."""
+    """The pages to index, by what they are made from: a unit's own pages under its id and
+    stamp, each document's under the unit's id and the document's stamp (hashes of their
+    inputs and templates), each portal-wide page under its path and a hash of its bytes. A
+    part whose id is unchanged has unchanged pages."""
     parts: dict[str, list[str]] = {}
     for unit in units:
-        parts[f"{unit.id} {unit.key}"] = [f for f in unit.files if f.endswith(".html")]
+        parts[f"{unit.id} {unit.stamp}"] = [f for f in unit.files if f.endswith(".html")]
         for doc in unit.documents:
-            parts[f"{unit.id} {doc.key}"] = [f for f in doc.files if f.endswith(".html")]
+            parts[f"{unit.id} {doc.stamp}"] = [f for f in doc.files if f.endswith(".html")]
     for page in extra:
         parts[f"{page} {hashlib.sha256((site / page).read_bytes()).hexdigest()}"] = [page]
     return {part: pages for part, pages in parts.items() if pages}

@@ -73,10 +73,37 @@ def theme_dirs(site_root: Path, name: str | None) -> list[Path]:
     return dirs
 
 
-def environment(dirs: list[Path], language: str) -> jinja2.Environment:
-    env = jinja2.Environment(
+class RecordingEnvironment(jinja2.Environment):
+    """An environment that notes every template a render loads (the page's own, and each one
+    reached through ``extends``, ``include`` and ``import``, which Jinja's compiled templates load
+    through ``get_template``/``select_template``), so the builder knows which pages a template
+    edit makes stale (as Lektor's ``record_dependency`` does). ``recording`` holds the names
+    while a render runs; ``None`` records nothing."""
+
+    recording: set[str] | None = None
+
+    def get_template(self, name, parent=None, globals=None):
+        return self._noted(super().get_template(name, parent, globals))
+
+    def select_template(self, names, parent=None, globals=None):
+        return self._noted(super().select_template(names, parent, globals))
+
+    def _noted(self, template: jinja2.Template) -> jinja2.Template:
+        if self.recording is not None and template.name is not None:
+            self.recording.add(template.name)
+        return template
+
+
+def environment(dirs: list[Path], language: str, compiled: Path | None = None) -> RecordingEnvironment:
+    """The Jinja environment over the theme folders ``dirs``. ``compiled``: a folder keeping the
+    compiled templates between processes (Jinja's bytecode cache, keyed by each template's
+    source), so a build's parent and its workers do not compile every template again."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+    env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.filters["money"] = formatting.money
     env.filters["display"] = formatting.display

@@ -1,23 +1,26 @@
 """One unit's share of a build: load, check and render its documents and its unit page.
 
-Runs in worker processes (``build.py`` spreads units over the cores); what it returns is
+Runs in worker processes (``builder.py`` spreads units over the cores); what it returns is
 small and picklable: slim documents, findings, page URLs and the cache keys under which
 the output files were stored. Nothing here reads or writes another unit's files, and the
 portal-wide pages are left to the parent.
 
-A document is re-rendered only when its cache key changes: the hash of the build key
-(code, theme, ``site.yaml``), its unit's ``unit.yaml``, the list of the unit's document
-files (the previous/next-year links), its own file and the Markdown beside it.
+A document is re-rendered when its cache key changes — the hash of the build key (code,
+``site.yaml``), its unit's ``unit.yaml``, the list of the unit's document files (the
+previous/next-year links), its own file and the Markdown beside it — or when a template its
+pages were rendered through changed since (``templates``, recorded while rendering). Output
+files are stored under the entry's ``stamp``, which adds those templates' hashes to the key.
 """
 from __future__ import annotations
 
 import os
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .assets import with_compressed
-from .cache import BuildCache, FileHashes, digest
+from .cache import BuildCache, FileHashes, digest, stamp
 from .check import Finding, check_document
 from .check.copies import Fingerprint, fingerprints
 from .content.errors import ContentError
@@ -43,6 +46,12 @@ class DocumentEntry:
     downloads: list[str]    # the open-data files among them (for the portal archive)
     resources: list[dict]   # data-package resources of its CSVs
     prints: list[Fingerprint] = field(default_factory=list)  # its texts for the portal-wide copy check
+    templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of its pages
+
+    @cached_property  # hashed once, when its templates are all recorded: every build reads it
+    def stamp(self) -> str:
+        """The key of its output files: its inputs and the templates they were rendered through."""
+        return stamp(self.key, self.templates)
 
 
 @dataclass
@@ -58,6 +67,17 @@ class UnitEntry:
     files: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # worker time by stage when it was made
+    templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of the unit pages
+
+    @cached_property  # hashed once, when its templates are all recorded: every build reads it
+    def stamp(self) -> str:
+        """The key of the unit pages' files: the unit's inputs and their templates."""
+        return stamp(self.key, self.templates)
+
+    @cached_property
+    def version(self) -> str:
+        """Hash of every output file's stamp: equal versions, equal unit folders."""
+        return digest(self.stamp, *(doc.stamp for doc in self.documents))
 
 
 @dataclass
@@ -97,11 +117,11 @@ def unit_files(unit_dir: Path) -> list[tuple[str, os.DirEntry]]:
 
 
 def unit_key(build_key: str, unit_dir: Path, hashes: FileHashes) -> str:
-    """Hash of the build key and every file (relative path and content hash) of the unit folder;
+    """Hash of the build key, the unit's id and every file (relative path and content hash) of the unit folder;
     an entry the loader refuses unread (not a regular file, or outside the content folder)
     counts by its name."""
     root = content_folder(unit_dir)
-    parts: list[bytes | str] = [build_key]
+    parts: list[bytes | str] = [build_key, unit_dir.name]  # the unit's id is in its pages: two equal folders differ
     for relative, entry in unit_files(unit_dir):
         readable = os.path.isfile(entry.path) and inside(entry.path, root) if entry.is_symlink() else entry.is_file()
         parts += [relative, hashes.hash(entry.path, entry.stat()) if readable else "refused"]
@@ -111,9 +131,11 @@ def unit_key(build_key: str, unit_dir: Path, hashes: FileHashes) -> str:
 def build_unit(job: UnitJob, renderer) -> UnitEntry:
     """Load, check and render one unit folder, reusing cached documents; store the result.
 
-    ``renderer`` is a ``build.Renderer`` made once per worker. Never raises for content
-    errors: they are in ``UnitEntry.errors`` (a broken ``unit.yaml`` gives a ``BrokenUnit``,
-    left for the parent to render).
+    ``renderer`` is a ``builder.Renderer`` made once per worker. A cached document or unit
+    page is reused when its key matches and the templates it was rendered through are
+    unchanged (``Renderer.fresh``). Never raises for content errors: they are in
+    ``UnitEntry.errors`` (a broken ``unit.yaml`` gives a ``BrokenUnit``, left for the parent
+    to render).
     """
     cache = BuildCache(job.cache)
     unit_dir = job.unit_dir
@@ -124,13 +146,15 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
 
     def document_key(file: Path, outcome: str = "") -> str:
         markdown = [part for md in sorted(file.parent.glob("*.md")) for part in (md.name, key_bytes(md, root, MARKDOWN_LIMIT))]
-        return digest(job.build_key, unit_yaml, siblings, key_bytes(file, root, YAML_LIMIT), *markdown, outcome)
+        # Its unit, year and file name are in its pages' addresses: equal bytes elsewhere are another document.
+        where = file.relative_to(unit_dir.parent).as_posix()
+        return digest(job.build_key, where, unit_yaml, siblings, key_bytes(file, root, YAML_LIMIT), *markdown, outcome)
 
     hits: dict[Path, DocumentEntry] = {}
 
     def cached_load(unit_id: str, file: Path):
         entry = cache.get(document_key(file))
-        if entry is not None:
+        if entry is not None and renderer.fresh(entry.templates):
             hits[file] = entry
             return entry.slim, []
         return load_document(unit_id, file)
@@ -156,12 +180,18 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
             result.rendered += entry.pages
         result.documents.append(entry)
     result.unit = slim_unit(unit)
+    previous = cache.get(job.key)  # the same inputs, made before: only a template can differ
+    if previous is not None and renderer.fresh(previous.templates):
+        result.pages, result.files, result.templates = previous.pages, previous.files, previous.templates
+        cache.put(job.key, result, {})
+        return result
     findings = {entry.slim.key: entry.findings for entry in result.documents}
     files: dict[str, bytes] = {}
     for page in plan.unit_pages(stub, result.unit, findings):
-        relative, html = renderer.render(page)
+        relative, html, templates = renderer.render(page)
         files[relative] = html.encode("utf-8")
         result.pages.append(page.url)
+        result.templates.update(templates)
     result.rendered += result.pages
     files = with_compressed(files)
     result.files = list(files)
@@ -184,9 +214,11 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
     pages = plan.document_pages(unit, doc, findings)  # views and chart specs
     lap("plan")
     files: dict[str, bytes] = {}
+    used: dict[str, str] = {}
     for page in pages:
-        relative, html = renderer.render(page)
+        relative, html, templates = renderer.render(page)
         files[relative] = html.encode("utf-8")
+        used.update(templates)
     lap("templates")
     tables = kind_tables(doc, findings)
     downloads = []
@@ -195,7 +227,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         downloads.append(relative)
     files = with_compressed(files)
     entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
-                          resources(doc, tables), fingerprints(doc))
+                          resources(doc, tables), prints=fingerprints(doc), templates=used)
     lap("opendata")
     cache.put(key, entry, files)
     lap("store")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.check import check_document
 from sitegen.content import load_portal
 

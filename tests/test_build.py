@@ -143,7 +143,7 @@ def test_search_index_built(built):
 
 
 def test_build_is_deterministic(tmp_path):
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from .conftest import CONTENT
     first, second = tmp_path / "a", tmp_path / "b"
     build_portal(CONTENT, first, search=False, cache=tmp_path / "cache-a")  # two caches: nothing shared
@@ -158,7 +158,7 @@ def test_site_theme_overrides_templates_and_static_files(tmp_path):
     """MkDocs-style search path: the site's theme first, the default theme for the rest."""
     import shutil
 
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from .conftest import CONTENT
     site = tmp_path / "site"
     shutil.copytree(CONTENT, site / "content")
@@ -223,7 +223,7 @@ def test_the_feed_keeps_the_newest_documents(portal, monkeypatch):
 
 
 def test_revisions_and_neighbouring_years(tmp_path):
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from .conftest import HEADER, write_portal
     body = "published: 2024年3月1日\n"
     content = write_portal(tmp_path, {
@@ -245,7 +245,7 @@ def test_revisions_and_neighbouring_years(tmp_path):
 def test_goal_copied_between_units_reaches_the_portal_pages(tmp_path):
     """COPY-002 is joined in the parent from each unit's fingerprints (cached with its
     documents): the copy is counted and listed on its rule's page, in a fresh and a cached build."""
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
 
     goal = "为每名严重精神障碍患者监护人承保，在保险期限内由保险机构负责赔偿第三者人身伤亡或财产损失。"
     content = tmp_path / "content"
@@ -267,7 +267,7 @@ def test_goal_copied_between_units_reaches_the_portal_pages(tmp_path):
 def test_without_base_url_no_relative_sitemap_or_feed_is_written(tmp_path):
     """sitemaps.org and Atom need absolute URLs: without the portal's address, the build says so
     and leaves them out (and the pages do not link them), rather than publish relative ones."""
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from sitegen.render import feeds
     from .conftest import HEADER, write_portal
     content = write_portal(tmp_path, {"2023/self-evaluation.yaml": HEADER})
@@ -283,7 +283,7 @@ def test_without_base_url_no_relative_sitemap_or_feed_is_written(tmp_path):
 
 
 def test_the_404_page_links_from_the_path_of_base_url(tmp_path):
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     from .conftest import HEADER, write_portal
     content = write_portal(tmp_path, {"2023/self-evaluation.yaml": HEADER})
     (content / "site.yaml").write_text("title: 测试门户\nbase_url: https://x.example.org/yjs/\n", encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import load_portal
 from sitegen.render import urls
 
@@ -41,12 +41,12 @@ def assert_complete(output: Path, content: Path) -> None:
 # folders, or its swap, would wreck the other's.
 LINGERING = """
 import sys, time
-import sitegen.build
-index = sitegen.build.build_index
+import sitegen.builder
+index = sitegen.builder.build_index
 def lingering(*args, **kwargs):
     time.sleep(4)
     return index(*args, **kwargs)
-sitegen.build.build_index = lingering
+sitegen.builder.build_index = lingering
 from sitegen.cli import main
 sys.argv[0] = "sitegen"
 main()

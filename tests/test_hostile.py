@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import ContentErrors, load_portal
 
 from .conftest import HEADER, UNIT, write_portal

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from sitegen import export
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import load_portal
 
 from .conftest import UNIT, write_portal

@@ -6,7 +6,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 
 from .conftest import CONTENT
 

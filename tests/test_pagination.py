@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from sitegen.build import Renderer
+from sitegen.builder import Renderer
 from sitegen.check import RULES
 from sitegen.render import pages as plan
 from sitegen.render import urls
@@ -81,7 +81,7 @@ def test_place_pages_list_their_units_and_quality_pages_their_findings(small_pag
 def test_pager_links_lead_to_the_neighbouring_pages(small_pages, portal):
     renderer = Renderer(CONTENT, portal.site)
     page = listing(small_pages, "data-quality.html", urls.DATA_QUALITY)[1]
-    _, html = renderer.render(page)
+    _, html, _ = renderer.render(page)
     assert 'href="../../data-quality/" rel="prev"' in html and 'href="../../data-quality/3/" rel="next"' in html
     assert '<span aria-current="page">2</span>' in html
     assert "第 8–14 条，共" in html

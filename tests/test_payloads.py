@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 from playwright.sync_api import expect
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import ContentErrors, load_portal
 from sitegen.render import urls
 from sitegen.render.regions import anchor, region_path

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen import plugins
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.cli import main
 from sitegen.content import ContentErrors, load_portal
 

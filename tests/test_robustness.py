@@ -103,16 +103,16 @@ def test_mutated_documents_give_located_errors_or_load(doc, mutations):
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import sitegen.build as build
+    import sitegen.builder as build
     marker = Path(sys.argv[3])
-    real, count = build.write_text, [0]
-    def slow_write(root, relative, text):
-        real(root, relative, text)
+    real, count = build.BuildCache.link, [0]
+    def slow_link(*args):
+        real(*args)
         count[0] += 1
-        if count[0] == 5:
+        if count[0] == 5:  # among the portal-wide pages
             marker.write_text("midway")
             time.sleep(600)
-    build.write_text = slow_write
+    build.BuildCache.link = slow_link
     build.build_portal(Path(sys.argv[1]), Path(sys.argv[2]), search=False)
 """)
 
@@ -122,7 +122,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_killed_build_leaves_previous_output_intact(tmp_path):
-    from sitegen.build import build_portal
+    from sitegen.builder import build_portal
     output = tmp_path / "output"
     build_portal(CONTENT, output, search=False)
     before = snapshot(output)
@@ -142,7 +142,7 @@ def test_killed_build_leaves_previous_output_intact(tmp_path):
 
 
 def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
-    import sitegen.build as build
+    import sitegen.builder as build
     from sitegen.search import SearchIndexError
     output = tmp_path / "output"
     build.build_portal(CONTENT, output, search=False)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sitegen import search
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.search import BUNDLE, DELTA, RECORD
 
 from .conftest import CONTENT

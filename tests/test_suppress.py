@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import ContentErrors, load_portal
 from sitegen.check import run_checks
 
@@ -79,11 +79,13 @@ def test_page_shows_suppressed_finding_unmarked_and_uncounted(tmp_path):
 
 
 def test_build_check_and_serve_count_the_same_with_a_site_wide_suppression(tmp_path):
-    """One check path: every command applies site.yaml's ``suppress:`` (the real content, SUM-001 site-wide)."""
+    """One check path: every command applies site.yaml's ``suppress:`` (the real content, SUM-001
+    site-wide). ``serve`` is the Preview the command runs (its banner's counts); test_serve_http
+    reads them from a running ``sitegen serve``."""
     import shutil
 
-    from sitegen.build import finding_counts
-    from sitegen.preview.site import PreviewSite
+    from sitegen.builder import Builder
+    from sitegen.preview.server import Preview
     from .conftest import CONTENT
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
@@ -96,7 +98,7 @@ def test_build_check_and_serve_count_the_same_with_a_site_wide_suppression(tmp_p
     for finding in checked:
         counts[finding.severity] += finding.counts
     built = build_portal(content, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1)
-    preview = PreviewSite(content, tmp_path / "preview")
-    preview.build_all()
-    assert built.findings == counts == finding_counts(preview.findings)
+    preview = Preview(Builder(content, tmp_path / "preview", search=False, cache=tmp_path / "serve-cache", keep_last_good=True))
+    preview.rebuild()
+    assert built.findings == counts == preview.status["findings"]
     assert REASON in (tmp_path / "out" / "units" / "dingxi-zfw" / "2023" / "final-accounts" / "index.html").read_text(encoding="utf-8")

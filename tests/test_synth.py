@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from sitegen.build import check_portal
+from sitegen.check import check_portal
 from sitegen.content import load_portal
 from sitegen.synth import synthesize
 

@@ -25,7 +25,8 @@ FAMILIES = (sums, ratios, scores, xref, claims, targets, money_units, copies, co
 # built, so they show on the portal-wide pages (rules, data quality), not in a document's panel.
 PORTAL_WIDE: frozenset[str] = frozenset({"COPY-002"})
 
-__all__ = ["Finding", "PORTAL_WIDE", "RULES", "RULES_BY_ID", "Rule", "RuleSet", "check_document", "portal_findings", "run_checks"]
+__all__ = ["Finding", "PORTAL_WIDE", "RULES", "RULES_BY_ID", "Rule", "RuleSet", "check_document", "check_portal",
+           "portal_findings", "run_checks"]
 
 
 def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]) -> list[Finding]:
@@ -47,11 +48,25 @@ def check_document(doc: LoadedDocument, site_suppressions: Sequence[Suppression]
     return suppress.apply(numbered, doc, site_suppressions)
 
 
+def check_portal(portal: Portal) -> dict[tuple, list[Finding]]:
+    """Findings per document key, every document of ``portal`` checked with the site's
+    suppressions, the portal-wide ones (COPY-002) added to their document's."""
+    found, wide = _checked(portal)
+    for finding in wide:
+        found.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
+    return found
+
+
 def run_checks(portal: Portal) -> list[Finding]:
     """Findings of every document of the portal, in portal order, then the portal-wide ones
     (text copied between units, COPY-002)."""
-    found = [finding for doc in portal.documents() for finding in check_document(doc, portal.site.suppress)]
-    return found + portal_findings(portal, [fp for doc in portal.documents() for fp in copies.fingerprints(doc)])
+    found, wide = _checked(portal)
+    return [finding for findings in found.values() for finding in findings] + wide
+
+
+def _checked(portal: Portal) -> tuple[dict[tuple, list[Finding]], list[Finding]]:
+    found = {doc.key: check_document(doc, portal.site.suppress) for doc in portal.documents()}
+    return found, portal_findings(portal, [fp for doc in portal.documents() for fp in copies.fingerprints(doc)])
 
 
 def portal_findings(portal: Portal, prints: Sequence[copies.Fingerprint]) -> list[Finding]:

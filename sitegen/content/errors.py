@@ -5,10 +5,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(unsafe_hash=True)  # not frozen: exception machinery (and tblib, under Dask) sets attributes
+# Not frozen: unpickling an exception sets its ``__cause__`` and ``__traceback__`` where tblib's
+# reducers are installed (Dask installs them, in its workers and in any process importing
+# dask.distributed), which a frozen dataclass refuses. Hashed by its fields all the same.
+@dataclass(unsafe_hash=True)
 class ContentError(Exception):
     """A problem in a content file. ``line``/``column`` are 1-based; ``path`` is the data path
-    (e.g. ``projects[3].indicators[5].score``) when the problem is in a value."""
+    (e.g. ``projects[3].indicators[5].score``) when the problem is in a value. Never changed
+    once made."""
 
     file: Path
     line: int

@@ -1,15 +1,20 @@
-// Preview only (sitegen serve): the banner with build time and findings, and the overlay
-// that shows content errors with file, line and column until the file is fixed.
+// Preview only (sitegen serve adds this script to the pages it serves; no built page has it):
+// the banner with build time and findings, and the overlay that shows content errors with
+// file, line and column until the file is fixed.
 (function () {
-  var banner = document.getElementById("preview-banner");
-  if (!banner) return;
+  var banner = document.createElement("div");
+  banner.id = "preview-banner";
+  banner.setAttribute("role", "status");
+  banner.textContent = "预览";
+  banner.style.cssText = "background:#1d2430;color:#ffd479;font-size:13px;padding:4px 16px;text-align:center";
+  document.body.insertBefore(banner, document.body.firstChild);
   function text(tag, value, css) {
     var el = document.createElement(tag);
     el.textContent = value;
     if (css) el.style.cssText = css;
     return el;
   }
-  fetch(banner.dataset.status, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (status) {
+  fetch("/__preview__/status.json", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (status) {
     var f = status.findings || {};
     banner.textContent = "预览 · 生成于 " + status.built_at + "（" + status.seconds + " 秒，" + status.pages_written +
       " 页）· 一致性核对：错误 " + (f.error || 0) + "，警告 " + (f.warning || 0) + "，提示 " + (f.notice || 0);

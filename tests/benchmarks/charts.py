@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitegen.build import check_portal
+from sitegen.check import check_portal
 from sitegen.content import load_portal
 from sitegen.render import chartsets
 from sitegen.render.views import Marks

@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 
 from report import report
-from sitegen.build import build_portal
+from sitegen.builder import build_portal
 from sitegen.content import load_portal
 from sitegen.render import urls
 from sitegen.render.regions import anchor, region_path

@@ -1,0 +1,426 @@
+"""The one pipeline behind ``sitegen build`` and ``sitegen serve``: load → check → render →
+write → index.
+
+Units (their documents, projects and open data) are loaded, checked and rendered in worker
+processes or on a Dask cluster (``unitbuild``, ``executors``) and stored in the build cache
+(``cache``); the parent then renders the portal-wide pages, moves the unchanged unit folders of
+the previous output into a staging folder and links the cached files of the others, writes the
+sitemap, feed, data package and archive and the search index, and swaps the staging folder in
+(``write``).
+
+Staleness is decided one way, for both commands: an output is made again when the content
+hashes of its inputs changed (its cache key) or when a template it was rendered through changed
+(the templates are recorded while it renders: ``theme.RecordingEnvironment``). So a template
+edit re-renders only the pages that used it. ``serve`` runs the same ``Builder`` into a folder
+of its own and adds its reload script and banner to the HTML it serves (``preview.server``);
+no published page carries them.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import plugins
+from .assets import Assets, compress_tree, with_compressed, write_compressed
+from .cache import BuildCache, FileHashes, build_key, digest
+from .check import RULES_BY_ID, portal_findings
+from .content import ContentErrors
+from .content.errors import ContentError
+from .content.loader import load_site
+from .executors import run_units
+from .model.documents import SLUG, Site
+from .model.portal import BrokenUnit, LoadedUnit, Portal
+from .progress import Progress
+from .render import feeds, urls
+from .render.pages import Page, broken_unit_page, portal_pages
+from .render.views import source_label
+from .search import BUNDLE, SHARD_PAGES, IndexReport, build_index
+from .theme import environment, static_files, theme_dirs
+from .unitbuild import UnitEntry, UnitJob, unit_key
+from .write import output_lock, reused_from, staged_output, write_bytes, write_text
+
+CACHE_FOLDER = ".sitegen-cache"
+COMPILED_TEMPLATES = "templates"  # in the cache folder: Jinja's bytecode cache
+NOT_FOUND = Page("404/", "404.html", {})
+# Above this many files, deleting the previous output (seconds) is left to a background process.
+BACKGROUND_DISCARD = 20_000
+
+
+class Renderer:
+    """Renders pages through the theme's template search path, noting the templates each page
+    used.
+
+    ``theme`` (a theme's name) overrides ``site.theme``; raises ``theme.ThemeError`` when it
+    names no theme. ``template_hashes`` maps every template name of the search path to the
+    hash of the source it resolves to, and every static file a page links (``asset:<file>``)
+    to its content-hashed name (``assets.Assets``): a page linking ``style.css`` is stale when
+    the stylesheet changes, since the link names its hash.
+    """
+
+    def __init__(self, content: Path, site: Site, theme: str | None = None, compiled: Path | None = None):
+        self.content = content
+        self.site = site
+        self.theme = theme
+        self.compiled = compiled
+        self.dirs = theme_dirs(content.resolve().parent, theme or site.theme)
+        self.env = environment(self.dirs, site.language, compiled)
+        self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls)
+        self.env.globals["source_label"] = lambda finding: source_label(finding, content)
+        self.env.globals["feeds"] = feeds.absolute_base(site.base_url) is not None  # sitemap and feed written
+        self.env.globals["asset"] = self._asset
+        self.refresh()
+
+    @property
+    def args(self) -> tuple:
+        """What a worker process makes its own renderer from (``executors``)."""
+        return self.content, self.site, self.theme, self.compiled
+
+    def refresh(self) -> None:
+        """Read the theme's templates and static files again (their hashes, the assets'
+        published names); Jinja itself reloads a template whose file changed."""
+        self.assets = Assets(static_files(self.dirs), hashed=True)
+        self.template_hashes = {name: digest(self.env.loader.get_source(self.env, name)[0])
+                                for name in self.env.list_templates()}
+        self.template_hashes.update((f"asset:{relative}", name) for relative, name in self.assets.names.items())
+
+    def _asset(self, relative: str) -> str:
+        if self.env.recording is not None:
+            self.env.recording.add(f"asset:{relative}")
+        return self.assets.url(relative)
+
+    def fresh(self, templates: dict[str, str]) -> bool:
+        """Whether every template (name → hash when it was used) is unchanged."""
+        return all(self.template_hashes.get(name) == value for name, value in templates.items())
+
+    def render(self, page: Page, root: str | None = None) -> tuple[str, str, dict[str, str]]:
+        """(output-relative file, HTML, templates used: name → hash) of ``page``; ``root``
+        overrides the relative prefix (the 404 page is served at any depth, so its links start
+        from the path of base_url)."""
+        root = urls.root_from(page.url) if root is None else root
+        used: set[str] = set()
+        self.env.recording = used
+        try:
+            html = self.env.get_template(page.template).render(
+                page.context, root=root, page_url=page.url, has_charts=page.has_charts)
+        finally:
+            self.env.recording = None
+        return urls.file_for(page.url), html, {name: self.template_hashes.get(name, "") for name in sorted(used)}
+
+    def write_static(self, output: Path) -> None:
+        """Theme static files into ``output/assets/``, and plotly.js, once, with their
+        compressed copies (``assets.Assets``)."""
+        self.assets.write(output, compress=True)
+
+
+@dataclass
+class PortalEntry:
+    """The portal-wide pages made from one state of the content (``key``): page URL →
+    (output-relative file, templates used, the cache key of its file). A page's file (with
+    its ``.gz`` and ``.br``) is cached under the hash of its bytes, so a page that comes out
+    the same as in an earlier build is not compressed or stored again: after a one-figure
+    edit, most portal-wide pages do."""
+
+    key: str
+    pages: dict[str, tuple[str, dict[str, str], str]] = field(default_factory=dict)
+
+    @property
+    def stamp(self) -> str:
+        return self.key
+
+
+@dataclass
+class BuildResult:
+    pages: int
+    documents: int
+    findings: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+    content_errors: list = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # page URLs rendered (not reused from the cache)
+    index: IndexReport | None = None  # the search index's shards, indexed or reused
+    published: bool = True  # False: the serve kept its last output (see ``Builder.keep_last_good``)
+    warnings: list[str] = field(default_factory=list)  # what was built but should be fixed
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{k} {v}" for k, v in self.findings.items())
+        stages = " ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
+        errors = f"; {len(self.content_errors)} content error(s), their pages list them" if self.content_errors else ""
+        index = (f"; search index: {self.index.shards} shard(s), {len(self.index.indexed)} indexed, "
+                 f"{len(self.index.reused)} reused" if self.index else "")
+        return (f"built {self.pages} pages ({len(self.rendered)} rendered, the rest from the cache) from {self.documents} "
+                f"documents{errors}; findings: {counts}{index}; {stages}")
+
+
+def finding_counts(findings: Iterable[list]) -> dict[str, int]:
+    """Findings per severity over every document's list (suppressed ones do not count)."""
+    counts = dict.fromkeys(("error", "warning", "notice"), 0)
+    for document_findings in findings:
+        for finding in document_findings:
+            if finding.counts:
+                counts[finding.severity] += 1
+    return counts
+
+
+class Builder:
+    """Builds the portal from ``content`` into ``output``, again and again.
+
+    Units are built in ``workers`` processes (default: one per core), or on a Dask cluster
+    (``executor="dask"``, ``scheduler`` its address; ``executors.run_units``), each unit's pages
+    and open data stored in the build cache ``cache`` (default ``.sitegen-cache/`` beside the
+    content folder) and linked into the staging folder. An output whose inputs (content hashes)
+    and templates did not change since a previous build is not loaded, checked or rendered
+    again; the sitemap, feed, data package and archive are written every build; the search index
+    is cut into shards of about ``search_shard_pages`` pages, a shard whose units did not change
+    reused from the previous output (``search.build_index``).
+
+    Builds of one ``output`` run one at a time (``write.output_lock``), with a shared cache or
+    not.
+
+    Lenient by default: documents and units with content errors get error pages and the rest
+    builds (``BuildResult.content_errors`` lists them). ``build_all``/``rebuild`` raise
+    ``ContentErrors`` (nothing written, previous output kept) when ``site.yaml`` is invalid, or
+    on any content error when ``strict``. ``keep_last_good`` (the preview): a rebuild whose
+    content errors are not all among those of the output it would replace publishes nothing,
+    so the last good pages stay served while the errors are shown.
+    """
+
+    def __init__(self, content: Path, output: Path, *, theme: str | None = None, search: bool = True,
+                 strict: bool = False, cache: Path | None = None, workers: int | None = None,
+                 search_shard_pages: int = SHARD_PAGES, executor: str = "process", scheduler: str | None = None,
+                 progress: Progress | None = None, keep_last_good: bool = False):
+        self.content = content.resolve()
+        self.output = output
+        self.theme = theme
+        self.search = search
+        self.strict = strict
+        self.cache = cache if cache is not None else self.content.parent / CACHE_FOLDER
+        self.workers = workers
+        self.search_shard_pages = search_shard_pages
+        self.executor = executor
+        self.scheduler = scheduler
+        self.progress = progress
+        self.keep_last_good = keep_last_good
+        self.published: BuildResult | None = None  # the result whose output is in place
+        self.renderer: Renderer | None = None
+        # What the last build made, kept for the next one (serve's rebuilds): unit entries by
+        # key and the portal-wide pages, so a rebuild need not read them back from the cache.
+        self._entries: dict[str, UnitEntry] = {}
+        self._portal: PortalEntry | None = None
+        self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
+
+    def build_all(self) -> BuildResult:
+        """Build everything that is stale (everything, on a first build with an empty cache)."""
+        return self._build(self.search)
+
+    def rebuild(self, changed_paths: Iterable[Path] | None = None, *, index: bool = True) -> BuildResult:
+        """Build again after ``changed_paths`` changed. Staleness is decided from the content
+        hashes and recorded templates (``build_all``), but the files of a unit folder that no
+        changed path lies in, already hashed by this Builder's last build, are not read or
+        stat-ed again: their unit keeps its key, so the cost of a rebuild does not grow with
+        the portal (an empty list: nothing changed in any unit folder). ``None`` checks every
+        file (``build_all``), which also catches a change the caller missed.
+
+        ``index=False`` (the preview, to reload the pages first) carries the previous search
+        index over unchanged; a later ``rebuild()`` brings it up to date, re-rendering nothing."""
+        changed = None if changed_paths is None else {Path(path).resolve() for path in changed_paths}
+        return self._build(self.search and index, carry_index=self.search and not index, changed=changed)
+
+    def is_input(self, path: Path) -> bool:
+        """Whether ``path`` is read by the build: ``site.yaml``, a ``unit.yaml``, a document or
+        Markdown in a year folder, a template or static file of the theme (not hidden, not an
+        editor's backup). A log file in the content folder is not, so writing it rebuilds nothing."""
+        if path.name.startswith(".") or path.name.endswith("~"):
+            return False
+        path = path.resolve()
+        if path == self.content / "site.yaml":
+            return True
+        try:
+            parts = path.relative_to(self.content / "units").parts
+        except ValueError:
+            parts = ()
+        if (len(parts) == 2 and parts[1] == "unit.yaml") or (len(parts) == 3 and (parts[2] in plugins.kind_files() or parts[2].endswith(".md"))):
+            return True
+        # Before a first good site.yaml there are no theme folders: its fix rebuilds everything.
+        dirs = self.renderer.dirs if self.renderer is not None else []
+        return any(theme.resolve() / sub in path.parents for theme in dirs for sub in ("templates", "static"))
+
+    def _build(self, search: bool, *, carry_index: bool = False, changed: set[Path] | None = None) -> BuildResult:
+        begun = time.perf_counter()
+        timings: dict[str, float] = {}
+        index: IndexReport | None = None
+        started = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal started
+            now = time.perf_counter()
+            timings[stage] = now - started
+            started = now
+
+        content, output = self.content, self.output
+        errors: list = []
+        site = load_site(content / "site.yaml", errors)
+        renderer = self.renderer
+        if renderer is not None and renderer.site == site and renderer.dirs == theme_dirs(content.parent, self.theme or site.theme):
+            renderer.refresh()  # its compiled templates are reused: Jinja recompiles only an edited one
+        else:
+            renderer = self.renderer = Renderer(content, site, self.theme, Path(self.cache) / COMPILED_TEMPLATES)
+        key = build_key((content / "site.yaml").read_bytes(), renderer.dirs, str(content))
+        store = BuildCache(self.cache)
+        with output_lock(output), store.lock():  # always in this order: no two builds wait on each other
+            # load
+            entries: list = []
+            unit_keys: dict[Path, tuple[str, str]] = {}
+            hashes = FileHashes(store.folder / "hashes.pickle")
+            units_dir = content / "units"
+            for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
+                if not SLUG.match(unit_dir.name):
+                    entries.append(ContentError(unit_dir / "unit.yaml", 1, 1, f"unit folder '{unit_dir.name}' is not a slug — use lower-case ASCII letters, digits and '-'"))
+                    continue
+                known = self._unit_keys.get(unit_dir)
+                if changed is not None and known is not None and known[0] == key \
+                        and not any(unit_dir in path.parents for path in changed):
+                    job_key = known[1]
+                else:
+                    job_key = unit_key(key, unit_dir, hashes)
+                unit_keys[unit_dir] = (key, job_key)
+                job = UnitJob(unit_dir, job_key, key, content, site, store.folder)
+                cached = self._entries.get(job.key) or store.get(job.key)
+                if cached is not None and _fresh(renderer, cached):
+                    cached.rendered, cached.seconds = [], {}  # made by an earlier build, reused by this one
+                    entries.append(cached)
+                else:
+                    entries.append(job)
+            self._unit_keys = unit_keys  # what the files are now, whatever becomes of this build
+            lap("hash")
+            # check and render the units (load, check and render of each unit in a worker)
+            jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
+            built = run_units([job for _, job in jobs], renderer, workers=self.workers, executor=self.executor,
+                              scheduler=self.scheduler, progress=self.progress)
+            for (i, _), entry in zip(jobs, built):
+                entries[i] = entry
+            lap("units")
+            for entry in entries:  # worker seconds (summed over processes, so more than the wall time of "units")
+                for stage, seconds in getattr(entry, "seconds", {}).items():
+                    timings[f"units.{stage}"] = timings.get(f"units.{stage}", 0.0) + seconds
+            portal = Portal(site=site, root=content, units=[])
+            findings: dict[tuple, list] = {}
+            for entry in entries:
+                if isinstance(entry, ContentError):
+                    portal.errors.append(entry)
+                    continue
+                portal.errors.extend(entry.errors)
+                if isinstance(entry.unit, BrokenUnit):
+                    portal.broken_units.append(entry.unit)
+                else:
+                    portal.units.append(entry.unit)
+                    findings.update((doc.slim.key, doc.findings) for doc in entry.documents)
+            if self.strict and portal.errors:
+                raise ContentErrors(portal.errors)
+            units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
+            # Text copied between units: joined here from each document's fingerprints; these
+            # findings show on the portal-wide pages (their documents' pages are built per unit).
+            for finding in portal_findings(portal, [fp for e in units for d in e.documents for fp in d.prints]):
+                findings.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
+            result = BuildResult(pages=0, documents=len(portal.documents()), findings=finding_counts(findings.values()),
+                                 timings=timings, content_errors=list(portal.errors))
+            warn = lambda message: result.warnings.append(f"{content / 'site.yaml'}: {message}")  # noqa: E731
+            if self.keep_last_good and self.published is not None and not _known(portal.errors, self.published.content_errors):
+                result.published = False
+                result.seconds = time.perf_counter() - begun
+                return result  # the last good output stays; the cache keeps what it served
+            # render the portal-wide pages
+            wide = portal_pages(portal, findings) + [broken_unit_page(portal, b) for b in portal.broken_units]
+            page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
+            files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
+            portal_key = digest(key, *(e.key if isinstance(e, UnitEntry) else str(e) for e in entries))
+            previous = (self._portal if self._portal is not None and self._portal.key == portal_key else None) \
+                or store.get(portal_key) or PortalEntry(portal_key)
+            made_portal = PortalEntry(portal_key)
+            rendered: list[str] = []
+            with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging, \
+                    reused_from(output, staging) as reuse:
+                made: set[Path] = set()
+                for page, root in [(page, None) for page in wide] + [(NOT_FOUND, feeds.base_path(site.base_url))]:
+                    was = previous.pages.get(page.url)
+                    if was is not None and renderer.fresh(was[1]) and store.has_files(was[2]):
+                        relative, templates, files_key = was
+                    else:
+                        relative, html, templates = renderer.render(page, root)
+                        relative = "404.html" if page is NOT_FOUND else relative  # where servers look for it
+                        data = html.encode("utf-8")
+                        files_key = digest(relative, data)
+                        if not store.has_files(files_key):
+                            store.put_files(files_key, with_compressed({relative: data}))
+                        if page is not NOT_FOUND:
+                            rendered.append(page.url)
+                    made_portal.pages[page.url] = (relative, templates, files_key)
+                    for n, name in enumerate(with_compressed({relative: b""})):  # the page, then its .gz and .br
+                        store.link(files_key, n, name, staging, made)
+                store.put(portal_key, made_portal, {})
+                lap("render")
+
+                # write: a unit folder made from the same inputs and templates as the previous
+                # output's moves over whole; the others are linked from the cache, by threads
+                # (system calls release the GIL).
+                def link_unit(entry: UnitEntry) -> None:
+                    for n, relative in enumerate(entry.files):
+                        store.link(entry.stamp, n, relative, staging, made)
+                    for doc in entry.documents:
+                        for n, relative in enumerate(doc.files):
+                            store.link(doc.stamp, n, relative, staging, made)
+
+                fresh = [entry for entry in units if not reuse(urls.unit(entry.id).rstrip("/"), entry.version)]
+                with ThreadPoolExecutor(4) as pool:
+                    list(pool.map(link_unit, fresh))
+                renderer.write_static(staging)
+                lap("write")
+                written: list[str] = []  # the portal-wide files, compressed once all are written
+
+                def put(relative: str, data: str | bytes) -> None:
+                    (write_text if isinstance(data, str) else write_bytes)(staging, relative, data)
+                    written.append(relative)
+
+                # sitemap, feed, data package, archive and every plugin's portal-wide files
+                plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn))
+                lap("downloads")
+                # index
+                if search:
+                    places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
+                    index = build_index(staging, units, previous=output, shard_pages=self.search_shard_pages,
+                                        progress=self.progress, extra_pages=places, reuse=reuse)
+                    compress_tree(staging / BUNDLE)
+                    lap("index")
+                elif carry_index and (output / BUNDLE).is_dir():
+                    (output / BUNDLE).rename(staging / BUNDLE)
+                for relative in written:
+                    write_compressed(staging / relative)
+                lap("compress")
+            store.collect({portal_key} | {files_key for _, _, files_key in made_portal.pages.values()}
+                          | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
+            hashes.save(keep_unseen=changed is not None)
+            lap("cache")
+        self._entries = {e.key: e for e in units}
+        self._portal = made_portal
+        result.pages, result.index = len(page_urls), index
+        result.rendered = rendered + [url for e in units if e.rendered for url in e.rendered]
+        result.seconds = time.perf_counter() - begun
+        self.published = result
+        return result
+
+
+def _fresh(renderer: Renderer, entry: UnitEntry) -> bool:
+    """Whether a cached unit's pages were all rendered through the templates as they are now."""
+    return renderer.fresh(entry.templates) and all(renderer.fresh(doc.templates) for doc in entry.documents)
+
+
+def _known(errors: list, published: list) -> bool:
+    """Whether every content error of ``errors`` is also one of ``published``'s."""
+    return {str(e) for e in errors} <= {str(e) for e in published}
+
+
+def build_portal(content: Path, output: Path, **options) -> BuildResult:
+    """One build of ``content`` into ``output`` (``Builder``'s options); see ``Builder``."""
+    return Builder(content, output, **options).build_all()
