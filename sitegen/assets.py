@@ -92,14 +92,3 @@ def write_compressed(file: Path, data: bytes | None = None, quality: int = PAGE_
     for target, payload in zip(targets, (gz, br)):
         target.write_bytes(payload)
     return targets
-
-
-def compress_tree(root: Path) -> int:
-    """Write the compressed copies of every text file under ``root`` that lacks them (a
-    file reused from an earlier build came with its own); returns the number compressed."""
-    count = 0
-    for file in sorted(root.rglob("*")):
-        if file.suffix in TEXT_SUFFIXES and file.is_file() and not file.with_name(file.name + ".br").exists():
-            write_compressed(file)
-            count += 1
-    return count

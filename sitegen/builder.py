@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import plugins
-from .assets import Assets, compress_tree, with_compressed, write_compressed
+from .assets import Assets, with_compressed, write_compressed
 from .cache import BuildCache, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .check.copyindex import CopyIndex
@@ -186,13 +186,15 @@ class Builder:
     ``ContentErrors`` (nothing written, previous output kept) when ``site.yaml`` is invalid, or
     on any content error when ``strict``. ``keep_last_good`` (the preview): a rebuild whose
     content errors are not all among those of the output it would replace publishes nothing,
-    so the last good pages stay served while the errors are shown.
+    so the last good pages stay served while the errors are shown. ``compact_search``: index
+    every search shard holding a change again and empty the index's delta
+    (``search.build_index``).
     """
 
     def __init__(self, content: Path, output: Path, *, theme: str | None = None, search: bool = True,
                  strict: bool = False, cache: Path | None = None, workers: int | None = None,
                  search_shard_pages: int = SHARD_PAGES, executor: str = "process", scheduler: str | None = None,
-                 progress: Progress | None = None, keep_last_good: bool = False):
+                 progress: Progress | None = None, keep_last_good: bool = False, compact_search: bool = False):
         self.content = content.resolve()
         self.output = output
         self.theme = theme
@@ -205,6 +207,7 @@ class Builder:
         self.scheduler = scheduler
         self.progress = progress
         self.keep_last_good = keep_last_good
+        self.compact_search = compact_search
         self.published: BuildResult | None = None  # the result whose output is in place
         self.renderer: Renderer | None = None
         self.copies = CopyIndex(BuildCache(self.cache).folder / COPIES)  # COPY-002, kept between builds
@@ -395,8 +398,8 @@ class Builder:
                 if search:
                     places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
                     index = build_index(staging, units, previous=output, shard_pages=self.search_shard_pages,
-                                        progress=self.progress, extra_pages=places)
-                    compress_tree(staging / BUNDLE)
+                                        progress=self.progress, extra_pages=places, reuse=reuse,
+                                        compact=self.compact_search)
                     lap("index")
                 elif carry_index and (output / BUNDLE).is_dir():
                     (output / BUNDLE).rename(staging / BUNDLE)

@@ -87,6 +87,8 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
 @click.option("--theme", default=None, help="Theme name overriding site.yaml's (a folder of themes/ beside CONTENT, "
               "or a theme shipped with sitegen).")
 @click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
+@click.option("--compact-search", is_flag=True, help="Index every search shard holding a change again and empty the "
+              "index's delta (done by itself once the delta outgrows a few hundred pages).")
 @click.option("--strict", is_flag=True, help="Fail (build nothing) when any content file has an error.")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
               help="Build cache folder [default: .sitegen-cache beside CONTENT].")
@@ -101,7 +103,7 @@ def check(content_dir: Path, strict: bool, output_format: str) -> None:
               help="Write the build's figures (seconds per stage, pages, pages rendered) to this JSON file.")
 @click.option("--search-shard-pages", type=click.IntRange(1), default=None, hidden=True,
               help="Pages per search index shard (default: sitegen.search.SHARD_PAGES); for benchmarks.")
-def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: bool, strict: bool,
+def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: bool, compact_search: bool, strict: bool,
           cache_dir: Path | None, no_cache: bool, jobs: int | None, executor: str, scheduler: str | None,
           timings_json: Path | None, search_shard_pages: int | None) -> None:
     """Build the portal from CONTENT into OUTPUT.
@@ -130,7 +132,8 @@ def build(content_dir: Path, output_dir: Path, theme: str | None, no_search: boo
               else contextlib.nullcontext(cache_dir)) as cache:
             result = Builder(content_dir, output_dir, theme=theme, search=not no_search, strict=strict,
                              cache=cache and Path(cache), workers=jobs, search_shard_pages=search_shard_pages or SHARD_PAGES,
-                             executor=executor, scheduler=scheduler, progress=Progress()).build_all()
+                             executor=executor, scheduler=scheduler, progress=Progress(),
+                             compact_search=compact_search).build_all()
     except ContentErrors as exc:
         _report_content_errors(exc)
         sys.exit(NOTHING_BUILT)

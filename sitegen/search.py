@@ -19,10 +19,24 @@ are ``pagefind/shards/<k>/``, listed in ``pagefind/shards.json`` under ``merge``
 page searches each with its own copy of Pagefind rather than ``mergeIndex`` (see
 ``static/pagefind-zh/pagefind.js``: merged, a shard lacking a word of the query drops it).
 
-**Incremental.** ``shards.json`` also records, per shard, a hash of what it was built from
-(Pagefind's version, ``S``, and each unit's id and cache keys, which are hashes of its inputs).
-A shard whose hash is the one recorded in the previous output is not indexed again: its
-bundle is hard-linked from there. Changing ``S`` changes every hash.
+**Incremental: the delta index.** Pagefind cannot update a bundle in place, and indexing a
+shard takes about 4 ms a page (a minute for a full shard), so a rebuild does not re-index the
+shard of a changed unit. Each shard's bundle records in ``sources.json`` what it was indexed
+from: its *parts* (a unit's own pages under its id and key, each document's pages under the
+unit's id and the document's key — both hashes of their inputs —, each portal-wide page under
+its path and a hash of its bytes) and the page ids Pagefind gave their pages (a page's
+fragment name, the ``id`` of a search result). A rebuild takes the shard's bundle from the
+previous output (its page folders moved, the rest hard-linked) and compares: the pages of parts the shard lacks go to the delta bundle
+(``pagefind/delta/``, one Pagefind run over them alone), and ``shards.json``'s ``delta.hide``
+lists, by shard bundle, the page ids (with their filter values) of parts that are gone (a changed document's old pages,
+a removed unit's), which the search page drops from that shard's answers. The delta holds
+every change since its shards were indexed, so it is a function of the pages (reused as is
+when they did not change) and the output stays reproducible.
+
+**Compaction.** When the delta would hold and hide more than ``DELTA_PAGES`` pages (about a
+second of Pagefind, and the hidden ids the search page fetches), or when the caller asks (``compact=True``), every shard holding a change is
+indexed anew and the delta empties: the bundle is then the one a build from nothing makes,
+byte for byte. A different ``S``, Pagefind version or ``FORMAT`` re-indexes every shard.
 
 **Reproducible.** Pagefind (1.5) writes the filters, and the values of each filter, in the
 order of a Rust hash map seeded anew in every run, so the same pages gave filter files (and
@@ -39,12 +53,14 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import cbor2
 
+from .assets import TEXT_SUFFIXES, write_compressed
 from .cache import digest
 from .progress import Progress
 from .write import link_or_copy
@@ -54,7 +70,12 @@ RECORD = "shards.json"       # in BUNDLE: the shards, what each was built from, 
 SHARDS = "shards"            # in BUNDLE: the bundles of the shards other than the first
 SHARD_PAGES = 15_000         # pages a shard holds (on average at most): ~2 GB of Pagefind RSS
 SCRATCH = ".pagefind-shard"  # in the output, while a shard is indexed
-FORMAT = 1                   # of RECORD; a change re-indexes every shard
+DELTA = "delta"              # in BUNDLE: the delta index (pages changed since their shard was indexed)
+DELTA_PAGES = 300            # pages the delta may hold and hide; more, and the shards holding them are re-indexed
+SOURCES = "sources.json"     # in each shard's bundle: what it was indexed from, with the ids of its pages
+FORMAT = 2                   # of RECORD; a change re-indexes every shard
+PAGE_FOLDERS = ("fragment", "index", "filter")  # of a bundle: its bulk, moved whole from the previous output
+UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's files hold, gzipped, before their CBOR
 
 
@@ -64,11 +85,17 @@ class SearchIndexError(RuntimeError):
 
 @dataclass
 class IndexReport:
-    """What ``build_index`` did: shard numbers indexed and reused, seconds in Pagefind."""
+    """What ``build_index`` did: shard numbers indexed (``compacted``: those of them re-indexed
+    to empty the delta) and reused, pages in the delta index (``delta_indexed``: indexed by
+    this build, not reused) and hidden in the shards, seconds in Pagefind."""
 
     shards: int = 1
     indexed: list[int] = field(default_factory=list)
     reused: list[int] = field(default_factory=list)
+    compacted: list[int] = field(default_factory=list)
+    delta: int = 0
+    delta_indexed: bool = False
+    hidden: int = 0
     seconds: float = 0.0
 
 
@@ -94,58 +121,199 @@ def pagefind_version() -> str:
 
 def build_index(site: Path, units: list, *, previous: Path | None = None,
                 shard_pages: int = SHARD_PAGES, progress: Progress | None = None,
-                extra_pages: list[str] = ()) -> IndexReport:
+                extra_pages: list[str] = (), compact: bool = False, delta_pages: int | None = None,
+                reuse: Callable[[str, str], bool] | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
-    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``version`` (the stamps of its
-    output files), ``files`` and ``documents`` with their ``files``). ``previous``: the output
-    of the previous build, whose bundles are reused where a shard is unchanged; ``progress``
-    shows the shards done. ``extra_pages``: portal-wide pages (relative to ``site``: the place
-    pages) indexed with the first shard, whose key then includes their content. Raises
-    ``SearchIndexError`` when Pagefind fails.
+    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``stamp`` (the key of its
+    own pages' files), ``files`` and ``documents`` with their ``stamp`` and ``files``).
+    ``previous``: the output of the previous build, whose shard bundles are reused, the pages
+    changed since they were indexed going to the delta index; ``progress`` shows the shards
+    done. ``extra_pages``: portal-wide pages (relative to ``site``: the place pages) indexed
+    with the first shard. ``compact``: re-index every shard holding a change and leave no
+    delta (also done when the delta would hold more than ``delta_pages`` pages, default
+    ``DELTA_PAGES``). ``reuse``: ``write.reused_from``'s ``reuse(folder, key)``, which moves a
+    reused shard's page folders from ``previous`` (one rename each) where they would
+    otherwise be hard-linked file by file. The files written come with their ``.gz`` and
+    ``.br`` copies. Raises ``SearchIndexError`` when Pagefind fails.
     """
     report = IndexReport()
     bundle = site / BUNDLE
+    limit = DELTA_PAGES if delta_pages is None else delta_pages
     members: dict[int, list] = {}
     pages = [sum(f.endswith(".html") for f in _files(unit)) for unit in units]
     count = report.shards = shard_count(sum(pages), shard_pages)
     for unit in units:
         members.setdefault(shard_of(unit.id, count), []).append(unit)
-    old = _read_record(previous / BUNDLE) if previous is not None else {}
-    if old.get("format") != FORMAT or old.get("count") != count:
-        old = {}
     version = pagefind_version()
-    shards: dict[str, dict] = {}
-    for n, number in enumerate((progress or Progress(enabled=False)).iterate("search index", sorted(members))):
+    old = _read_record(previous / BUNDLE) if previous is not None else {}
+    if old.get("format") != FORMAT or old.get("count") != count or old.get("pagefind") != version:
+        old = {}
+
+    # What each shard holds now (its parts), and what its bundle in the previous output was indexed from.
+    plans: list[_Shard] = []
+    for n, number in enumerate(sorted(members)):
         shard_units = sorted(members[number], key=lambda unit: unit.id)
-        extra = list(extra_pages) if n == 0 else []
-        key = digest(version, str(count), str(number),
-                     *(part for unit in shard_units for part in (unit.id, unit.version)),
-                     *(part for page in extra for part in (page, (site / page).read_bytes())))
-        path = "" if n == 0 else f"{SHARDS}/{number}/"
-        target = bundle / path
+        plan = _Shard(number, "" if n == 0 else f"{SHARDS}/{number}/", _parts(site, shard_units, extra_pages if n == 0 else ()))
         was = old.get("shards", {}).get(str(number))
-        source = previous / BUNDLE / was["bundle"] if was and was.get("key") == key else None
-        if source is not None and (source / "pagefind-entry.json").is_file():
-            _link_bundle(source, target)
-            report.reused.append(number)
+        if was:
+            source = previous / BUNDLE / was["bundle"]
+            plan.baseline = _read_sources(source)
+            plan.source = source if plan.baseline is not None else None
+        plans.append(plan)
+    changed = [plan for plan in plans if plan.baseline is not None and (plan.added or plan.removed)]
+    if compact or sum(plan.added_pages + plan.removed_pages for plan in changed) > limit:
+        for plan in changed:
+            plan.source = plan.baseline = None
+        report.compacted = sorted(plan.number for plan in changed)
+
+    delta: list[str] = []
+    hide: dict[str, dict[str, dict]] = {}
+    for plan in (progress or Progress(enabled=False)).iterate("search index", plans):
+        target = bundle / plan.path
+        if plan.source is not None:
+            moved = _move_folders(reuse, plan.path, plan.baseline_key) if plan.source == previous / BUNDLE / plan.path else ()
+            _link_bundle(plan.source, target, skip=moved)
+            report.reused.append(plan.number)
+            delta += [page for part in plan.added for page in plan.parts[part]]
+            hidden = sorted(fragment for part in plan.removed for fragment in plan.baseline[part])
+            if hidden:
+                hide[plan.path] = {page: _decode_json(target / "fragment" / f"{page}.pf_fragment").get("filters", {})
+                                   for page in hidden}
         else:
-            report.seconds += _index_shard(site, target, [f for unit in shard_units for f in _files(unit) if f.endswith(".html")]
-                                           + extra)
-            report.indexed.append(number)
-        shards[str(number)] = {"bundle": path, "key": key, "units": len(shard_units)}
-    _write_record(bundle, {"format": FORMAT, "count": count, "pagefind": version,
-                           "merge": [s["bundle"] for s in shards.values() if s["bundle"]], "shards": shards})
+            files = [page for part in sorted(plan.parts) for page in plan.parts[part]]
+            report.seconds += _index_shard(site, target, files, ui=not plan.path)
+            _write_sources(target, plan.parts)
+            _keep_folders(reuse, target, plan.path, plan.key)
+            report.indexed.append(plan.number)
+    record = {"format": FORMAT, "count": count, "pagefind": version,
+              "merge": [plan.path for plan in plans if plan.path],
+              "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]), "key": plan.key}
+                         for plan in plans}}
+    if delta or hide:
+        record["delta"] = _delta(site, bundle, previous, old.get("delta"), sorted(delta), hide, report)
+    _write_record(bundle, record)
+    write_compressed(bundle / RECORD)
     return report
+
+
+@dataclass
+class _Shard:
+    """One shard of this build: its parts (part id → its pages) and, when its bundle in the
+    previous output can be reused, that bundle and the parts it was indexed from (part id →
+    the page ids Pagefind gave their pages)."""
+
+    number: int
+    path: str
+    parts: dict[str, list[str]]
+    source: Path | None = None
+    baseline: dict[str, list[str]] | None = None
+
+    @property
+    def key(self) -> str:
+        """A hash of the parts: the shard's bundle is a function of them (they name their pages' contents)."""
+        return digest(pagefind_version(), self.path, *sorted(self.parts))
+
+    @property
+    def baseline_key(self) -> str:
+        return digest(pagefind_version(), self.path, *sorted(self.baseline or {}))
+
+    @property
+    def added(self) -> list[str]:
+        return sorted(part for part in self.parts if part not in (self.baseline or {}))
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(part for part in (self.baseline or {}) if part not in self.parts)
+
+    @property
+    def added_pages(self) -> int:
+        return sum(len(self.parts[part]) for part in self.added)
+
+    @property
+    def removed_pages(self) -> int:
+        return sum(len(self.baseline[part]) for part in self.removed)
+
+
+def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[str]]:
+    """The pages to index, by what they are made from: a unit's own pages under its id and
+    stamp, each document's under the unit's id and the document's stamp (hashes of their
+    inputs and templates), each portal-wide page under its path and a hash of its bytes. A
+    part whose id is unchanged has unchanged pages."""
+    parts: dict[str, list[str]] = {}
+    for unit in units:
+        parts[f"{unit.id} {unit.stamp}"] = [f for f in unit.files if f.endswith(".html")]
+        for doc in unit.documents:
+            parts[f"{unit.id} {doc.stamp}"] = [f for f in doc.files if f.endswith(".html")]
+    for page in extra:
+        parts[f"{page} {hashlib.sha256((site / page).read_bytes()).hexdigest()}"] = [page]
+    return {part: pages for part, pages in parts.items() if pages}
+
+
+def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pages: list[str],
+           hide: dict[str, dict[str, dict]], report: IndexReport) -> dict:
+    """Index ``pages`` into the delta bundle (or reuse the previous output's, made from the same
+    pages, which are named by their parts' ids and so by their contents) and return its record:
+    the bundle, and by shard bundle the page ids the search page hides (``hide``), each with
+    its filter values as indices into ``filters`` (``[name, value]`` pairs): the search page
+    takes a hidden page out of the filter counts without fetching it."""
+    filters = sorted({(name, value) for pages_filters in hide.values() for page_filters in pages_filters.values()
+                      for name, values in page_filters.items() for value in values})
+    index = {pair: n for n, pair in enumerate(filters)}
+    record: dict = {"bundle": None, "pages": len(pages), "filters": [list(pair) for pair in filters],
+                    "hide": {path: {page: sorted(index[name, value] for name, values in page_filters.items() for value in values)
+                                    for page, page_filters in pages_filters.items()}
+                             for path, pages_filters in hide.items()}}
+    report.delta, report.hidden = len(pages), sum(len(ids) for ids in hide.values())
+    if not pages:
+        return record
+    key = digest(*pages, *((site / page).read_bytes() for page in pages))
+    record.update(bundle=f"{DELTA}/", key=key)
+    target = bundle / DELTA
+    source = previous / BUNDLE / DELTA if previous is not None else None
+    if was and was.get("key") == key and source is not None and (source / "pagefind-entry.json").is_file():
+        _link_bundle(source, target)
+    else:
+        report.seconds += _index_shard(site, target, pages, ui=False)
+        report.delta_indexed = True
+    return record
+
+
+def _read_sources(bundle: Path) -> dict[str, list[str]] | None:
+    """The parts a bundle was indexed from, or None when it cannot be reused."""
+    if not (bundle / "pagefind-entry.json").is_file():
+        return None
+    try:
+        return json.loads((bundle / SOURCES).read_text(encoding="utf-8"))["parts"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write_sources(bundle: Path, parts: dict[str, list[str]]) -> None:
+    """Record in ``bundle`` the page ids Pagefind gave each part's pages (a page's id is its
+    fragment file's name: the ``id`` of a search result)."""
+    ids: dict[str, str] = {}
+    for file in (bundle / "fragment").glob("*.pf_fragment"):
+        ids[_decode_json(file)["url"]] = file.stem
+    by_part = {part: sorted(ids[_url(page)] for page in pages if _url(page) in ids) for part, pages in parts.items()}
+    (bundle / SOURCES).write_text(json.dumps({"parts": by_part}, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    write_compressed(bundle / SOURCES)
 
 
 def _files(unit) -> list[str]:
     return list(unit.files) + [f for doc in unit.documents for f in doc.files]
 
 
-def _index_shard(site: Path, target: Path, pages: list[str]) -> float:
+def _url(page: str) -> str:
+    """The URL Pagefind gives the page at ``page`` (relative to the site)."""
+    return "/" + page.removesuffix("index.html")
+
+
+def _index_shard(site: Path, target: Path, pages: list[str], *, ui: bool = True) -> float:
     """Index ``pages`` (relative to ``site``) into the bundle ``target``: Pagefind sees them
-    hard-linked at the same relative paths under a scratch folder, so their URLs are unchanged."""
+    hard-linked at the same relative paths under a scratch folder, so their URLs are unchanged.
+    Without ``ui`` the bundle keeps only what Pagefind's search API loads (the search page
+    takes its UI from the first shard's bundle). Its text files get their compressed copies."""
     scratch = site / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
     made: set[Path] = set()
@@ -156,9 +324,40 @@ def _index_shard(site: Path, target: Path, pages: list[str]) -> float:
                 link.parent.mkdir(parents=True, exist_ok=True)
                 made.add(link.parent)
             link_or_copy(site / relative, link)
-        return _pagefind(scratch, target)
+        seconds = _pagefind(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    for file in sorted(target.iterdir()):
+        if not ui and file.name.startswith(UI_FILES):
+            file.unlink()
+        elif file.suffix in TEXT_SUFFIXES:
+            write_compressed(file)
+    return seconds
+
+
+def _move_folders(reuse: Callable[[str, str], bool] | None, path: str, key: str) -> tuple[str, ...]:
+    """Move the page folders of the bundle at ``path`` from the previous output, where they were
+    recorded under ``key``; returns the folders moved."""
+    if reuse is None:
+        return ()
+    return tuple(folder for folder in PAGE_FOLDERS if reuse(f"{BUNDLE}/{path}{folder}", digest(key, folder)))
+
+
+def _keep_folders(reuse: Callable[[str, str], bool] | None, target: Path, path: str, key: str) -> None:
+    """Record the page folders of a bundle just indexed under ``key``, for the next build to move.
+    ``reuse`` records a folder by being asked for it; should the previous output hold the same
+    folder (the same pages), what it moves in is what Pagefind wrote, so that copy is kept."""
+    if reuse is None:
+        return
+    for folder in PAGE_FOLDERS:
+        aside = target / f"{folder}.new"
+        if not (target / folder).is_dir():
+            continue
+        os.rename(target / folder, aside)
+        if reuse(f"{BUNDLE}/{path}{folder}", digest(key, folder)):
+            shutil.rmtree(aside)
+        else:
+            os.rename(aside, target / folder)
 
 
 def _pagefind(site: Path, target: Path) -> float:
@@ -194,11 +393,20 @@ def _canonical(bundle: Path) -> None:
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _decode(file: Path):
+def _payload(file: Path) -> bytes:
     data = gzip.decompress(file.read_bytes())
     if not data.startswith(SIGNATURE):
         raise SearchIndexError(f"{file} is not a Pagefind file this sitegen can read")
-    return cbor2.loads(data[len(SIGNATURE):])
+    return data[len(SIGNATURE):]
+
+
+def _decode_json(file: Path):
+    """A fragment (JSON: ``url``, ``content``, ``filters``: {name: [values]}, …)."""
+    return json.loads(_payload(file))
+
+
+def _decode(file: Path):
+    return cbor2.loads(_payload(file))
 
 
 def _encode(folder: Path, stem: str, suffix: str, value, digits: int, prefix: str = "") -> str:
@@ -210,14 +418,15 @@ def _encode(folder: Path, stem: str, suffix: str, value, digits: int, prefix: st
     return name
 
 
-def _link_bundle(source: Path, target: Path) -> None:
+def _link_bundle(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Hard-link (copy where impossible) the bundle ``source`` to ``target``; the first shard's
-    bundle holds the others' folder and the record, which are not part of it."""
+    bundle holds the others' folders, the delta's and the record, which are not part of it;
+    ``skip``: its folders already in place."""
     for folder, dirs, files in os.walk(source):
         here = Path(folder)
         relative = here.relative_to(source)
         if relative == Path("."):
-            dirs[:] = [d for d in dirs if d != SHARDS]
+            dirs[:] = [d for d in dirs if d not in (SHARDS, DELTA, *skip)]
             files = [f for f in files if f != RECORD]
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in files:

@@ -14,6 +14,7 @@ from sitegen.render import urls
 from sitegen.theme import DEFAULT_THEME
 
 from .conftest import CONTENT
+from .test_search_shards import fragments as indexed_texts
 
 
 @pytest.fixture
@@ -174,7 +175,8 @@ def test_only_the_sites_inputs_are_watched(preview, site):
 
 def test_search_index_follows_changes_after_the_reload(site, tmp_path):
     """A save publishes the pages with the previous index carried over; ``index`` then brings
-    the index up to date (the edited unit's shard) without rendering a page again."""
+    the index up to date (the edited document's pages into the delta index, test_search_delta.py)
+    without rendering a page again."""
     preview = Preview(Builder(site, tmp_path / "preview" / "site", cache=tmp_path / "cache", workers=1, keep_last_good=True))
     preview.rebuild()
     bundle = preview.builder.output / "pagefind"
@@ -185,8 +187,11 @@ def test_search_index_follows_changes_after_the_reload(site, tmp_path):
     result = preview.rebuild({target.file})
     assert result.index is None and set((bundle / "fragment").iterdir()) == fragments
     preview.index()
-    assert preview.builder.published.rendered == [] and preview.builder.published.index.indexed == [0]
-    assert set((bundle / "fragment").iterdir()) != fragments
+    index = preview.builder.published.index
+    assert preview.builder.published.rendered == [] and index.indexed == [] and index.delta_indexed
+    assert set((bundle / "fragment").iterdir()) == fragments  # the shard stays; its old copies are hidden
+    assert any(url.startswith("/units/quannan-zfw/") and "县综治中心运营经费（改）" in text
+               for url, text in indexed_texts(bundle / "delta").items())
 
 
 def test_fix_saved_together_with_unit_yaml_clears_the_error(preview, site):

@@ -10,6 +10,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from sitegen import search
 from sitegen.builder import build_portal
 from sitegen.render import urls
 from sitegen.search import BUNDLE, RECORD, shard_of
@@ -167,7 +168,9 @@ def test_facet_counts_add_up_over_the_shards(server, page, portal):
     assert len(narrowed) == n and all(f"/{year}/" in link for link in narrowed)
 
 
-def test_a_rebuild_indexes_only_the_changed_shard(tmp_path):
+def test_a_compacting_rebuild_indexes_only_the_changed_shard(tmp_path, monkeypatch):
+    """With no room for a delta index (test_search_delta.py), the shard holding the change is indexed anew."""
+    monkeypatch.setattr(search, "DELTA_PAGES", 0)
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     output = tmp_path / "output"
@@ -179,7 +182,7 @@ def test_a_rebuild_indexes_only_the_changed_shard(tmp_path):
     edited.write_text(edited.read_text(encoding="utf-8").replace("县综治中心日常运营经费", "县综治中心运营保障经费"), encoding="utf-8")
     second = build_portal(content, output, search_shard_pages=TINY)
     changed = str(shard_of("quannan-zfw", record(output)["count"]))
-    assert second.index.indexed == [int(changed)]
+    assert second.index.indexed == second.index.compacted == [int(changed)] and second.index.delta == 0
     assert sorted(second.index.reused) == sorted(n for n in first.index.indexed if n != int(changed))
     after = {number: bundle_files(folder) for number, folder in bundles(output).items()}
     assert after.keys() == before.keys()

@@ -25,18 +25,29 @@ started(() => pagefind.init());
 // with one of a query's terms drops that term (or answers with a shorter word), so its pages would
 // match on the other terms alone. Here the query is read against the words of every shard, and
 // each reading is searched only in the shards holding all of its words.
+//
+// Pages changed since their shard was indexed are in the delta bundle (shards.json's delta); their
+// old copies, listed by page id under their shard's bundle (delta.hide), are dropped from that
+// shard's answers here: from its results, from the pages holding a word (so a word found only on
+// an old copy reads as absent) and from its filter counts.
 class Shard {
-  constructor(api) {
+  // hidden: {page id: [filter values, as [name, value] pairs of `filters`]} of the old copies.
+  constructor(api, hidden, filters) {
     this.api = api;
+    this.hidden = new Map(Object.entries(hidden || {}).map(([id, values]) => [id, values.map((n) => filters[n])]));
     this.pages = new Map();
     this.pieces = new Map();
     this.filterPages = new Map();
   }
 
+  visible(response) {
+    return new Set(response.results.map((result) => result.id).filter((id) => !this.hidden.has(id)));
+  }
+
   lookup(term, exact) {
     const key = (exact ? "=" : "^") + term;
     if (!this.pages.has(key)) {
-      this.pages.set(key, this.api.search(exact ? `"${term}"` : term).then((r) => new Set(r.results.map((result) => result.id))));
+      this.pages.set(key, this.api.search(exact ? `"${term}"` : term).then((r) => this.visible(r)));
     }
     return this.pages.get(key);
   }
@@ -50,13 +61,13 @@ class Shard {
   pagesWithFilter(name, value) {
     const key = JSON.stringify([name, value]);
     if (!this.filterPages.has(key)) {
-      this.filterPages.set(key, this.api.search(null, { filters: { [name]: [value] } })
-        .then((r) => new Set(r.results.map((result) => result.id))));
+      this.filterPages.set(key, this.api.search(null, { filters: { [name]: [value] } }).then((r) => this.visible(r)));
     }
     return this.filterPages.get(key);
   }
 
-  // Pagefind's response to `reading`, or null when a word of the reading is not in this shard.
+  // Pagefind's response to `reading` without the hidden pages (those it held: `hiddenResults`), or
+  // null when a word of the reading is not in this shard.
   async search(reading, opts, whole) {
     if (whole) {
       const phrase = /^\s*".*"\s*$/.test(reading);
@@ -65,7 +76,15 @@ class Shard {
         if (!found || (phrase ? found.exact : found.pages).size === 0) return null;
       }
     }
-    return this.api.search(reading, opts);
+    const response = await this.api.search(reading, opts);
+    if (!this.hidden.size) return response;
+    const hiddenResults = response.results.filter((result) => this.hidden.has(result.id));
+    return {
+      ...response,
+      results: response.results.filter((result) => !this.hidden.has(result.id)),
+      unfilteredResultCount: response.unfilteredResultCount - hiddenResults.length,
+      hiddenResults,
+    };
   }
 }
 
@@ -73,12 +92,17 @@ const bundle = new URL("../../pagefind/", import.meta.url);
 const shards = fetch(new URL("shards.json", bundle), { cache: "no-cache" })
   .then((response) => (response.ok ? response.json() : {}))
   .catch(() => ({}))
-  .then((record) => Promise.all((record.merge || []).map(async (path) => {
-    const api = await import(new URL(`${path}pagefind.js`, bundle).href);
-    started(() => api.init());
-    return api;
-  })))
-  .then((apis) => [pagefind, ...apis].map((api) => new Shard(api)));
+  .then(async (record) => {
+    const hide = record.delta?.hide || {};
+    const filters = record.delta?.filters || [];
+    const paths = [...(record.merge || []), ...(record.delta?.bundle ? [record.delta.bundle] : [])];
+    const apis = await Promise.all(paths.map(async (path) => {
+      const api = await import(new URL(`${path}pagefind.js`, bundle).href);
+      started(() => api.init());
+      return api;
+    }));
+    return [new Shard(pagefind, hide[""], filters), ...apis.map((api, i) => new Shard(api, hide[paths[i]], filters))];
+  });
 
 // The word dictionary of all shards: the pages (of any shard) holding a word that begins with / is `term`.
 const pages = new Map();
@@ -144,6 +168,9 @@ async function merge(answers) {
     addCounts(totals, responses[0].totalFilters);
     if (responses.length === 1) {
       addCounts(counts, responses[0].filters);
+      for (const hidden of responses[0].hiddenResults || []) {
+        for (const [name, value] of shard.hidden.get(hidden.id)) if (counts[name]?.[value]) counts[name][value] -= 1;
+      }
       continue;
     }
     for (const [name, values] of Object.entries(await shard.api.filters())) {
@@ -153,8 +180,9 @@ async function merge(answers) {
       }
     }
   }
+  const { hiddenResults, ...first } = answers[0]?.responses[0] || { timings: [] }; // eslint-disable-line no-unused-vars
   return {
-    ...(answers[0]?.responses[0] || { timings: [] }),
+    ...first,
     results: results.sort((a, b) => b.score - a.score),
     unfilteredResultCount: unfiltered,
     filters: counts,
@@ -215,5 +243,6 @@ async function searchText(query, opts) {
   const answers = (await Promise.all(all.map(async (shard) => ({
     shard, responses: (await Promise.all(found.map((reading) => shard.search(reading, opts, whole)))).filter(Boolean),
   })))).filter((answer) => answer.responses.length);
-  return all.length === 1 && answers.length === 1 && answers[0].responses.length === 1 ? answers[0].responses[0] : merge(answers);
+  return all.length === 1 && !all[0].hidden.size && answers.length === 1 && answers[0].responses.length === 1
+    ? answers[0].responses[0] : merge(answers);
 }
