@@ -327,36 +327,38 @@ class PlaceArchive:
     the unit, up to a province holding a large share of the portal, and a rebuild would grow
     with the portal. A place's page links the places below it, each with its own archive.
     ``stamp`` hashes everything the bytes are made from — the documents' cache keys (their
-    inputs and sitegen's code, of which the downloads are a function), the members' names and
-    the data package — so an archive is zipped again only when one of its own documents changed.
+    inputs and sitegen's code, of which the downloads and resources are a function), the
+    members' names, the portal's title and the place — so an archive is zipped again only when
+    one of its own documents changed, and nothing of it is computed until then.
     """
 
     relative: str
-    names: list[str]   # output-relative downloads of its documents
-    package: bytes     # its datapackage.json
-    keys: list[str]    # its documents' cache keys
+    title: str          # of its data package
+    documents: list     # ``unitbuild.DocumentEntry`` of the units placed there
+
+    @property
+    def names(self) -> list[str]:
+        """Output-relative downloads of its documents."""
+        return [name for doc in self.documents for name in doc.downloads]
 
     @property
     def stamp(self) -> str:
-        return digest("place-archive", self.relative, self.package, *self.names, *self.keys)
+        return digest("place-archive", self.relative, self.title, *self.names, *(doc.key for doc in self.documents))
 
     def make(self, root: Path) -> bytes:
         """The archive's bytes, its members read from the build folder ``root``."""
-        return archive_bytes(root, self.names, {DATAPACKAGE: self.package})
+        package = datapackage(self.title, [r for doc in self.documents for r in doc.resources])
+        return archive_bytes(root, self.names, {DATAPACKAGE: package})
 
 
 def place_archives(title: str, units: list) -> list[PlaceArchive]:
     """The archive of every place where a unit with documents is placed, in tree order.
     ``units``: the build's ``unitbuild.UnitEntry`` of loaded units; ``title``: the portal's,
     the data packages are titled ``<title>：<place names>``."""
-    archives = []
-    for node in walk(region_tree([(entry.unit.model.region, entry.id, entry) for entry in units])):
-        documents = [doc for entry in node.units for doc in entry.documents]
-        if documents:
-            package = datapackage(f"{title}：{''.join(node.path)}", [r for doc in documents for r in doc.resources])
-            archives.append(PlaceArchive(urls.region_archive(node.anchor), [f for doc in documents for f in doc.downloads],
-                                         package, [doc.key for doc in documents]))
-    return archives
+    return [PlaceArchive(urls.region_archive(node.anchor), f"{title}：{''.join(node.path)}",
+                         [doc for entry in node.units for doc in entry.documents])
+            for node in walk(region_tree([(entry.unit.model.region, entry.id, entry) for entry in units]))
+            if any(entry.documents for entry in node.units)]
 
 
 def archive_bytes(root: Path, names: list[str], extra: dict[str, bytes]) -> bytes:
