@@ -95,15 +95,20 @@ def test_each_place_archive_holds_exactly_the_downloads_of_its_units(built, port
 
 
 def test_place_pages_and_home_link_the_archives(built, portal):
+    """The home page's place index links every archive; a place's page its own and those of the
+    places below it; a place where no unit is placed (a province here) has none."""
     output, _ = built
     home = (output / "index.html").read_text(encoding="utf-8")
-    for node in _places_with_units(portal):
-        link = f'href="{urls.region_archive(node.anchor)}" download="{"".join(node.path)}预决算公开数据.zip"'
-        assert link in home
+    places = _places_with_units(portal)
+    assert len(re.findall(r'href="downloads/[^"]+\.zip"', home)) == len(places)
+    for node in places:
+        assert f'href="{urls.region_archive(node.anchor)}" download="{"".join(node.path)}预决算公开数据.zip"' in home
         page = (output / urls.file_for(urls.region(node.anchor))).read_text(encoding="utf-8")
-        assert f'href="../../{urls.region_archive(node.anchor)}"' in page
-    province = (output / urls.file_for(urls.region(region_anchor(("河北省",))))).read_text(encoding="utf-8")
-    assert "downloads/" not in province  # no unit placed at the province itself: no archive
+        assert f'<p class="archive"><a href="../../{urls.region_archive(node.anchor)}"' in page
+    hebei = (output / urls.file_for(urls.region(region_anchor(("河北省",))))).read_text(encoding="utf-8")
+    counties = [node for node in places if node.path[0] == "河北省"]
+    assert len(counties) == 3 and '<p class="archive">' not in hebei
+    assert sorted(re.findall(r'href="\.\./\.\./(downloads/[^"]+)"', hebei)) == sorted(urls.region_archive(n.anchor) for n in counties)
 
 
 def test_every_document_page_links_its_downloads(built, portal):

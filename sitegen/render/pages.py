@@ -88,8 +88,8 @@ def _sum_counts(counts) -> dict[str, int]:
 
 
 def _place_links(tree: list[RegionNode], place_counts: dict) -> list[dict]:
-    """The place index: each place with its URL, units and finding counts, nested."""
-    return [{"node": node, "url": urls.region(node.anchor), "counts": place_counts[node.anchor],
+    """The place index: each place with its URL, units, finding counts and archive, nested."""
+    return [{"node": node, "url": urls.region(node.anchor), "counts": place_counts[node.anchor], "archive": place_archive(node),
              "children": _place_links(node.children, place_counts)} for node in tree]
 
 
@@ -124,8 +124,7 @@ def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: di
                                   "document_count": len(portal.documents()), "unit_count": len(portal.units),
                                   "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
                                   "content_error_count": len(portal.errors),
-                                  "archives": [a for a in map(place_archive, walk(tree)) if a], "datapackage": export.DATAPACKAGE},
-                has_charts=bool(chart_list))
+                                  "datapackage": export.DATAPACKAGE}, has_charts=bool(chart_list))
 
 
 def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict) -> list[Page]:
