@@ -113,7 +113,7 @@ def place_archive(node: RegionNode) -> dict | None:
     documents = sum(len(unit.documents) for unit in node.units)
     if not documents:
         return None
-    return {"node": node, "url": urls.region_archive(node.anchor), "file_name": f"{''.join(node.path)}预决算公开数据.zip",
+    return {"url": urls.region_archive(node.anchor), "file_name": f"{''.join(node.path)}预决算公开数据.zip",
             "unit_count": len(node.units), "document_count": documents}
 
 
