@@ -116,11 +116,11 @@ def unit_files(unit_dir: Path) -> list[tuple[str, os.DirEntry]]:
 
 
 def unit_key(build_key: str, unit_dir: Path, hashes: FileHashes) -> str:
-    """Hash of the build key and every file (relative path and content hash) of the unit folder;
+    """Hash of the build key, the unit's id and every file (relative path and content hash) of the unit folder;
     an entry the loader refuses unread (not a regular file, or outside the content folder)
     counts by its name."""
     root = content_folder(unit_dir)
-    parts: list[bytes | str] = [build_key]
+    parts: list[bytes | str] = [build_key, unit_dir.name]  # the unit's id is in its pages: two equal folders differ
     for relative, entry in unit_files(unit_dir):
         readable = os.path.isfile(entry.path) and inside(entry.path, root) if entry.is_symlink() else entry.is_file()
         parts += [relative, hashes.hash(entry.path, entry.stat()) if readable else "refused"]
@@ -145,7 +145,9 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
 
     def document_key(file: Path, outcome: str = "") -> str:
         markdown = [part for md in sorted(file.parent.glob("*.md")) for part in (md.name, key_bytes(md, root, MARKDOWN_LIMIT))]
-        return digest(job.build_key, unit_yaml, siblings, key_bytes(file, root, YAML_LIMIT), *markdown, outcome)
+        # Its unit, year and file name are in its pages' addresses: equal bytes elsewhere are another document.
+        where = file.relative_to(unit_dir.parent).as_posix()
+        return digest(job.build_key, where, unit_yaml, siblings, key_bytes(file, root, YAML_LIMIT), *markdown, outcome)
 
     hits: dict[Path, DocumentEntry] = {}
 

@@ -3,6 +3,7 @@ and its output is byte-identical to a clean build's."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,21 @@ def test_a_parallel_build_with_a_content_error_builds_and_serves_the_broken_unit
     second = build_portal(content, output, search=False, cache=cache, workers=2)
     assert [str(e) for e in second.content_errors] == [str(e) for e in first.content_errors]
     assert not [url for url in second.rendered if url.startswith("units/")]  # the broken unit came from the cache too
+
+
+def test_equal_unit_folders_and_equal_documents_keep_their_own_pages(tmp_path):
+    """Two units with the same files, and one document copied to another year: each keeps the
+    pages at its own address, built and again from the cache (a key that left out the unit or
+    the year once gave the second the first one's pages)."""
+    synthesize(tmp_path / "site", units=2, years=2, seed=5)
+    units = tmp_path / "site" / "content" / "units"
+    first = sorted(p for p in units.iterdir())[0]
+    year_a, year_b = sorted(p.name for p in first.iterdir() if p.is_dir())[:2]
+    shutil.copyfile(first / year_a / "budget.yaml", first / year_b / "budget.yaml")
+    shutil.copytree(first, units / "zz-copy")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    for _ in range(2):
+        build_portal(units.parent, output, search=False, cache=cache, workers=1)
+        for unit in (first.name, "zz-copy"):
+            for year in (year_a, year_b):
+                assert (output / "units" / unit / year / "budget" / "index.html").is_file(), (unit, year)
