@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import plugins
 from .assets import Assets, compress_tree, with_compressed, write_compressed
-from .cache import BuildCache, FileHashes, build_key, digest, stamp
+from .cache import BuildCache, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .content import ContentErrors
 from .content.errors import ContentError
@@ -44,6 +44,7 @@ from .unitbuild import UnitEntry, UnitJob, unit_key
 from .write import output_lock, reused_from, staged_output, write_bytes, write_text
 
 CACHE_FOLDER = ".sitegen-cache"
+COMPILED_TEMPLATES = "templates"  # in the cache folder: Jinja's bytecode cache
 NOT_FOUND = Page("404/", "404.html", {})
 # Above this many files, deleting the previous output (seconds) is left to a background process.
 BACKGROUND_DISCARD = 20_000
@@ -60,17 +61,28 @@ class Renderer:
     the stylesheet changes, since the link names its hash.
     """
 
-    def __init__(self, content: Path, site: Site, theme: str | None = None):
+    def __init__(self, content: Path, site: Site, theme: str | None = None, compiled: Path | None = None):
         self.content = content
         self.site = site
         self.theme = theme
+        self.compiled = compiled
         self.dirs = theme_dirs(content.resolve().parent, theme or site.theme)
-        self.env = environment(self.dirs, site.language)
+        self.env = environment(self.dirs, site.language, compiled)
         self.env.globals.update(site=site, rules=RULES_BY_ID, urls=urls)
         self.env.globals["source_label"] = lambda finding: source_label(finding, content)
         self.env.globals["feeds"] = feeds.absolute_base(site.base_url) is not None  # sitemap and feed written
-        self.assets = Assets(static_files(self.dirs), hashed=True)
         self.env.globals["asset"] = self._asset
+        self.refresh()
+
+    @property
+    def args(self) -> tuple:
+        """What a worker process makes its own renderer from (``executors``)."""
+        return self.content, self.site, self.theme, self.compiled
+
+    def refresh(self) -> None:
+        """Read the theme's templates and static files again (their hashes, the assets'
+        published names); Jinja itself reloads a template whose file changed."""
+        self.assets = Assets(static_files(self.dirs), hashed=True)
         self.template_hashes = {name: digest(self.env.loader.get_source(self.env, name)[0])
                                 for name in self.env.list_templates()}
         self.template_hashes.update((f"asset:{relative}", name) for relative, name in self.assets.names.items())
@@ -107,17 +119,17 @@ class Renderer:
 @dataclass
 class PortalEntry:
     """The portal-wide pages made from one state of the content (``key``): page URL →
-    (output-relative file, templates used). Each page's file is cached under its own stamp."""
+    (output-relative file, templates used, the cache key of its file). A page's file (with
+    its ``.gz`` and ``.br``) is cached under the hash of its bytes, so a page that comes out
+    the same as in an earlier build is not compressed or stored again: after a one-figure
+    edit, most portal-wide pages do."""
 
     key: str
-    pages: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, dict[str, str], str]] = field(default_factory=dict)
 
     @property
     def stamp(self) -> str:
         return self.key
-
-    def page_stamp(self, url: str, templates: dict[str, str]) -> str:
-        return stamp(digest(self.key, url), templates)
 
 
 @dataclass
@@ -195,19 +207,28 @@ class Builder:
         self.keep_last_good = keep_last_good
         self.published: BuildResult | None = None  # the result whose output is in place
         self.renderer: Renderer | None = None
+        # What the last build made, kept for the next one (serve's rebuilds): unit entries by
+        # key and the portal-wide pages, so a rebuild need not read them back from the cache.
+        self._entries: dict[str, UnitEntry] = {}
+        self._portal: PortalEntry | None = None
+        self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
 
     def build_all(self) -> BuildResult:
         """Build everything that is stale (everything, on a first build with an empty cache)."""
         return self._build(self.search)
 
-    def rebuild(self, changed_paths: Iterable[Path] = (), *, index: bool = True) -> BuildResult:
-        """Build again after ``changed_paths`` changed. Staleness is not taken from the paths
-        but from the content hashes and recorded templates (``build_all``), so a change the
-        caller missed is never left out; the paths only say why.
+    def rebuild(self, changed_paths: Iterable[Path] | None = None, *, index: bool = True) -> BuildResult:
+        """Build again after ``changed_paths`` changed. Staleness is decided from the content
+        hashes and recorded templates (``build_all``), but the files of a unit folder that no
+        changed path lies in, already hashed by this Builder's last build, are not read or
+        stat-ed again: their unit keeps its key, so the cost of a rebuild does not grow with
+        the portal (an empty list: nothing changed in any unit folder). ``None`` checks every
+        file (``build_all``), which also catches a change the caller missed.
 
         ``index=False`` (the preview, to reload the pages first) carries the previous search
         index over unchanged; a later ``rebuild()`` brings it up to date, re-rendering nothing."""
-        return self._build(self.search and index, carry_index=self.search and not index)
+        changed = None if changed_paths is None else {Path(path).resolve() for path in changed_paths}
+        return self._build(self.search and index, carry_index=self.search and not index, changed=changed)
 
     def is_input(self, path: Path) -> bool:
         """Whether ``path`` is read by the build: ``site.yaml``, a ``unit.yaml``, a document or
@@ -228,7 +249,7 @@ class Builder:
         dirs = self.renderer.dirs if self.renderer is not None else []
         return any(theme.resolve() / sub in path.parents for theme in dirs for sub in ("templates", "static"))
 
-    def _build(self, search: bool, *, carry_index: bool = False) -> BuildResult:
+    def _build(self, search: bool, *, carry_index: bool = False, changed: set[Path] | None = None) -> BuildResult:
         begun = time.perf_counter()
         timings: dict[str, float] = {}
         index: IndexReport | None = None
@@ -243,25 +264,38 @@ class Builder:
         content, output = self.content, self.output
         errors: list = []
         site = load_site(content / "site.yaml", errors)
-        self.renderer = renderer = Renderer(content, site, self.theme)
+        renderer = self.renderer
+        if renderer is not None and renderer.site == site and renderer.dirs == theme_dirs(content.parent, self.theme or site.theme):
+            renderer.refresh()  # its compiled templates are reused: Jinja recompiles only an edited one
+        else:
+            renderer = self.renderer = Renderer(content, site, self.theme, Path(self.cache) / COMPILED_TEMPLATES)
         key = build_key((content / "site.yaml").read_bytes(), renderer.dirs, str(content))
         store = BuildCache(self.cache)
         with output_lock(output), store.lock():  # always in this order: no two builds wait on each other
             # load
             entries: list = []
+            unit_keys: dict[Path, tuple[str, str]] = {}
             hashes = FileHashes(store.folder / "hashes.pickle")
             units_dir = content / "units"
             for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
                 if not SLUG.match(unit_dir.name):
                     entries.append(ContentError(unit_dir / "unit.yaml", 1, 1, f"unit folder '{unit_dir.name}' is not a slug — use lower-case ASCII letters, digits and '-'"))
                     continue
-                job = UnitJob(unit_dir, unit_key(key, unit_dir, hashes), key, content, site, store.folder)
-                cached = store.get(job.key)
+                known = self._unit_keys.get(unit_dir)
+                if changed is not None and known is not None and known[0] == key \
+                        and not any(unit_dir in path.parents for path in changed):
+                    job_key = known[1]
+                else:
+                    job_key = unit_key(key, unit_dir, hashes)
+                unit_keys[unit_dir] = (key, job_key)
+                job = UnitJob(unit_dir, job_key, key, content, site, store.folder)
+                cached = self._entries.get(job.key) or store.get(job.key)
                 if cached is not None and _fresh(renderer, cached):
                     cached.rendered, cached.seconds = [], {}  # made by an earlier build, reused by this one
                     entries.append(cached)
                 else:
                     entries.append(job)
+            self._unit_keys = unit_keys  # what the files are now, whatever becomes of this build
             lap("hash")
             # check and render the units (load, check and render of each unit in a worker)
             jobs = [(i, e) for i, e in enumerate(entries) if isinstance(e, UnitJob)]
@@ -304,7 +338,8 @@ class Builder:
             page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
             files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
             portal_key = digest(key, *(e.key if isinstance(e, UnitEntry) else str(e) for e in entries))
-            previous = store.get(portal_key) or PortalEntry(portal_key)
+            previous = (self._portal if self._portal is not None and self._portal.key == portal_key else None) \
+                or store.get(portal_key) or PortalEntry(portal_key)
             made_portal = PortalEntry(portal_key)
             rendered: list[str] = []
             with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging, \
@@ -312,18 +347,20 @@ class Builder:
                 made: set[Path] = set()
                 for page, root in [(page, None) for page in wide] + [(NOT_FOUND, feeds.base_path(site.base_url))]:
                     was = previous.pages.get(page.url)
-                    if was is not None and renderer.fresh(was[1]) and store.has_files(previous.page_stamp(page.url, was[1])):
-                        relative, templates = was
+                    if was is not None and renderer.fresh(was[1]) and store.has_files(was[2]):
+                        relative, templates, files_key = was
                     else:
                         relative, html, templates = renderer.render(page, root)
                         relative = "404.html" if page is NOT_FOUND else relative  # where servers look for it
-                        store.put_files(made_portal.page_stamp(page.url, templates), with_compressed({relative: html.encode("utf-8")}))
+                        data = html.encode("utf-8")
+                        files_key = digest(relative, data)
+                        if not store.has_files(files_key):
+                            store.put_files(files_key, with_compressed({relative: data}))
                         if page is not NOT_FOUND:
                             rendered.append(page.url)
-                    made_portal.pages[page.url] = (relative, templates)
-                    page_stamp = made_portal.page_stamp(page.url, templates)
+                    made_portal.pages[page.url] = (relative, templates, files_key)
                     for n, name in enumerate(with_compressed({relative: b""})):  # the page, then its .gz and .br
-                        store.link(page_stamp, n, name, staging, made)
+                        store.link(files_key, n, name, staging, made)
                 store.put(portal_key, made_portal, {})
                 lap("render")
 
@@ -371,10 +408,12 @@ class Builder:
                 for relative in written:
                     write_compressed(staging / relative)
                 lap("compress")
-            store.collect({portal_key} | kept | {made_portal.page_stamp(url, t) for url, (_, t) in made_portal.pages.items()}
+            store.collect({portal_key} | kept | {files_key for _, _, files_key in made_portal.pages.values()}
                           | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
-            hashes.save()
+            hashes.save(keep_unseen=changed is not None)
             lap("cache")
+        self._entries = {e.key: e for e in units}
+        self._portal = made_portal
         result.pages, result.index = len(page_urls), index
         result.rendered = rendered + [url for e in units if e.rendered for url in e.rendered]
         result.seconds = time.perf_counter() - begun

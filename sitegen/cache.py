@@ -180,9 +180,12 @@ class FileHashes:
         self.used[path] = (signature, value, now)
         return value
 
-    def save(self) -> None:
-        """Keep the hashes of the files seen by this build (deleted files are forgotten);
-        nothing is written when they are those already kept."""
+    def save(self, *, keep_unseen: bool = False) -> None:
+        """Keep the hashes of the files seen by this build (deleted files are forgotten), and
+        with ``keep_unseen`` those of files it did not look at (a rebuild told which files
+        changed); nothing is written when they are those already kept."""
+        if keep_unseen:
+            self.used = {**self.known, **self.used}
         if self.used == self.known:
             return
         fd, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.file.parent)

@@ -77,7 +77,7 @@ def run_units(jobs: list[UnitJob], renderer, *, workers: int | None = None, exec
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r} — expected one of {', '.join(EXECUTORS)}")
     progress = progress or Progress(enabled=False)
-    args = (renderer.content, renderer.site, renderer.theme)
+    args = renderer.args
     workers = workers or os.cpu_count() or 1
     with progress.stage("units", total=len(jobs)) as advance:
         if executor == "dask" or scheduler:

@@ -348,7 +348,9 @@ def synthesize(out: Path, units: int, years: int, seed: int = 1, first_year: int
     ``out/planted.json``. Raises ``FileExistsError`` if ``out/content`` exists."""
     content = out / "content"
     content.mkdir(parents=True, exist_ok=False)
-    (content / "site.yaml").write_text("title: 合成测试门户\nsubtitle: sitegen synth 生成的合成数据\n", encoding="utf-8")
+    # An absolute base_url, as a published portal has: the sitemap and the feed are written too.
+    (content / "site.yaml").write_text("title: 合成测试门户\nsubtitle: sitegen synth 生成的合成数据\n"
+                                       "base_url: https://synth.example.org/\n", encoding="utf-8")
     per_county = len(DEPARTMENTS)
     ids = [f"c{index // per_county + 1:04d}-{DEPARTMENTS[index % per_county][0]}" for index in range(units)]
     portal = Portal(units=units, seed=seed, source_unit=min(ids) if units > 1 else "")

@@ -94,10 +94,16 @@ class RecordingEnvironment(jinja2.Environment):
         return template
 
 
-def environment(dirs: list[Path], language: str) -> RecordingEnvironment:
+def environment(dirs: list[Path], language: str, compiled: Path | None = None) -> RecordingEnvironment:
+    """The Jinja environment over the theme folders ``dirs``. ``compiled``: a folder keeping the
+    compiled templates between processes (Jinja's bytecode cache, keyed by each template's
+    source), so a build's parent and its workers do not compile every template again."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.filters["money"] = formatting.money
     env.filters["display"] = formatting.display

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .assets import with_compressed
@@ -47,7 +48,7 @@ class DocumentEntry:
     prints: list[Fingerprint] = field(default_factory=list)  # its texts for the portal-wide copy check
     templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of its pages
 
-    @property
+    @cached_property  # hashed once, when its templates are all recorded: every build reads it
     def stamp(self) -> str:
         """The key of its output files: its inputs and the templates they were rendered through."""
         return stamp(self.key, self.templates)
@@ -68,12 +69,12 @@ class UnitEntry:
     seconds: dict[str, float] = field(default_factory=dict)  # worker time by stage when it was made
     templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of the unit pages
 
-    @property
+    @cached_property  # hashed once, when its templates are all recorded: every build reads it
     def stamp(self) -> str:
         """The key of the unit pages' files: the unit's inputs and their templates."""
         return stamp(self.key, self.templates)
 
-    @property
+    @cached_property
     def version(self) -> str:
         """Hash of every output file's stamp: equal versions, equal unit folders."""
         return digest(self.stamp, *(doc.stamp for doc in self.documents))

@@ -101,7 +101,9 @@ class Preview:
         started = time.perf_counter()
         with self.lock:
             if self.builder.published is not None and self.builder.published.index is None:
-                self.builder.rebuild()
+                # Nothing changed since that build (a change on its way asks for its own
+                # rebuild first): no unit folder is read again.
+                self.builder.rebuild([])
         return time.perf_counter() - started
 
 

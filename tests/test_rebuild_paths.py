@@ -1,0 +1,64 @@
+"""A rebuild told which files changed (``Builder.rebuild(paths)``, what `serve` does on a save)
+reads only the unit folders those paths lie in; the others keep their keys, entries and file
+hashes from the Builder's last build, so the rebuild's cost does not grow with the portal."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sitegen.builder import Builder
+from sitegen.cache import FileHashes
+
+from .conftest import CONTENT
+
+
+@pytest.fixture
+def site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    return content
+
+
+def _edit(file, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_rebuild_reads_only_the_unit_folders_of_the_changed_paths(site, tmp_path, monkeypatch):
+    builder = Builder(site, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1)
+    builder.build_all()
+    edited = site / "units" / "dingxi-zfw" / "2023" / "final-accounts.yaml"
+    _edit(edited, "title:", "title: 修订 ")
+    # A file changed in another unit but not named: a path-told rebuild does not look at it.
+    unnamed = site / "units" / "laoting-zfw" / "unit.yaml"
+    _edit(unnamed, "name: 中共乐亭县委政法委", "name: 中共乐亭县委政法委员会甲乙")
+
+    read: list[str] = []
+    original = FileHashes.hash
+
+    def spy(self, path, stat):
+        read.append(path)
+        return original(self, path, stat)
+
+    monkeypatch.setattr(FileHashes, "hash", spy)
+    result = builder.rebuild([edited])
+    assert read and all("/units/dingxi-zfw/" in path for path in read)
+    assert "units/dingxi-zfw/2023/final-accounts/" in result.rendered
+    assert not any(url.startswith("units/laoting-zfw/") for url in result.rendered)
+    assert "甲乙" not in (tmp_path / "out" / "units" / "laoting-zfw" / "index.html").read_text(encoding="utf-8")
+
+    # Without paths every file is checked again: the unnamed change is built now.
+    read.clear()
+    result = builder.rebuild()
+    assert any("/units/laoting-zfw/" in path for path in read)
+    assert "units/laoting-zfw/" in result.rendered
+
+    # The hashes of files a path-told rebuild did not read were kept: a new Builder (a CLI
+    # build) finds everything current and renders no unit page again.
+    _edit(edited, "title: 修订 ", "title: 再修订 ")
+    builder.rebuild([edited])
+    read.clear()
+    result = Builder(site, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1).build_all()
+    assert not any(url.startswith("units/") for url in result.rendered)
