@@ -5,7 +5,8 @@ Units (their documents, projects and open data) are loaded, checked and rendered
 processes or on a Dask cluster (``unitbuild``, ``executors``) and stored in the build cache
 (``cache``); the parent then renders the portal-wide pages, moves the unchanged unit folders of
 the previous output into a staging folder and links the cached files of the others, writes the
-sitemap, feed, data package and archive and the search index, and swaps the staging folder in
+sitemap, feed and data package, the places' archives (from the cache when their documents did
+not change) and the search index, and swaps the staging folder in
 (``write``).
 
 Staleness is decided one way, for both commands: an output is made again when the content
@@ -174,7 +175,8 @@ class Builder:
     and open data stored in the build cache ``cache`` (default ``.sitegen-cache/`` beside the
     content folder) and linked into the staging folder. An output whose inputs (content hashes)
     and templates did not change since a previous build is not loaded, checked or rendered
-    again; the sitemap, feed, data package and archive are written every build; the search index
+    again; the sitemap, feed and data package are written every build, a place's archive only
+    when one of its documents changed (``export.PlaceArchive``); the search index
     is cut into shards of about ``search_shard_pages`` pages, a shard whose units did not change
     reused from the previous output (``search.build_index``).
 
@@ -391,8 +393,16 @@ class Builder:
                     (write_text if isinstance(data, str) else write_bytes)(staging, relative, data)
                     written.append(relative)
 
-                # sitemap, feed, data package, archive and every plugin's portal-wide files
-                plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn))
+                kept: set[str] = set()  # stamps of the files the hooks keep in the cache
+
+                def put_cached(key: str, relative: str, make) -> None:
+                    if not store.has_files(key):
+                        store.put_files(key, {relative: make()})
+                    store.link(key, 0, relative, staging, made)
+                    kept.add(key)
+
+                # sitemap, feed, data package, the places' archives and every plugin's portal-wide files
+                plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn, put_cached))
                 lap("downloads")
                 # index
                 if search:
@@ -406,7 +416,7 @@ class Builder:
                 for relative in written:
                     write_compressed(staging / relative)
                 lap("compress")
-            store.collect({portal_key} | {files_key for _, _, files_key in made_portal.pages.values()}
+            store.collect({portal_key} | kept | {files_key for _, _, files_key in made_portal.pages.values()}
                           | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
             hashes.save(keep_unseen=changed is not None)
             lap("cache")

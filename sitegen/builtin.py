@@ -1,6 +1,6 @@
 """sitegen's own rules, document kinds, charts and portal outputs, registered through the
 same hooks a plugin implements (``sitegen/hookspecs.py``). ``tryfirst``: the built-ins come
-before any plugin's, so built-in chart ids, rule order and the archive stay as they were.
+before any plugin's, so built-in chart ids, rule order and the portal outputs stay as they were.
 """
 from __future__ import annotations
 
@@ -47,9 +47,10 @@ def document_charts(doc, marks):
 
 @hookimpl(tryfirst=True)
 def portal_outputs(output):
-    """Sitemap(s), the Atom feed, the Frictionless data package and the archive of every
-    document's downloads (which includes the data package, so it is written first)."""
-    from .export import ARCHIVE, DATAPACKAGE, datapackage, write_archive
+    """Sitemap(s), the Atom feed, the Frictionless data package of the portal and the archive
+    of each place (``export.PlaceArchive``), kept in the build cache: only the archives of the
+    places whose documents changed are zipped again."""
+    from .export import DATAPACKAGE, datapackage, place_archives
     from .render import feeds
     site = output.portal.site
     if feeds.absolute_base(site.base_url):
@@ -61,4 +62,5 @@ def portal_outputs(output):
                     f"e.g. base_url: https://yjs.example.gov.cn/ (now {site.base_url!r})")
     documents = [d for entry in output.units for d in entry.documents]
     output.write(DATAPACKAGE, datapackage(site.title, [r for d in documents for r in d.resources]))
-    write_archive(output.folder, [f for d in documents for f in d.downloads] + [DATAPACKAGE], output.folder / ARCHIVE)
+    for archive in place_archives(site.title, output.units):
+        output.write_cached(archive.stamp, archive.relative, lambda archive=archive: archive.make(output.folder))

@@ -1,5 +1,6 @@
-"""Open data: every document as CSV tables, JSON and XLSX, and the portal as one archive
-described by a Frictionless data package (``datapackage.json``).
+"""Open data: every document as CSV tables, JSON and XLSX, an archive per place of the
+documents of the units placed there, and a Frictionless data package (``datapackage.json``)
+describing the portal's CSVs (and one inside each archive describing its own).
 
 Tables a spreadsheet can compute with: amounts and points are numbers (CSV without thousands
 separators, at their published places: ``1058.66``, ``31.5``); percentages are numbers of
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .cache import digest
 from .check import Finding
 from .model import labels
 from .model.documents import Document, Evaluation, Figure, FundingRow, Goal, Indicator, SelfEvaluation, SummaryRow
@@ -30,9 +32,9 @@ from .model.tables import StandardTable
 from .model.values import Percent
 from .render.formatting import display
 from .render import urls
+from .render.regions import region_tree, walk
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-ARCHIVE = "downloads/portal-data.zip"
 DATAPACKAGE = "datapackage.json"  # at the root: Frictionless refuses ".." in resource paths
 
 Cell = Decimal | Percent | int | str | None
@@ -315,13 +317,62 @@ def datapackage(title: str, package_resources: list[dict]) -> bytes:
     return json.dumps(package, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def write_archive(root: Path, names: list[str], target: Path) -> None:
-    """Zip ``root/<name>`` for every name into ``target``, streaming (one file in memory at
-    a time), in sorted order with fixed timestamps. XLSX files are stored, not deflated:
-    they are zip containers already."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(names):
+@dataclass
+class PlaceArchive:
+    """The open data of the units placed exactly at one place (``render.regions``): every
+    download of their documents and a ``datapackage.json`` describing their CSVs, at
+    ``urls.region_archive(anchor)``.
+
+    Not the place's whole subtree: then one edit would re-zip the archive of every place above
+    the unit, up to a province holding a large share of the portal, and a rebuild would grow
+    with the portal. A place's page links the places below it, each with its own archive.
+    ``stamp`` hashes everything the bytes are made from — the documents' cache keys (their
+    inputs and sitegen's code, of which the downloads and resources are a function), the
+    members' names, the portal's title and the place — so an archive is zipped again only when
+    one of its own documents changed, and nothing of it is computed until then.
+    """
+
+    relative: str
+    title: str          # of its data package
+    documents: list     # ``unitbuild.DocumentEntry`` of the units placed there
+
+    @property
+    def names(self) -> list[str]:
+        """Output-relative downloads of its documents."""
+        return [name for doc in self.documents for name in doc.downloads]
+
+    @property
+    def stamp(self) -> str:
+        return digest("place-archive", self.relative, self.title, *self.names, *(doc.key for doc in self.documents))
+
+    def make(self, root: Path) -> bytes:
+        """The archive's bytes, its members read from the build folder ``root``."""
+        package = datapackage(self.title, [r for doc in self.documents for r in doc.resources])
+        return archive_bytes(root, self.names, {DATAPACKAGE: package})
+
+
+def place_archives(title: str, units: list) -> list[PlaceArchive]:
+    """The archive of every place where a unit with documents is placed, in tree order.
+    ``units``: the build's ``unitbuild.UnitEntry`` of loaded units; ``title``: the portal's,
+    the data packages are titled ``<title>：<place names>``."""
+    return [PlaceArchive(urls.region_archive(node.anchor), f"{title}：{''.join(node.path)}",
+                         [doc for entry in node.units for doc in entry.documents])
+            for node in walk(region_tree([(entry.unit.model.region, entry.id, entry) for entry in units]))
+            if any(entry.documents for entry in node.units)]
+
+
+def archive_bytes(root: Path, names: list[str], extra: dict[str, bytes]) -> bytes:
+    """A ZIP of ``root/<name>`` for every name and of ``extra`` (member name → bytes), members in
+    sorted order with fixed timestamps, so the same files give the same bytes. XLSX files are
+    stored, not deflated: they are zip containers already.
+
+    Made in memory: an archive holds one place's documents (``place_archives``), not the portal."""
+    members = {name: None for name in names} | extra
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(members):
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = zipfile.ZIP_STORED if name.endswith(".xlsx") else zipfile.ZIP_DEFLATED
-            archive.writestr(info, (root / name).read_bytes())
+            data = members[name]
+            archive.writestr(info, (root / name).read_bytes() if data is None else data)
+    return buffer.getvalue()

@@ -38,6 +38,7 @@ def document_charts(doc, marks):
 @hookspec
 def portal_outputs(output):
     """Write portal-wide files into the build: ``output`` is a ``sitegen.plugins.PortalOutput``
-    (the portal, its findings, the page URLs, the unit entries, and ``write(relative, data)``).
-    The built-in implementation writes the sitemap, the Atom feed, the data package and the
-    archive. Called once per build, after the pages and before the search index."""
+    (the portal, its findings, the page URLs, the unit entries, ``write(relative, data)`` and
+    ``write_cached(stamp, relative, make)``). The built-in implementation writes the sitemap,
+    the Atom feed, the data package and an archive per place. Called once per build, after the
+    pages and before the search index."""

@@ -173,7 +173,11 @@ class PortalOutput:
     ``units`` (the build's unit entries: their documents' ``resources`` and ``downloads``),
     ``folder`` (the staging folder being written). ``write(relative, data)`` writes text or bytes
     (compressed beside it, ``.gz``/``.br``, with the other portal-wide files); ``warn(message)``
-    reports something the site should fix (shown after the build, attributed to ``site.yaml``)."""
+    reports something the site should fix (shown after the build, attributed to ``site.yaml``).
+    ``write_cached(stamp, relative, make)`` puts at ``relative`` the file the build cache holds
+    under ``stamp`` (a hash of everything its bytes are made from), calling ``make()`` for the
+    bytes only when the cache does not hold them yet; not compressed beside it (for a file that
+    is costly to make and compressed already, such as a ZIP)."""
 
     portal: object
     findings: dict
@@ -182,6 +186,7 @@ class PortalOutput:
     folder: Path
     write: Callable[[str, str | bytes], None]
     warn: Callable[[str], None]
+    write_cached: Callable[[str, str, Callable[[], bytes]], None]
 
 
 def portal_outputs(output: PortalOutput) -> None:

@@ -78,7 +78,7 @@ def test_unchanged_unit_folders_move_over_and_a_failed_build_moves_them_back(tmp
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("sitegen.export.write_archive", fail)  # called by the built-in portal_outputs hook
+    monkeypatch.setattr("sitegen.export.archive_bytes", fail)  # zips the edited unit's place in the portal_outputs hook
     try:
         build_portal(content, output, search=False, cache=cache, workers=1)
     except RuntimeError as error:

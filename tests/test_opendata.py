@@ -9,6 +9,7 @@ import zipfile
 
 from sitegen import export
 from sitegen.render import urls
+from sitegen.render.regions import anchor as region_anchor, region_tree, walk
 
 
 def test_csv_has_bom_columns_and_published_figures(built, portal):
@@ -52,16 +53,62 @@ def test_xlsx_opens_with_openpyxl(built, portal):
     assert rows[0][:3] == ("序号", "预算单位", "项目名称") and len(rows) == 12
 
 
-def test_data_package_validates_and_archive_holds_it(built, portal):
+def test_data_package_validates(built, portal):
     from frictionless import validate
     output, _ = built
     report = validate(str(output / export.DATAPACKAGE))
     assert report.valid, report.flatten(["type", "note"])[:5]
     package = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
-    with zipfile.ZipFile(output / export.ARCHIVE) as archive:
-        names = set(archive.namelist())
-    assert export.DATAPACKAGE in names and {r["path"] for r in package["resources"]} <= names
+    assert {r["path"] for r in package["resources"]} == {f"{export.data_folder(d)}{p.name}" for d in portal.documents()
+                                                         for p in (output / export.data_folder(d)).glob("*.csv")}
     assert len(package["resources"]) >= 6 * 3
+
+
+def _places_with_units(portal):
+    return [node for node in walk(region_tree([(u.model.region, u.id, u) for u in portal.units])) if node.units]
+
+
+def test_each_place_archive_holds_exactly_the_downloads_of_its_units(built, portal, tmp_path):
+    """上海市 › 普陀区 holds its two units' documents; 定西市 (a city-level unit) only 定西's, not
+    those of any county of its province; every other file is in no archive."""
+    from frictionless import validate
+    output, _ = built
+    places = _places_with_units(portal)
+    assert {tuple(n.path): sorted(u.id for u in n.units) for n in places}[("上海市", "普陀区")] == ["putuo-czj", "putuo-ghj"]
+    assert sorted(p.name for p in (output / "downloads").glob("*.zip")) == sorted(f"{n.anchor}.zip" for n in places)
+    for node in places:
+        expected = {p.relative_to(output).as_posix(): p.read_bytes() for unit in node.units for doc in unit.documents
+                    for p in (output / export.data_folder(doc)).iterdir() if not p.name.endswith((".gz", ".br"))}
+        with zipfile.ZipFile(output / urls.region_archive(node.anchor)) as archive:
+            names = archive.namelist()
+            assert names == sorted(names) and all(i.date_time == export.FIXED_TIME for i in archive.infolist())
+            assert set(names) == set(expected) | {export.DATAPACKAGE}
+            assert all(archive.read(name) == data for name, data in expected.items())
+            folder = tmp_path / node.anchor
+            archive.extractall(folder)
+        # Each archive describes its own CSVs, and its data package validates once unpacked.
+        package = json.loads((folder / export.DATAPACKAGE).read_text(encoding="utf-8"))
+        assert package["title"].endswith("".join(node.path))
+        assert {r["path"] for r in package["resources"]} == {name for name in expected if name.endswith(".csv")}
+        report = validate(str(folder / export.DATAPACKAGE))
+        assert report.valid, report.flatten(["type", "note"])[:5]
+
+
+def test_place_pages_and_home_link_the_archives(built, portal):
+    """The home page's place index links every archive; a place's page its own and those of the
+    places below it; a place where no unit is placed (a province here) has none."""
+    output, _ = built
+    home = (output / "index.html").read_text(encoding="utf-8")
+    places = _places_with_units(portal)
+    assert len(re.findall(r'href="downloads/[^"]+\.zip"', home)) == len(places)
+    for node in places:
+        assert f'href="{urls.region_archive(node.anchor)}" download="{"".join(node.path)}预决算公开数据.zip"' in home
+        page = (output / urls.file_for(urls.region(node.anchor))).read_text(encoding="utf-8")
+        assert f'<p class="archive"><a href="../../{urls.region_archive(node.anchor)}"' in page
+    hebei = (output / urls.file_for(urls.region(region_anchor(("河北省",))))).read_text(encoding="utf-8")
+    counties = [node for node in places if node.path[0] == "河北省"]
+    assert len(counties) == 3 and '<p class="archive">' not in hebei
+    assert sorted(re.findall(r'href="\.\./\.\./(downloads/[^"]+)"', hebei)) == sorted(urls.region_archive(n.anchor) for n in counties)
 
 
 def test_every_document_page_links_its_downloads(built, portal):
@@ -163,3 +210,37 @@ def test_excel_numbers_keep_their_published_precision_and_percentages(built, por
                 texts += 1
                 assert not re.fullmatch(r"-?[\d,]+(\.\d+)?%?", cell.value), f"a number stored as text: {cell.value}"
     assert texts
+
+
+def test_a_rebuild_zips_again_only_the_archive_of_the_edited_units_place(tmp_path, monkeypatch):
+    """Editing 普陀区财政局's final accounts changes the 普陀区 archive alone: every other one is
+    linked from the build cache (same file, same inode), not zipped again."""
+    import shutil
+
+    from sitegen.builder import build_portal
+    from .conftest import CONTENT
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    shutil.copytree(CONTENT, content)
+    build_portal(content, output, search=False, cache=cache)
+    before = {p.name: (p.read_bytes(), p.stat().st_ino) for p in (output / "downloads").glob("*.zip")}
+    putuo = f"{region_anchor(('上海市', '普陀区'))}.zip"
+    assert putuo in before and len(before) == 6
+
+    made: list[str] = []
+    make = export.PlaceArchive.make
+    monkeypatch.setattr(export.PlaceArchive, "make", lambda self, root: made.append(self.relative) or make(self, root))
+    edited = content / "units/putuo-czj/2024/final-accounts.yaml"
+    text = edited.read_text(encoding="utf-8")
+    assert 'amount: "2995.39"' in text
+    edited.write_text(text.replace('amount: "2995.39"', 'amount: "2995.38"', 1), encoding="utf-8")
+    build_portal(content, output, search=False, cache=cache)
+    after = {p.name: (p.read_bytes(), p.stat().st_ino) for p in (output / "downloads").glob("*.zip")}
+
+    assert made == [f"downloads/{putuo}"]
+    assert {name for name in before if after[name] != before[name]} == {putuo}
+    with zipfile.ZipFile(output / "downloads" / putuo) as archive:
+        data = json.loads(archive.read("units/putuo-czj/2024/final-accounts/data/document.json"))
+    assert data["document"]["figures"][0]["amount"] == "2995.38"
+    # Built again from the same content, the archive is the same bytes (fixed timestamps, sorted members).
+    build_portal(content, output, search=False, cache=tmp_path / "another-cache")
+    assert {p.name: p.read_bytes() for p in (output / "downloads").glob("*.zip")} == {n: b for n, (b, _) in after.items()}

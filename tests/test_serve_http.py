@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.export import ARCHIVE, DATAPACKAGE
+from sitegen.export import DATAPACKAGE
 from sitegen.preview.server import injected
 
 from .conftest import CONTENT
@@ -71,7 +71,8 @@ def test_serve_serves_the_build_byte_for_byte(content, tmp_path):
 
         script = injected(port)
         files = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
-        assert {"404.html", "sitemap.xml", "feed.xml", ARCHIVE, DATAPACKAGE, "pagefind/pagefind-entry.json"} <= set(files)
+        assert {"404.html", "sitemap.xml", "feed.xml", DATAPACKAGE, "pagefind/pagefind-entry.json"} <= set(files)
+        assert len([f for f in files if f.startswith("downloads/") and f.endswith(".zip")]) == 6  # one per place with units
         differing, injected_into = [], 0
         for relative in files:
             code, served = fetch(base + relative)

@@ -88,8 +88,8 @@ def _sum_counts(counts) -> dict[str, int]:
 
 
 def _place_links(tree: list[RegionNode], place_counts: dict) -> list[dict]:
-    """The place index: each place with its URL, units and finding counts, nested."""
-    return [{"node": node, "url": urls.region(node.anchor), "counts": place_counts[node.anchor],
+    """The place index: each place with its URL, units, finding counts and archive, nested."""
+    return [{"node": node, "url": urls.region(node.anchor), "counts": place_counts[node.anchor], "archive": place_archive(node),
              "children": _place_links(node.children, place_counts)} for node in tree]
 
 
@@ -106,6 +106,17 @@ def latest_documents(portal: Portal, findings: dict[tuple, list[Finding]], limit
             for d in newest]
 
 
+def place_archive(node: RegionNode) -> dict | None:
+    """The archive of the open data of the units placed at ``node`` (``export.PlaceArchive``:
+    made for each place where a unit with documents is placed): its URL, the file name a
+    browser saves it as, and its numbers of units and documents."""
+    documents = sum(len(unit.documents) for unit in node.units)
+    if not documents:
+        return None
+    return {"url": urls.region_archive(node.anchor), "file_name": f"{''.join(node.path)}预决算公开数据.zip",
+            "unit_count": len(node.units), "document_count": documents}
+
+
 def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: dict, latest: list[dict]) -> Page:
     chart_list = chartsets.comparison_charts(portal.units)
     return Page("", "home.html", {"places": _place_links(tree, place_counts), "counts": counts, "charts": chart_list,
@@ -113,7 +124,7 @@ def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: di
                                   "document_count": len(portal.documents()), "unit_count": len(portal.units),
                                   "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
                                   "content_error_count": len(portal.errors),
-                                  "archive": export.ARCHIVE, "datapackage": export.DATAPACKAGE}, has_charts=bool(chart_list))
+                                  "datapackage": export.DATAPACKAGE}, has_charts=bool(chart_list))
 
 
 def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict) -> list[Page]:
@@ -130,7 +141,8 @@ def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict) -> lis
         pages.append(Page(url, "region.html", {
             "node": node, "breadcrumbs": breadcrumbs, "cards": items, "pager": pager, "charts": charts,
             "counts": place_counts[node.anchor], "places": _place_links(node.children, place_counts),
-            "quality_url": urls.region_quality(node.anchor) if node.units else None}, has_charts=bool(charts)))
+            "quality_url": urls.region_quality(node.anchor) if node.units else None, "archive": place_archive(node)},
+            has_charts=bool(charts)))
     return pages
 
 

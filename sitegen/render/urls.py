@@ -31,6 +31,11 @@ def region(anchor: str) -> str:
     return f"regions/{anchor}/"
 
 
+def region_archive(anchor: str) -> str:
+    """The ZIP of the open data of the units placed at a place (``export.PlaceArchive``)."""
+    return f"downloads/{anchor}.zip"
+
+
 def region_quality(anchor: str) -> str:
     """The findings of the units placed at a place."""
     return f"data-quality/{anchor}/"

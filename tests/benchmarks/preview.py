@@ -6,8 +6,8 @@ For each portal: start `sitegen serve` on a free port, open one self-evaluation 
 headless Chromium (Debian's chromium), then edit that document's title several times; each
 edit is timed from the write until the reloaded page shows it (polled every 10 ms), and the server's own log
 gives the rebuild part (the whole incremental build: stale pages, portal-wide pages, sitemap,
-feed, data package, archive and the search shard of the edited unit, then the swap). Medians are
-reported.
+feed, data package, the archive of the edited unit's place and the search shard of the edited
+unit, then the swap). Medians are reported.
 """
 from __future__ import annotations
 
