@@ -76,6 +76,14 @@ def compressed(data: bytes, quality: int = PAGE_QUALITY) -> tuple[bytes, bytes]:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0), brotli.compress(data, quality=quality)
 
 
+def compressed_names(relative: str) -> list[str]:
+    """``relative`` and, for a text file, the names of its ``.gz`` and ``.br`` copies, in the
+    order ``with_compressed`` stores one file's."""
+    if PurePosixPath(relative).suffix in TEXT_SUFFIXES:
+        return [relative, relative + ".gz", relative + ".br"]
+    return [relative]
+
+
 def with_compressed(files: dict[str, bytes]) -> dict[str, bytes]:
     """``files`` (relative path → bytes) plus a ``.gz`` and a ``.br`` copy of each text file."""
     result = dict(files)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import plugins
-from .assets import Assets, with_compressed, write_compressed
+from .assets import Assets, compressed_names, with_compressed, write_compressed
 from .cache import BuildCache, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .check.copyindex import CopyIndex
@@ -367,7 +367,7 @@ class Builder:
                         if page is not NOT_FOUND:
                             rendered.append(page.url)
                     made_portal.pages[page.url] = (relative, templates, files_key)
-                    for n, name in enumerate(with_compressed({relative: b""})):  # the page, then its .gz and .br
+                    for n, name in enumerate(compressed_names(relative)):
                         store.link(files_key, n, name, staging, made)
                 store.put(portal_key, made_portal, {})
                 lap("render")
