@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import plugins
@@ -330,8 +331,9 @@ class Builder:
             units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
             # Text copied between units: joined here from each document's fingerprints; these
             # findings show on the portal-wide pages (their documents' pages are built per unit).
-            # The join is kept between builds: only the documents whose key changed are compared again.
-            copied = self.copies.update({d.slim.key: (d.key, d.prints) for e in units for d in e.documents})
+            # The join is kept between builds: only the documents whose key changed are compared again,
+            # their fingerprints read from the cache then (the entries in memory do not hold them).
+            copied = self.copies.update({d.slim.key: (d.key, partial(_fingerprints, store, d.key)) for e in units for d in e.documents})
             for finding in portal_findings(portal, copied=copied):
                 findings.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
             result = BuildResult(pages=0, documents=len(portal.documents()), findings=finding_counts(findings.values()),
@@ -432,6 +434,11 @@ class Builder:
 def _fresh(renderer: Renderer, entry: UnitEntry) -> bool:
     """Whether a cached unit's pages were all rendered through the templates as they are now."""
     return renderer.fresh(entry.templates) and all(renderer.fresh(doc.templates) for doc in entry.documents)
+
+
+def _fingerprints(store: BuildCache, key: str) -> list:
+    """The fingerprints (``copies.fingerprints``) stored aside with the document entry ``key``."""
+    return store.get_aside(key) or []
 
 
 def _known(errors: list, published: list) -> bool:
