@@ -48,6 +48,7 @@ from .write import output_lock, reused_from, staged_output, write_bytes, write_t
 CACHE_FOLDER = ".sitegen-cache"
 COPIES = "copies.sqlite"  # in the cache folder: the portal-wide copy check's state (``check.copyindex``)
 COMPILED_TEMPLATES = "templates"  # in the cache folder: Jinja's bytecode cache
+UNIT_KEYS = "unit-keys"  # the build cache's state: unit folder → (build key, unit key) of the last build
 NOT_FOUND = Page("404/", "404.html", {}, source="404")  # the same from the same templates
 # Above this many files, deleting the previous output (seconds) is left to a background process.
 BACKGROUND_DISCARD = 20_000
@@ -231,7 +232,9 @@ class Builder:
         changed path lies in, already hashed by this Builder's last build, are not read or
         stat-ed again: their unit keeps its key, so the cost of a rebuild does not grow with
         the portal (an empty list: nothing changed in any unit folder). ``None`` checks every
-        file (``build_all``), which also catches a change the caller missed.
+        file (``build_all``), which also catches a change the caller missed. A new Builder told
+        the paths (``sitegen build --changed``) trusts the unit keys of the last build that
+        used the same cache.
 
         ``index=False`` (the preview, to reload the pages first) carries the previous search
         index over unchanged; a later ``rebuild()`` brings it up to date, re-rendering nothing."""
@@ -284,6 +287,8 @@ class Builder:
             entries: list = []
             unit_keys: dict[Path, tuple[str, str]] = {}
             hashes = FileHashes(store.folder / "hashes.pickle")
+            if changed is not None and not self._unit_keys:  # a new Builder told what changed: `build --changed`
+                self._unit_keys = store.get_state(UNIT_KEYS) or {}
             units_dir = content / "units"
             for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
                 if not SLUG.match(unit_dir.name):
@@ -430,6 +435,7 @@ class Builder:
             store.collect({last_key} | kept | {files_key for _, _, files_key, _ in made_portal.pages.values()}
                           | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
             hashes.save(keep_unseen=changed is not None)
+            store.put_state(UNIT_KEYS, unit_keys)
             lap("cache")
         self._entries = {e.key: e for e in units}
         self._portal = made_portal

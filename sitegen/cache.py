@@ -4,6 +4,8 @@ Layout of the cache folder (``.sitegen-cache/`` beside the content folder by def
 
     entries/<key>.pickle     the entry object (slim documents, findings, page URLs, file list,
                              the templates its pages were rendered through)
+    <name>.pickle            a build's state for the next one (``get_state``): the file
+                             hashes (``FileHashes``), the unit keys of the last build
     aside/<key>.pickle       what a reader of the entry needs only when the entry is new to it
                              (a document's fingerprints for the copy index), kept out of the
                              entry so that a build holding every entry in memory does not hold it
@@ -98,6 +100,13 @@ class BuildCache:
     def get_aside(self, key: str):
         """What was stored aside with the entry ``key`` (``put``), or ``None``."""
         return _load(self.aside / f"{key}.pickle")
+
+    def get_state(self, name: str):
+        """What the last ``put_state(name, …)`` stored, or ``None``."""
+        return _load(self.folder / f"{name}.pickle")
+
+    def put_state(self, name: str, value) -> None:
+        _dump(value, self.folder / f"{name}.pickle")
 
     def put(self, key: str, entry, files: dict[str, bytes], aside=None) -> None:
         """Store ``entry`` under ``key``, its output ``files`` (relative path → bytes, in

@@ -92,3 +92,40 @@ def test_rebuilds_of_one_builder_match_a_clean_build_and_count_each_finding_once
         assert sorted(rebuilt) == sorted(fresh)
         assert [name for name in fresh if rebuilt[name] != fresh[name]] == []
     assert result.findings == first.findings
+
+
+def test_build_changed_reads_only_the_named_unit_folders(site, tmp_path, monkeypatch):
+    """`sitegen build --changed PATH`: a new process, told what changed, trusts the unit keys
+    the last build stored in the cache for every other unit folder."""
+    from click.testing import CliRunner
+
+    from sitegen.cli import main
+
+    def build(*extra: str):
+        result = CliRunner().invoke(main, ["build", "--content", str(site), "--output", str(tmp_path / "out"),
+                                           "--no-search", "--jobs", "1", *extra])
+        assert result.exit_code in (0, 1), result.output
+        return result
+
+    build()
+    edited = site / "units" / "dingxi-zfw" / "2023" / "final-accounts.yaml"
+    _edit(edited, "title:", "title: 修订 ")
+    unnamed = site / "units" / "laoting-zfw" / "unit.yaml"
+    _edit(unnamed, "name: 中共乐亭县委政法委", "name: 中共乐亭县委政法委员会甲乙")
+    read: list[str] = []
+    original = FileHashes.hash
+
+    def spy(self, path, stat):
+        read.append(path)
+        return original(self, path, stat)
+
+    monkeypatch.setattr(FileHashes, "hash", spy)
+    build("--changed", str(edited))
+    assert read and all("/units/dingxi-zfw/" in path for path in read)
+    out = tmp_path / "out" / "units"
+    assert "修订" in (out / "dingxi-zfw" / "2023" / "final-accounts" / "index.html").read_text(encoding="utf-8")
+    assert "甲乙" not in (out / "laoting-zfw" / "index.html").read_text(encoding="utf-8")
+    read.clear()
+    build()  # without --changed every file is checked again
+    assert any("/units/laoting-zfw/" in path for path in read)
+    assert "甲乙" in (out / "laoting-zfw" / "index.html").read_text(encoding="utf-8")
