@@ -411,10 +411,12 @@ class Builder:
 
                 kept: set[str] = set()  # stamps of the files the hooks keep in the cache
 
-                def put_cached(key: str, relative: str, make) -> None:
+                def put_cached(key: str, relative: str, make, compress: bool = False) -> None:
                     if not store.has_files(key):
-                        store.put_files(key, {relative: make()})
-                    store.link(key, 0, relative, staging, made)
+                        data = make()
+                        store.put_files(key, with_compressed({relative: data}) if compress else {relative: data})
+                    for n, name in enumerate(compressed_names(relative) if compress else [relative]):
+                        store.link(key, n, name, staging, made)
                     kept.add(key)
 
                 # sitemap, feed, data package, the places' archives and every plugin's portal-wide files

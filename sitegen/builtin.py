@@ -50,12 +50,18 @@ def portal_outputs(output):
     """Sitemap(s), the Atom feed, the Frictionless data package of the portal and the archive
     of each place (``export.PlaceArchive``), kept in the build cache: only the archives of the
     places whose documents changed are zipped again."""
+    from .cache import digest
     from .export import DATAPACKAGE, datapackage, place_archives
     from .render import feeds
     site = output.portal.site
-    if feeds.absolute_base(site.base_url):
-        for name, xml in feeds.sitemaps(output.page_urls, site.base_url).items():
-            output.write(name, xml)
+    base = feeds.absolute_base(site.base_url)
+    if base:
+        # Each sitemap file is kept in the cache under what it lists: at a province's scale
+        # they hold most of a million addresses, and an edit seldom adds or removes a page.
+        for name, listed, index in feeds.sitemap_parts(output.page_urls):
+            output.write_cached(digest("sitemap", base, name, str(index), *listed), name,
+                                lambda listed=listed, index=index: feeds.sitemap_xml(listed, base, index).encode("utf-8"),
+                                compress=True)
         output.write("feed.xml", feeds.atom(output.portal, site.base_url))
     else:
         output.warn(f"no sitemap.xml or feed.xml written — they need the portal's absolute address: set base_url, "
