@@ -26,7 +26,7 @@ from .check.copies import fingerprints
 from .content.errors import ContentError
 from .content.files import MARKDOWN_LIMIT, YAML_LIMIT, inside, key_bytes, within
 from .content.loader import content_folder, load_document, load_unit
-from .export import document_downloads, resources
+from .export import document_downloads, resources, store_schemas
 from .model.documents import Site
 from .plugins import kind_files, kind_tables
 from .model.portal import BrokenUnit, LoadedDocument, LoadedUnit, Portal
@@ -44,7 +44,7 @@ class DocumentEntry:
     pages: list[str]        # page URLs, in page-plan order
     files: list[str]        # output-relative files, stored under ``key`` in this order
     downloads: list[str]    # the open-data files among them (for the portal archive)
-    resources: list[dict]   # data-package resources of its CSVs
+    resources: list         # export.TableResource of its CSVs (their schemas stored apart, store_schemas)
     templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of its pages
 
     @cached_property  # hashed once, when its templates are all recorded: every build reads it
@@ -227,6 +227,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         files[relative] = data
         downloads.append(relative)
     files = with_compressed(files)
+    store_schemas(cache, doc, tables)
     entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
                           resources(doc, tables), templates=used)
     lap("opendata")

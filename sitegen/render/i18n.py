@@ -30,7 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "published": "发布日期", "by_year": "按年度浏览", "chart_alt": "图表数据见下方表格", "has_errors": "有数字不一致", "has_no_errors": "未发现错误", "not_found": "页面不存在", "not_found_hint": "您访问的页面不存在或已移动。可以从首页浏览，或使用搜索。",
         "other_years": "其他年度", "revisions": "修订记录", "feed": "更新订阅（Atom）", "sitemap": "网站地图", "downloads": "下载数据", "open_data": "开放数据",
         "open_data_intro": "每份文件的表格均可下载为 CSV（UTF-8，Excel 可直接打开）、Excel 与 JSON；每个地区本级单位的数据另有打包下载（ZIP，内附 Frictionless 数据包说明），见地区索引中各地区后的「数据包」，下辖地区各有其包。",
-        "archives": "按地区打包下载（ZIP）", "archive": "本级单位数据打包下载（ZIP）", "archive_short": "数据包", "archive_label": "本级单位数据包（ZIP）", "document_count": "份文件", "datapackage": "数据包说明（datapackage.json）", "published_title": "原标题", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
+        "archives": "按地区打包下载（ZIP）", "archive": "本级单位数据打包下载（ZIP，内附 Frictionless 数据包说明 datapackage.json）", "archive_short": "数据包", "archive_label": "本级单位数据包（ZIP）", "document_count": "份文件", "datapackage": "各地区数据包目录（datapackage.json）", "published_title": "原标题", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
         "back_to_document": "返回文件", "footer": "本站由 sitegen 生成；数字按原文照录，不一致之处由程序自动核对标出。",
         "search_title": "全文搜索", "search_hint": "输入关键词，如：雪亮工程、三公经费、138.29", "noscript_search": "搜索需要启用 JavaScript。",
         "composition": "构成", "budget_vs_executed": "预算与执行", "score_vs_weight": "得分与分值",
