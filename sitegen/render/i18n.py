@@ -41,6 +41,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "pages": "分页", "items_from": "第", "previous_page": "上一页", "next_page": "下一页",
         "places_below": "下辖地区", "units_here": "本级单位", "findings_by_place": "按地区统计",
         "findings_by_rule": "按规则统计", "all_findings": "全部核对发现",
+        "findings_listed_by_place": "核对发现较多，逐条列在各地区的数据质量页：请从上面的地区进入。",
+        "rule_findings_by_place": "本规则的发现较多，按单位所在地区统计；点击地区查看其逐条发现（已按本规则筛选）。",
         "place_findings_intro": "本地区各单位文件的一致性核对结果。", "key_figures": "主要数字", "latest_documents": "最新公开文件", "chart_hint": "滑动或轻触页面即绘制图表；数据见下方表格。", "findings_where": "各地区的单位数与核对发现（错误、警告）数；点击地区查看其单位与发现。",
     },
 }

@@ -72,6 +72,11 @@ UNITS_PER_PAGE = 60            # unit cards of a place (~1.6 KB each with 12 doc
 FINDINGS_PER_PAGE = 200        # rows of a data-quality table (~1 KB each)
 RULE_FINDINGS_PER_PAGE = 300   # findings listed on a rule's page (~0.4 KB each)
 OVERVIEW_DEPTH = 2             # the data-quality overview counts findings down to cities
+# A listing of the whole portal's findings (data quality, a rule's) keeps at most this many
+# pages; past that its findings are counted by place, each place's page listing its own. Pages
+# cut from one long listing each change when a finding before them comes or goes: at a
+# province's scale one edit would make hundreds of them again.
+LISTING_PAGES = 5
 
 
 def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
@@ -96,10 +101,9 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
     subtree = lazy.subtrees(tree)
     pages = [_home(portal, tree, place_counts, findings, _counts(all_findings), lazy),
              lazy.page(urls.RULES, "rules.html", (repr(rule_counts),), lambda: {"rules": registered_rules(), "counts": rule_counts})]
+    placed_at = {unit.id: node for node in walk(tree) for unit in node.units}
     for rule in registered_rules():
-        pages.extend(lazy.page(url, "rule.html", (rule.id, repr(pager), *lazy.items(items)),
-                               lambda url=url, rule=rule, items=items, pager=pager: {"rule": rule, "findings": items, "pager": pager})
-                     for url, items, pager in paginate(urls.rule(rule.id), by_rule.get(rule.id, []), RULE_FINDINGS_PER_PAGE))
+        pages.extend(_rule_pages(rule, by_rule.get(rule.id, []), placed_at, lazy))
     for node in walk(tree):
         pages.extend(_place_pages(node, unit_counts, place_counts, lazy, subtree))
     pages.extend(_quality_pages(portal, findings, tree, place_counts, rule_counts, lazy))
@@ -145,6 +149,24 @@ class _Lazy:
         for node in tree:
             visit(node)
         return found
+
+
+def _rule_pages(rule, found: list[Finding], placed_at: dict[str, RegionNode], lazy: _Lazy) -> list[Page | LazyPage]:
+    """A rule: what it checks and its findings (paginated). Past ``LISTING_PAGES`` pages, their
+    number at each place instead, linking the place's data-quality page filtered by the rule."""
+    url = urls.rule(rule.id)
+    if len(found) <= RULE_FINDINGS_PER_PAGE * LISTING_PAGES:
+        return [lazy.page(url, "rule.html", (rule.id, repr(pager), *lazy.items(items)),
+                          lambda items=items, pager=pager: {"rule": rule, "findings": items, "total": len(found), "by_place": None,
+                                                            "pager": pager})
+                for url, items, pager in paginate(url, found, RULE_FINDINGS_PER_PAGE)]
+    [(_, _, pager)] = paginate(url, [], 1)
+    counted = Counter(placed_at[f.unit_id].anchor for f in found if f.unit_id in placed_at)
+    nodes = {node.anchor: node for node in placed_at.values()}
+    by_place = [{"node": nodes[anchor], "count": count, "url": f"{urls.region_quality(anchor)}?rule={rule.id}"}
+                for anchor, count in sorted(counted.items(), key=lambda item: nodes[item[0]].path)]
+    return [lazy.page(url, "rule.html", (rule.id, str(len(found)), repr(sorted(counted.items()))),
+                      lambda: {"rule": rule, "findings": [], "total": len(found), "by_place": by_place, "pager": pager})]
 
 
 def _sum_counts(counts) -> dict[str, int]:
@@ -220,8 +242,9 @@ def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict, lazy: 
 
 def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place_counts: dict, rule_counts: dict,
                    lazy: _Lazy) -> list[Page | LazyPage]:
-    """``data-quality/``: every finding in portal order (paginated) under the counts by place and
-    by rule; ``data-quality/<place>/``: the findings of the units placed at each place."""
+    """``data-quality/``: the counts by place and by rule, and every finding of the portal in
+    portal order (paginated) while they fit ``LISTING_PAGES`` pages; ``data-quality/<place>/``:
+    the findings of the units placed at each place (paginated)."""
     rows = quality_rows(portal.units, findings)
     # Provinces and cities only: a province has a hundred counties, and each place's page
     # (``region.html``) links the findings of its counties.
@@ -232,9 +255,15 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
     # Every page repeats the overview: its counts are part of each page's source.
     overview_source = repr(([(p["node"].anchor, p["counts"], p["direct"]) for p in places], rule_counts,
                             [str(e) for e in portal.errors]))
-    pages = [lazy.page(url, "data-quality.html", (overview_source, repr(pager), *lazy.items(items)),
-                       lambda items=items, pager=pager: {**quality_view(items), "pager": pager, "overview": overview, "node": None})
-             for url, items, pager in paginate(urls.DATA_QUALITY, rows, FINDINGS_PER_PAGE)]
+    if len(rows) <= FINDINGS_PER_PAGE * LISTING_PAGES:
+        pages = [lazy.page(url, "data-quality.html", (overview_source, repr(pager), *lazy.items(items)),
+                           lambda items=items, pager=pager: {**quality_view(items), "pager": pager, "overview": overview, "node": None,
+                                                             "by_place": False})
+                 for url, items, pager in paginate(urls.DATA_QUALITY, rows, FINDINGS_PER_PAGE)]
+    else:  # listed on each place's page only
+        [(_, _, pager)] = paginate(urls.DATA_QUALITY, [], 1)
+        pages = [lazy.page(urls.DATA_QUALITY, "data-quality.html", (overview_source,),
+                           lambda: {"pager": pager, "overview": overview, "node": None, "by_place": True})]
     by_unit: dict[str, list] = {}
     for row in rows:
         by_unit.setdefault(row.finding.unit_id, []).append(row)
@@ -247,7 +276,8 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
                                                          for name, anchor in node.ancestors()] + [(node.name, None)]
         pages.extend(lazy.page(url, "data-quality.html", (repr(breadcrumbs), repr(pager), *lazy.units(node.units), *lazy.items(items)),
                                lambda items=items, pager=pager, node=node, breadcrumbs=breadcrumbs: {
-                                   **quality_view(items), "pager": pager, "node": node, "breadcrumbs": breadcrumbs, "overview": None})
+                                   **quality_view(items), "pager": pager, "node": node, "breadcrumbs": breadcrumbs, "overview": None,
+                                   "by_place": False})
                      for url, items, pager in paginate(urls.region_quality(node.anchor), place_rows, FINDINGS_PER_PAGE))
     return pages
 
