@@ -87,8 +87,8 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
     ``sources`` (unit id → digest of the unit's inputs and of every finding on its documents
     that its own inputs do not decide, e.g. a copy found in another unit) makes the place,
     rule and data-quality pages ``LazyPage``s whose source is the sources of the units they
-    list, the finding rows' places on the page, and the page's place in its listing. The home
-    page and the rules overview count the whole portal and are always made."""
+    list, the finding rows' places on the page, and the page's place in its listing (the home
+    page's: every unit's). Without ``sources`` every page is a ``Page``, made at once."""
     unit_counts = {unit.id: _counts([f for d in unit.documents for f in findings.get(d.key, [])]) for unit in portal.units}
     tree = region_tree([(unit.model.region, unit.id, unit) for unit in portal.units])
     place_counts = {node.anchor: _sum_counts(unit_counts[u.id] for u in node.all_units()) for node in walk(tree)}
@@ -254,7 +254,7 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
                 "content_errors": error_views(portal.errors, portal.root)}
     # Every page repeats the overview: its counts are part of each page's source.
     overview_source = repr(([(p["node"].anchor, p["counts"], p["direct"]) for p in places], rule_counts,
-                            [str(e) for e in portal.errors]))
+                            overview["portal"], [str(e) for e in portal.errors]))
     if len(rows) <= FINDINGS_PER_PAGE * LISTING_PAGES:
         pages = [lazy.page(url, "data-quality.html", (overview_source, repr(pager), *lazy.items(items)),
                            lambda items=items, pager=pager: {**quality_view(items), "pager": pager, "overview": overview, "node": None,
