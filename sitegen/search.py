@@ -16,8 +16,11 @@ portal). A run sees only its shard's pages, hard-linked at their own relative pa
 scratch folder, so result URLs are those of the portal. The first non-empty shard's bundle is
 ``pagefind/`` itself (with Pagefind's UI files, at the path the search page loads); the others
 are ``pagefind/shards/<k>/``, listed in ``pagefind/shards.json`` under ``merge``. The search
-page searches each with its own copy of Pagefind rather than ``mergeIndex`` (see
-``static/pagefind-zh/pagefind.js``: merged, a shard lacking a word of the query drops it).
+page loads them all into one Pagefind (``mergeIndex``: its code and WebAssembly are fetched once,
+whatever the number of shards), and tells their results apart by page id: the ids of a shard's
+pages begin with its tag, ``s<k>-`` (``shards.json``'s ``tags``; the delta's ``d-``), which
+``_canonical`` gives them (see ``static/pagefind-zh/pagefind.js``: a reading of the query is
+searched only in the shards holding all of its words).
 
 **Incremental: the delta index.** Pagefind cannot update a bundle in place, and indexing a
 shard takes about 4 ms a page (a minute for a full shard), so a rebuild does not re-index the

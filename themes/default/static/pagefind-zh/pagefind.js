@@ -146,10 +146,18 @@ function zeros(counts) {
   return Object.fromEntries(Object.entries(counts).map(([name, values]) => [name, Object.fromEntries(Object.keys(values).map((v) => [v, 0]))]));
 }
 
+// The filters (unit, place, year, …) are loaded when the reader asks for them (openFilters): their
+// files hold every page's values, a share of the index that grows with the portal, which a query
+// without filters does not need. Until then the counts of a response are empty, and Pagefind's UI
+// shows no filters.
 let everyFilter = null;
 function allFilters() {
-  everyFilter = everyFilter || load().then(() => pagefind.filters());
+  if (!everyFilter) return Promise.resolve({});
   return everyFilter.then((counts) => addCounts({}, counts));
+}
+export function openFilters() {
+  everyFilter = everyFilter || load().then(() => pagefind.filters());
+  return allFilters().then(() => undefined);
 }
 
 // Filter counts of `results` as Pagefind gave them (`counts`), the hidden pages among them taken out.
@@ -274,7 +282,7 @@ export async function search(query, opts) {
 }
 
 async function searchText(query, opts) {
-  await allFilters(); // Pagefind counts the values of the filters it has loaded, and loads them here
+  await load();
   const { readings: found, whole } = await readingsOf(query);
   return merge((await Promise.all(found.map((reading) => searchReading(reading, opts, whole)))).filter(Boolean));
 }
