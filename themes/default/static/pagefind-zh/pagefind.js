@@ -17,6 +17,7 @@ function started(start) {
     root.setAttribute("lang", language);
   }
 }
+
 // A large portal's index is cut into shards (sitegen's search.py), and the pages changed since
 // their shard was indexed are in a delta bundle; pagefind/shards.json lists them all. They are
 // loaded into this one Pagefind (mergeIndex), so its code and WebAssembly are fetched once
