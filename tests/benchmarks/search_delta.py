@@ -15,7 +15,9 @@ default 预算) in headless Chromium (Debian's chromium, through Playwright), fr
 to the results: requests, every response's body as served (uncompressed) and the size of the
 Brotli copy sitegen writes beside each file (what a server sending precompressed files
 transfers), in all and by kind of file (Pagefind's code and WebAssembly, entry, metadata, filter,
-index and fragment files, the page and its theme).
+index and fragment files, the page and its theme), and the seconds from typing the query to the
+count of results (Pagefind's UI waits 300 ms after the last key; wall-clock, a loaded machine
+shows it).
 
 To compare with another version of sitegen, run the same script with the Python of a virtual
 environment where that version is installed (the builds run as ``sys.executable -m sitegen``).
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -85,8 +88,10 @@ def first_query_bytes(output: Path, query: str) -> dict:
             page.on("response", lambda response: responses.append(response))
             page.goto(base + "/search/")
             page.wait_for_load_state("networkidle")
+            typed = time.perf_counter()
             page.fill(".pagefind-ui__search-input", query)
             expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile("找到"), timeout=300000)
+            seconds = time.perf_counter() - typed
             page.wait_for_load_state("networkidle")
             message = page.inner_text(".pagefind-ui__message")
             sizes = []
@@ -109,6 +114,7 @@ def first_query_bytes(output: Path, query: str) -> dict:
         row["bytes"] += body
         row["brotli_bytes"] += brotli
     return {"query": query, "message": message.strip(), "shards": 1 + len(record.get("merge", [])),
+            "seconds_to_results": round(seconds, 2),
             "requests": len(sizes), "bytes": sum(s[1] for s in sizes), "brotli_bytes": sum(s[2] for s in sizes),
             "by_kind": dict(sorted(by_kind.items())), "largest": sorted(sizes, key=lambda s: -s[1])[:5]}
 
