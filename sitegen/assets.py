@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import shutil
 from pathlib import Path, PurePosixPath
 
 import brotli
@@ -56,19 +55,23 @@ class Assets:
         """Output-relative URL of a static file; ``KeyError`` names a file no theme has."""
         return "assets/" + self.names[relative]
 
-    def write(self, output: Path, *, compress: bool) -> list[Path]:
-        """Copy every asset into ``output/assets/`` under its published name (with its
-        compressed copies when ``compress``); returns the files written."""
-        written = []
+    def published(self) -> dict[str, tuple[Path, str]]:
+        """Output-relative published path → (source file, SHA-256 of its bytes) of every asset."""
+        found = {}
         for relative, file in self.files.items():
-            target = output / "assets" / self.names[relative]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(file, target)
-            written.append(target)
-            if compress and target.suffix in TEXT_SUFFIXES:
-                data = target.read_bytes()
-                written += write_compressed(target, data, ASSET_QUALITY if len(data) < LARGE_ASSET else LARGE_ASSET_QUALITY)
-        return written
+            data = file.read_bytes()
+            found["assets/" + self.names[relative]] = (file, hashlib.sha256(data).hexdigest())
+        return found
+
+
+def asset_files(name: str, data: bytes) -> dict[str, bytes]:
+    """An asset published at ``name`` (output-relative) and, for a text file, its ``.gz`` and
+    ``.br`` copies (in ``compressed_names`` order), Brotli at ``ASSET_QUALITY`` or, past
+    ``LARGE_ASSET`` bytes, ``LARGE_ASSET_QUALITY``."""
+    if PurePosixPath(name).suffix not in TEXT_SUFFIXES:
+        return {name: data}
+    gz, br = compressed(data, ASSET_QUALITY if len(data) < LARGE_ASSET else LARGE_ASSET_QUALITY)
+    return {name: data, name + ".gz": gz, name + ".br": br}
 
 
 def compressed(data: bytes, quality: int = PAGE_QUALITY) -> tuple[bytes, bytes]:

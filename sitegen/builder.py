@@ -22,10 +22,11 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import plugins
-from .assets import Assets, compressed_names, with_compressed, write_compressed
+from .assets import Assets, asset_files, compressed_names, with_compressed, write_compressed
 from .cache import BuildCache, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .check.copyindex import CopyIndex
@@ -37,7 +38,7 @@ from .model.documents import SLUG, Site
 from .model.portal import BrokenUnit, LoadedUnit, Portal
 from .progress import Progress
 from .render import feeds, urls
-from .render.pages import Page, broken_unit_page, portal_pages
+from .render.pages import LazyPage, Page, broken_unit_page, portal_pages
 from .render.views import source_label
 from .search import BUNDLE, SHARD_PAGES, IndexReport, build_index
 from .theme import environment, static_files, theme_dirs
@@ -47,7 +48,8 @@ from .write import output_lock, reused_from, staged_output, write_bytes, write_t
 CACHE_FOLDER = ".sitegen-cache"
 COPIES = "copies.sqlite"  # in the cache folder: the portal-wide copy check's state (``check.copyindex``)
 COMPILED_TEMPLATES = "templates"  # in the cache folder: Jinja's bytecode cache
-NOT_FOUND = Page("404/", "404.html", {})
+UNIT_KEYS = "unit-keys"  # the build cache's state: unit folder → (build key, unit key) of the last build
+NOT_FOUND = Page("404/", "404.html", {}, source="404")  # the same from the same templates
 # Above this many files, deleting the previous output (seconds) is left to a background process.
 BACKGROUND_DISCARD = 20_000
 
@@ -112,26 +114,37 @@ class Renderer:
             self.env.recording = None
         return urls.file_for(page.url), html, {name: self.template_hashes.get(name, "") for name in sorted(used)}
 
-    def write_static(self, output: Path) -> None:
+    def write_static(self, output: Path, store: BuildCache, made: set[Path]) -> set[str]:
         """Theme static files into ``output/assets/``, and plotly.js, once, with their
-        compressed copies (``assets.Assets``)."""
-        self.assets.write(output, compress=True)
+        compressed copies (``assets.Assets``), linked from the build cache ``store`` where
+        each is kept under the hash of its name and bytes: compressed once, not every build
+        (plotly.js alone took ~0.3 s). Returns their cache keys."""
+        keys = set()
+        for name, (file, sha) in self.assets.published().items():
+            key = digest("asset", name, sha)
+            if not store.has_files(key):
+                store.put_files(key, asset_files(name, file.read_bytes()))
+            for n, relative in enumerate(compressed_names(name)):
+                store.link(key, n, relative, output, made)
+            keys.add(key)
+        return keys
 
 
 @dataclass
 class PortalEntry:
-    """The portal-wide pages made from one state of the content (``key``): page URL →
-    (output-relative file, templates used, the cache key of its file). A page's file (with
-    its ``.gz`` and ``.br``) is cached under the hash of its bytes, so a page that comes out
-    the same as in an earlier build is not compressed or stored again: after a one-figure
-    edit, most portal-wide pages do."""
+    """The portal-wide pages of an output's last build under the build key ``build``: page
+    URL → (output-relative file, templates used, the cache key of its file, its source or
+    ``None``). A page whose source (``render.pages.LazyPage``) and templates are those of the
+    last build is not made again. A page's file (with its ``.gz`` and ``.br``) is cached under
+    the hash of its bytes, so a page made again that comes out the same is not compressed or
+    stored again."""
 
-    key: str
-    pages: dict[str, tuple[str, dict[str, str], str]] = field(default_factory=dict)
+    build: str
+    pages: dict[str, tuple[str, dict[str, str], str, str | None]] = field(default_factory=dict)
 
     @property
     def stamp(self) -> str:
-        return self.key
+        return self.build
 
 
 @dataclass
@@ -229,7 +242,9 @@ class Builder:
         changed path lies in, already hashed by this Builder's last build, are not read or
         stat-ed again: their unit keeps its key, so the cost of a rebuild does not grow with
         the portal (an empty list: nothing changed in any unit folder). ``None`` checks every
-        file (``build_all``), which also catches a change the caller missed.
+        file (``build_all``), which also catches a change the caller missed. A new Builder told
+        the paths (``sitegen build --changed``) trusts the unit keys of the last build that
+        used the same cache.
 
         ``index=False`` (the preview, to reload the pages first) carries the previous search
         index over unchanged; a later ``rebuild()`` brings it up to date, re-rendering nothing."""
@@ -282,6 +297,8 @@ class Builder:
             entries: list = []
             unit_keys: dict[Path, tuple[str, str]] = {}
             hashes = FileHashes(store.folder / "hashes.pickle")
+            if changed is not None and not self._unit_keys:  # a new Builder told what changed: `build --changed`
+                self._unit_keys = store.get_state(UNIT_KEYS) or {}
             units_dir = content / "units"
             for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
                 if not SLUG.match(unit_dir.name):
@@ -324,16 +341,21 @@ class Builder:
                     portal.broken_units.append(entry.unit)
                 else:
                     portal.units.append(entry.unit)
-                    findings.update((doc.slim.key, doc.findings) for doc in entry.documents)
+                    # copies: the portal's own findings are added to these lists, and the entries outlive this build
+                    findings.update((doc.slim.key, list(doc.findings)) for doc in entry.documents)
             if self.strict and portal.errors:
                 raise ContentErrors(portal.errors)
             units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
             # Text copied between units: joined here from each document's fingerprints; these
             # findings show on the portal-wide pages (their documents' pages are built per unit).
-            # The join is kept between builds: only the documents whose key changed are compared again.
-            copied = self.copies.update({d.slim.key: (d.key, d.prints) for e in units for d in e.documents})
+            # The join is kept between builds: only the documents whose key changed are compared again,
+            # their fingerprints read from the cache then (the entries in memory do not hold them).
+            copied = self.copies.update({d.slim.key: (d.key, partial(_fingerprints, store, d.key)) for e in units for d in e.documents})
+            found_across: dict[str, list[str]] = {}  # unit id → its findings that its own inputs do not decide
             for finding in portal_findings(portal, copied=copied):
                 findings.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
+                found_across.setdefault(finding.unit_id, []).append(repr(finding))
+            sources = {e.id: digest(e.key, *found_across.get(e.id, ())) for e in units}
             result = BuildResult(pages=0, documents=len(portal.documents()), findings=finding_counts(findings.values()),
                                  timings=timings, content_errors=list(portal.errors))
             warn = lambda message: result.warnings.append(f"{content / 'site.yaml'}: {message}")  # noqa: E731
@@ -342,22 +364,26 @@ class Builder:
                 result.seconds = time.perf_counter() - begun
                 return result  # the last good output stays; the cache keeps what it served
             # render the portal-wide pages
-            wide = portal_pages(portal, findings) + [broken_unit_page(portal, b) for b in portal.broken_units]
+            wide = portal_pages(portal, findings, sources) + [broken_unit_page(portal, b) for b in portal.broken_units]
             page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
             files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
-            portal_key = digest(key, *(e.key if isinstance(e, UnitEntry) else str(e) for e in entries))
-            previous = (self._portal if self._portal is not None and self._portal.key == portal_key else None) \
-                or store.get(portal_key) or PortalEntry(portal_key)
-            made_portal = PortalEntry(portal_key)
+            last_key = digest("portal-pages", str(Path(output).resolve()))  # this output's last portal-wide pages
+            previous = self._portal or store.get(last_key)
+            if previous is None or previous.build != key:
+                previous = PortalEntry(key)
+            made_portal = PortalEntry(key)
             rendered: list[str] = []
             with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging, \
                     reused_from(output, staging) as reuse:
                 made: set[Path] = set()
                 for page, root in [(page, None) for page in wide] + [(NOT_FOUND, feeds.base_path(site.base_url))]:
                     was = previous.pages.get(page.url)
-                    if was is not None and renderer.fresh(was[1]) and store.has_files(was[2]):
-                        relative, templates, files_key = was
+                    source = page.source
+                    if was is not None and source is not None and was[3] == source and renderer.fresh(was[1]) and store.has_files(was[2]):
+                        relative, templates, files_key, _ = was
                     else:
+                        if isinstance(page, LazyPage):
+                            page = page.make()
                         relative, html, templates = renderer.render(page, root)
                         relative = "404.html" if page is NOT_FOUND else relative  # where servers look for it
                         data = html.encode("utf-8")
@@ -366,10 +392,10 @@ class Builder:
                             store.put_files(files_key, with_compressed({relative: data}))
                         if page is not NOT_FOUND:
                             rendered.append(page.url)
-                    made_portal.pages[page.url] = (relative, templates, files_key)
+                    made_portal.pages[page.url] = (relative, templates, files_key, source)
                     for n, name in enumerate(compressed_names(relative)):
                         store.link(files_key, n, name, staging, made)
-                store.put(portal_key, made_portal, {})
+                store.put(last_key, made_portal, {})
                 lap("render")
 
                 # write: a unit folder made from the same inputs and templates as the previous
@@ -385,7 +411,7 @@ class Builder:
                 fresh = [entry for entry in units if not reuse(urls.unit(entry.id).rstrip("/"), entry.version)]
                 with ThreadPoolExecutor(4) as pool:
                     list(pool.map(link_unit, fresh))
-                renderer.write_static(staging)
+                kept: set[str] = renderer.write_static(staging, store, made)  # stamps of the files linked from the cache
                 lap("write")
                 written: list[str] = []  # the portal-wide files, compressed once all are written
 
@@ -393,12 +419,13 @@ class Builder:
                     (write_text if isinstance(data, str) else write_bytes)(staging, relative, data)
                     written.append(relative)
 
-                kept: set[str] = set()  # stamps of the files the hooks keep in the cache
 
-                def put_cached(key: str, relative: str, make) -> None:
+                def put_cached(key: str, relative: str, make, compress: bool = False) -> None:
                     if not store.has_files(key):
-                        store.put_files(key, {relative: make()})
-                    store.link(key, 0, relative, staging, made)
+                        data = make()
+                        store.put_files(key, with_compressed({relative: data}) if compress else {relative: data})
+                    for n, name in enumerate(compressed_names(relative) if compress else [relative]):
+                        store.link(key, n, name, staging, made)
                     kept.add(key)
 
                 # sitemap, feed, data package, the places' archives and every plugin's portal-wide files
@@ -416,9 +443,10 @@ class Builder:
                 for relative in written:
                     write_compressed(staging / relative)
                 lap("compress")
-            store.collect({portal_key} | kept | {files_key for _, _, files_key in made_portal.pages.values()}
+            store.collect({last_key} | kept | {files_key for _, _, files_key, _ in made_portal.pages.values()}
                           | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
             hashes.save(keep_unseen=changed is not None)
+            store.put_state(UNIT_KEYS, unit_keys)
             lap("cache")
         self._entries = {e.key: e for e in units}
         self._portal = made_portal
@@ -432,6 +460,11 @@ class Builder:
 def _fresh(renderer: Renderer, entry: UnitEntry) -> bool:
     """Whether a cached unit's pages were all rendered through the templates as they are now."""
     return renderer.fresh(entry.templates) and all(renderer.fresh(doc.templates) for doc in entry.documents)
+
+
+def _fingerprints(store: BuildCache, key: str) -> list:
+    """The fingerprints (``copies.fingerprints``) stored aside with the document entry ``key``."""
+    return store.get_aside(key) or []
 
 
 def _known(errors: list, published: list) -> bool:

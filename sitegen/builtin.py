@@ -47,20 +47,41 @@ def document_charts(doc, marks):
 
 @hookimpl(tryfirst=True)
 def portal_outputs(output):
-    """Sitemap(s), the Atom feed, the Frictionless data package of the portal and the archive
-    of each place (``export.PlaceArchive``), kept in the build cache: only the archives of the
-    places whose documents changed are zipped again."""
-    from .export import DATAPACKAGE, datapackage, place_archives
+    """Sitemap(s), the Atom feed, the archive of each place (``export.PlaceArchive``: a zipped
+    Frictionless data package), the Table Schema files their packages refer to, and the root
+    ``datapackage.json`` listing the archives. The sitemaps, archives and schemas are kept in
+    the build cache: only the archives of the places whose documents changed are zipped again,
+    and the root package has an entry per place, none per document."""
+    from .assets import compressed_names
+    from .cache import digest
+    from .export import DATAPACKAGE, archive_index, place_archives, schema_key
     from .render import feeds
     site = output.portal.site
-    if feeds.absolute_base(site.base_url):
-        for name, xml in feeds.sitemaps(output.page_urls, site.base_url).items():
-            output.write(name, xml)
+    base = feeds.absolute_base(site.base_url)
+    if base:
+        # Each sitemap file is kept in the cache under what it lists: at a province's scale
+        # they hold most of a million addresses, and an edit seldom adds or removes a page.
+        for name, listed, index in feeds.sitemap_parts(output.page_urls):
+            output.write_cached(digest("sitemap", base, name, str(index), *listed), name,
+                                lambda listed=listed, index=index: feeds.sitemap_xml(listed, base, index).encode("utf-8"),
+                                compress=True)
         output.write("feed.xml", feeds.atom(output.portal, site.base_url))
     else:
         output.warn(f"no sitemap.xml or feed.xml written — they need the portal's absolute address: set base_url, "
                     f"e.g. base_url: https://yjs.example.gov.cn/ (now {site.base_url!r})")
-    documents = [d for entry in output.units for d in entry.documents]
-    output.write(DATAPACKAGE, datapackage(site.title, [r for d in documents for r in d.resources]))
-    for archive in place_archives(site.title, output.units):
+    # the schemas first: an archive made now reads them from the build folder
+    schemas = {r.schema for entry in output.units for d in entry.documents for r in d.resources}
+    for path in sorted(schemas):
+        for name in compressed_names(path):
+            output.write_cached(schema_key(name), name, lambda name=name: _lost(name))
+    archives = place_archives(site.title, output.units)
+    for archive in archives:
         output.write_cached(archive.stamp, archive.relative, lambda archive=archive: archive.make(output.folder))
+    output.write(DATAPACKAGE, archive_index(site.title, archives, output.folder))
+
+
+def _lost(name: str) -> bytes:
+    """A Table Schema file is stored in the build cache by the worker that built a document
+    using it (``export.store_schemas``) and kept while a document refers to it: missing, the
+    cache was altered by hand."""
+    raise FileNotFoundError(f"{name}: missing from the build cache (was it edited?); build again with --no-cache")

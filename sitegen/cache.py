@@ -4,6 +4,11 @@ Layout of the cache folder (``.sitegen-cache/`` beside the content folder by def
 
     entries/<key>.pickle     the entry object (slim documents, findings, page URLs, file list,
                              the templates its pages were rendered through)
+    <name>.pickle            a build's state for the next one (``get_state``): the file
+                             hashes (``FileHashes``), the unit keys of the last build
+    aside/<key>.pickle       what a reader of the entry needs only when the entry is new to it
+                             (a document's fingerprints for the copy index), kept out of the
+                             entry so that a build holding every entry in memory does not hold it
     files/<stamp>/<n>        the n-th output file it produced (flat: a folder per page would
                              double the mkdirs), linked into each build's staging
 
@@ -71,12 +76,13 @@ class BuildCache:
     def __init__(self, folder: Path):
         self.folder = folder.resolve()
         self.entries = self.folder / "entries"
+        self.aside = self.folder / "aside"
         self.files = self.folder / "files"
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        self.entries.mkdir(parents=True, exist_ok=True)
-        self.files.mkdir(parents=True, exist_ok=True)
+        for folder in (self.entries, self.aside, self.files):
+            folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / "lock", "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
@@ -89,23 +95,30 @@ class BuildCache:
 
         An entry that fails to unpickle otherwise is a bug, raised: the key holds sitegen's
         code, so no entry is ever read by code other than the code that wrote it."""
-        try:
-            with open(self.entries / f"{key}.pickle", "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            return None
+        return _load(self.entries / f"{key}.pickle")
 
-    def put(self, key: str, entry, files: dict[str, bytes]) -> None:
-        """Store ``entry`` under ``key`` and its output ``files`` (relative path → bytes, in
-        the order that ``link`` numbers them) under ``entry.stamp``.
+    def get_aside(self, key: str):
+        """What was stored aside with the entry ``key`` (``put``), or ``None``."""
+        return _load(self.aside / f"{key}.pickle")
+
+    def get_state(self, name: str):
+        """What the last ``put_state(name, …)`` stored, or ``None``."""
+        return _load(self.folder / f"{name}.pickle")
+
+    def put_state(self, name: str, value) -> None:
+        _dump(value, self.folder / f"{name}.pickle")
+
+    def put(self, key: str, entry, files: dict[str, bytes], aside=None) -> None:
+        """Store ``entry`` under ``key``, its output ``files`` (relative path → bytes, in
+        the order that ``link`` numbers them) under ``entry.stamp``, and ``aside`` (any
+        picklable value, or ``None`` for nothing) for ``get_aside``.
 
         Files first, entry last, each renamed into place: an interrupted build leaves at
         worst files without an entry, which the next build overwrites."""
         self.put_files(entry.stamp, files)
-        fd, temporary = tempfile.mkstemp(prefix=f".{key}-", dir=self.entries)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.entries / f"{key}.pickle")
+        if aside is not None:
+            _dump(aside, self.aside / f"{key}.pickle")
+        _dump(entry, self.entries / f"{key}.pickle")
 
     def has_files(self, stamp: str) -> bool:
         return (self.files / stamp).is_dir()
@@ -135,9 +148,10 @@ class BuildCache:
     def collect(self, used: set[str]) -> None:
         """Delete every entry and file folder whose key is not in ``used``; the folders are
         moved aside at once and deleted in the background."""
-        for entry in os.scandir(self.entries):
-            if entry.name.removesuffix(".pickle") not in used:
-                os.unlink(entry.path)
+        for folder in (self.entries, self.aside):
+            for entry in os.scandir(folder):
+                if entry.name.removesuffix(".pickle") not in used:
+                    os.unlink(entry.path)
         trash = None
         for entry in os.scandir(self.files):
             if entry.name not in used:
@@ -145,6 +159,26 @@ class BuildCache:
                 os.rename(entry.path, trash / entry.name)
         for stale in self.folder.glob("trash-*"):
             discard(stale)  # this build's, and any an earlier deleter left behind
+
+
+def _load(file: Path):
+    """The object pickled in ``file``, or ``None`` when it is missing or truncated.
+
+    An entry that fails to unpickle otherwise is a bug, raised: the key holds sitegen's
+    code, so no entry is ever read by code other than the code that wrote it."""
+    try:
+        with open(file, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
+
+
+def _dump(value, file: Path) -> None:
+    """Pickle ``value`` into ``file``, renamed into place (a reader never sees half of it)."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{file.stem}-", dir=file.parent)
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, file)
 
 
 class FileHashes:

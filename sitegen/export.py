@@ -1,6 +1,7 @@
-"""Open data: every document as CSV tables, JSON and XLSX, an archive per place of the
-documents of the units placed there, and a Frictionless data package (``datapackage.json``)
-describing the portal's CSVs (and one inside each archive describing its own).
+"""Open data: every document as CSV tables, JSON and XLSX, and an archive per place of the
+documents of the units placed there: a Frictionless tabular data package (its own
+``datapackage.json``, each CSV's Table Schema by reference to a file under ``SCHEMAS``). The
+portal's root ``datapackage.json`` lists the places' archives, not their CSVs.
 
 Tables a spreadsheet can compute with: amounts and points are numbers (CSV without thousands
 separators, at their published places: ``1058.66``, ``31.5``); percentages are numbers of
@@ -10,6 +11,11 @@ Text stays text (targets such as ``≥95%`` are text). Column headers are Chines
 package gives each column's machine key, type and unit. CSV is UTF-8 with a byte-order mark
 so Excel opens Chinese text correctly. Output is deterministic: fixed timestamps inside the
 XLSX and ZIP containers.
+
+Nothing here grows with the portal on a rebuild: a Table Schema is the same for every
+document of a table kind and money unit, so it is written once (``table_schema``) and a
+document keeps only its name (``TableResource``); an archive and its package are made again
+only when one of its own documents changed (``PlaceArchive.stamp``).
 """
 from __future__ import annotations
 
@@ -21,9 +27,12 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from .cache import digest
+from .assets import compressed_names, with_compressed
+from .cache import BuildCache, digest
 from .check import Finding
 from .model import labels
 from .model.documents import Document, Evaluation, Figure, FundingRow, Goal, Indicator, SelfEvaluation, SummaryRow
@@ -35,7 +44,10 @@ from .render import urls
 from .render.regions import region_tree, walk
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-DATAPACKAGE = "datapackage.json"  # at the root: Frictionless refuses ".." in resource paths
+# At the top of whatever it describes (the Data Package spec): the root of the output for the
+# index of the places' archives, the root of each archive for its own package.
+DATAPACKAGE = "datapackage.json"
+SCHEMAS = "data/schemas/"  # the Table Schema files, relative to a package's root (no "..": refused by the spec)
 
 Cell = Decimal | Percent | int | str | None
 
@@ -298,43 +310,94 @@ def _field(column: Column, money_unit: str) -> dict:
     return field
 
 
-def resources(doc: LoadedDocument, tables: list[DataTable]) -> list[dict]:
-    """The data-package resources (Frictionless tabular-data-resource) of a document's CSVs."""
-    return [{
-        "name": f"{doc.unit_id}-{doc.year}-{doc.kind.replace('_', '-')}-{table.name}",
-        "title": f"{doc.model.title}：{table.title}", "path": f"{data_folder(doc)}{table.name}.csv", "format": "csv",
-        "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource",
-        "schema": {"fields": [_field(c, doc.model.money_unit) for c in table.columns]},
-    } for table in tables]
+class TableResource(NamedTuple):
+    """A CSV of a document as its data package needs it, kept small (a build holds one for every
+    CSV of the portal): the table's file name (``figures``: ``figures.csv``), its Chinese title and
+    the path of its Table Schema file (``data/schemas/figures-<hash>.json``).
+    ``resource_descriptor`` makes the resource of the package from it."""
+
+    table: str
+    title: str
+    schema: str
 
 
-def datapackage(title: str, package_resources: list[dict]) -> bytes:
-    """``datapackage.json`` describing every CSV of the portal, in document order.
+@lru_cache(maxsize=512)
+def table_schema(name: str, columns: tuple[Column, ...], money_unit: str) -> tuple[str, bytes]:
+    """(path, bytes) of the Table Schema file of a table ``name`` with ``columns`` in a document
+    of ``money_unit``: ``SCHEMAS`` + ``<name>-<12 hex digits of its SHA-256>.json``, so documents
+    whose tables have the same columns share one file (every figures table in 万元) and a
+    different one (a standard table printed with other headers) gets its own. Each field is named
+    by the CSV's Chinese header, with its type and, in its description, the machine key and unit."""
+    data = json.dumps({"fields": [_field(c, money_unit) for c in columns]}, ensure_ascii=False, indent=1).encode("utf-8")
+    return f"{SCHEMAS}{name}-{digest(data)[:12]}.json", data
 
-    Compact JSON: with ``indent`` the standard library falls back to its pure-Python encoder,
-    which took seconds per build at ten thousand documents."""
-    package = {"name": "sitegen-portal", "title": title, "profile": "tabular-data-package", "resources": package_resources}
+
+def resources(doc: LoadedDocument, tables: list[DataTable]) -> list[TableResource]:
+    """The data-package resources of a document's CSVs, their schemas by reference (``table_schema``)."""
+    return [TableResource(table.name, table.title, table_schema(table.name, tuple(table.columns), doc.model.money_unit)[0])
+            for table in tables]
+
+
+def schema_key(relative: str) -> str:
+    """The build-cache key of a Table Schema file (or of one of its compressed copies): its path
+    holds the hash of its bytes, so the path alone names them."""
+    return digest("table-schema", relative)
+
+
+def store_schemas(cache: BuildCache, doc: LoadedDocument, tables: list[DataTable]) -> None:
+    """Put the Table Schema file of each of ``tables`` and its ``.gz``/``.br`` copies in the build
+    cache, each under ``schema_key`` of its path, unless it holds them already; the portal's
+    outputs link them from there (a document keeps only their paths, ``TableResource``).
+    Runs where the document is built (a worker), once per changed document."""
+    for table in tables:
+        path, data = table_schema(table.name, tuple(table.columns), doc.model.money_unit)
+        if all(cache.has_files(schema_key(name)) for name in compressed_names(path)):
+            continue
+        for name, payload in with_compressed({path: data}).items():
+            cache.put_files(schema_key(name), {name: payload})
+
+
+def resource_descriptor(doc: LoadedDocument, resource: TableResource) -> dict:
+    """The Frictionless tabular-data-resource of one CSV of ``doc`` (a slim document will do)."""
+    return {"name": f"{doc.unit_id}-{doc.year}-{doc.kind.replace('_', '-')}-{resource.table}",
+            "title": f"{doc.model.title}：{resource.title}", "path": f"{data_folder(doc)}{resource.table}.csv",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource",
+            "schema": resource.schema}
+
+
+def datapackage(name: str, title: str, package_resources: list[dict]) -> bytes:
+    """A tabular data package's ``datapackage.json``, its resources in document order.
+
+    Compact JSON: with ``indent`` the standard library falls back to its pure-Python encoder."""
+    package = {"name": name, "title": title, "profile": "tabular-data-package", "resources": package_resources}
     return json.dumps(package, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass
 class PlaceArchive:
-    """The open data of the units placed exactly at one place (``render.regions``): every
-    download of their documents and a ``datapackage.json`` describing their CSVs, at
-    ``urls.region_archive(anchor)``.
+    """The open data of the units placed exactly at one place (``render.regions``), at
+    ``urls.region_archive(name)``: every download of their documents, the Table Schema files
+    their CSVs refer to and a ``datapackage.json`` describing the CSVs, so that the archive,
+    unpacked, is a self-contained Frictionless tabular data package (Frictionless also reads it
+    zipped: ``Package("….zip")``).
 
     Not the place's whole subtree: then one edit would re-zip the archive of every place above
     the unit, up to a province holding a large share of the portal, and a rebuild would grow
     with the portal. A place's page links the places below it, each with its own archive.
     ``stamp`` hashes everything the bytes are made from — the documents' cache keys (their
-    inputs and sitegen's code, of which the downloads and resources are a function), the
+    inputs and sitegen's code, of which the downloads, resources and schemas are a function), the
     members' names, the portal's title and the place — so an archive is zipped again only when
     one of its own documents changed, and nothing of it is computed until then.
     """
 
-    relative: str
+    name: str           # the place's anchor: the package's name
+    place: str          # the place's names, province first (``上海市普陀区``)
     title: str          # of its data package
     documents: list     # ``unitbuild.DocumentEntry`` of the units placed there
+
+    @property
+    def relative(self) -> str:
+        return urls.region_archive(self.name)
 
     @property
     def names(self) -> list[str]:
@@ -342,23 +405,45 @@ class PlaceArchive:
         return [name for doc in self.documents for name in doc.downloads]
 
     @property
+    def schemas(self) -> list[str]:
+        """Output-relative Table Schema files its CSVs refer to, sorted."""
+        return sorted({resource.schema for doc in self.documents for resource in doc.resources})
+
+    @property
     def stamp(self) -> str:
         return digest("place-archive", self.relative, self.title, *self.names, *(doc.key for doc in self.documents))
 
+    def package(self) -> bytes:
+        """Its ``datapackage.json``."""
+        return datapackage(self.name, self.title,
+                           [resource_descriptor(doc.slim, r) for doc in self.documents for r in doc.resources])
+
     def make(self, root: Path) -> bytes:
         """The archive's bytes, its members read from the build folder ``root``."""
-        package = datapackage(self.title, [r for doc in self.documents for r in doc.resources])
-        return archive_bytes(root, self.names, {DATAPACKAGE: package})
+        return archive_bytes(root, self.names + self.schemas, {DATAPACKAGE: self.package()})
 
 
 def place_archives(title: str, units: list) -> list[PlaceArchive]:
     """The archive of every place where a unit with documents is placed, in tree order.
     ``units``: the build's ``unitbuild.UnitEntry`` of loaded units; ``title``: the portal's,
     the data packages are titled ``<title>：<place names>``."""
-    return [PlaceArchive(urls.region_archive(node.anchor), f"{title}：{''.join(node.path)}",
+    return [PlaceArchive(node.anchor, "".join(node.path), f"{title}：{''.join(node.path)}",
                          [doc for entry in node.units for doc in entry.documents])
             for node in walk(region_tree([(entry.unit.model.region, entry.id, entry) for entry in units]))
             if any(entry.documents for entry in node.units)]
+
+
+def archive_index(title: str, archives: list[PlaceArchive], root: Path) -> bytes:
+    """The portal's root ``datapackage.json``: a data package whose resources are the places'
+    archives (``root`` holds them, for their sizes), each a zipped tabular data package. One
+    small entry per place, none per document, so a rebuild does not grow with the documents."""
+    package = {"name": "sitegen-portal", "title": title, "profile": "data-package",
+               "description": "每个资源是一个地区本级单位的开放数据（ZIP）；解压后是一个 Frictionless 表格数据包："
+                              "根目录的 datapackage.json 描述其中每个 CSV，字段说明见 data/schemas/。",
+               "resources": [{"name": archive.name, "title": archive.place, "path": archive.relative, "format": "zip",
+                              "mediatype": "application/zip", "bytes": (root / archive.relative).stat().st_size}
+                             for archive in archives]}
+    return json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def archive_bytes(root: Path, names: list[str], extra: dict[str, bytes]) -> bytes:

@@ -174,10 +174,11 @@ class PortalOutput:
     ``folder`` (the staging folder being written). ``write(relative, data)`` writes text or bytes
     (compressed beside it, ``.gz``/``.br``, with the other portal-wide files); ``warn(message)``
     reports something the site should fix (shown after the build, attributed to ``site.yaml``).
-    ``write_cached(stamp, relative, make)`` puts at ``relative`` the file the build cache holds
-    under ``stamp`` (a hash of everything its bytes are made from), calling ``make()`` for the
-    bytes only when the cache does not hold them yet; not compressed beside it (for a file that
-    is costly to make and compressed already, such as a ZIP)."""
+    ``write_cached(stamp, relative, make, compress=False)`` puts at ``relative`` the file the
+    build cache holds under ``stamp`` (a hash of everything its bytes are made from), calling
+    ``make()`` for the bytes only when the cache does not hold them yet; with ``compress``, its
+    ``.gz``/``.br`` copies too (made once, with the bytes), else none (for a file compressed
+    already, such as a ZIP)."""
 
     portal: object
     findings: dict
@@ -186,7 +187,7 @@ class PortalOutput:
     folder: Path
     write: Callable[[str, str | bytes], None]
     warn: Callable[[str], None]
-    write_cached: Callable[[str, str, Callable[[], bytes]], None]
+    write_cached: Callable[..., None]
 
 
 def portal_outputs(output: PortalOutput) -> None:

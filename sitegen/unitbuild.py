@@ -15,23 +15,23 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from .assets import with_compressed
 from .cache import BuildCache, FileHashes, digest, stamp
 from .check import Finding, check_document
-from .check.copies import Fingerprint, fingerprints
+from .check.copies import fingerprints
 from .content.errors import ContentError
 from .content.files import MARKDOWN_LIMIT, YAML_LIMIT, inside, key_bytes, within
 from .content.loader import content_folder, load_document, load_unit
-from .export import document_downloads, resources
+from .export import document_downloads, resources, store_schemas
 from .model.documents import Site
 from .plugins import kind_files, kind_tables
 from .model.portal import BrokenUnit, LoadedDocument, LoadedUnit, Portal
 from .render import pages as plan
-from .render.slim import slim_document, slim_unit
+from .render.slim import slim_document
 
 
 @dataclass
@@ -44,8 +44,7 @@ class DocumentEntry:
     pages: list[str]        # page URLs, in page-plan order
     files: list[str]        # output-relative files, stored under ``key`` in this order
     downloads: list[str]    # the open-data files among them (for the portal archive)
-    resources: list[dict]   # data-package resources of its CSVs
-    prints: list[Fingerprint] = field(default_factory=list)  # its texts for the portal-wide copy check
+    resources: list         # export.TableResource of its CSVs (their schemas stored apart, store_schemas)
     templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of its pages
 
     @cached_property  # hashed once, when its templates are all recorded: every build reads it
@@ -179,7 +178,9 @@ def build_unit(job: UnitJob, renderer) -> UnitEntry:
             entry = _build_document(unit, doc, document_key(doc.file, outcome), job.site, renderer, cache, seconds)
             result.rendered += entry.pages
         result.documents.append(entry)
-    result.unit = slim_unit(unit)
+    # The unit's documents are its entries' slim documents, the same objects: the parent keeps
+    # every unit of the portal in memory, and a pickle keeps shared objects shared.
+    result.unit = replace(unit, documents=[entry.slim for entry in result.documents])
     previous = cache.get(job.key)  # the same inputs, made before: only a template can differ
     if previous is not None and renderer.fresh(previous.templates):
         result.pages, result.files, result.templates = previous.pages, previous.files, previous.templates
@@ -226,9 +227,10 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         files[relative] = data
         downloads.append(relative)
     files = with_compressed(files)
+    store_schemas(cache, doc, tables)
     entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
-                          resources(doc, tables), prints=fingerprints(doc), templates=used)
+                          resources(doc, tables), templates=used)
     lap("opendata")
-    cache.put(key, entry, files)
+    cache.put(key, entry, files, aside=fingerprints(doc))
     lap("store")
     return entry

@@ -53,15 +53,32 @@ def test_xlsx_opens_with_openpyxl(built, portal):
     assert rows[0][:3] == ("序号", "预算单位", "项目名称") and len(rows) == 12
 
 
-def test_data_package_validates(built, portal):
-    from frictionless import validate
+def _packages(output):
+    """Each place archive's ``datapackage.json``, by the archive's output-relative path."""
+    packages = {}
+    for file in sorted((output / "downloads").glob("*.zip")):
+        with zipfile.ZipFile(file) as archive:
+            packages[file.relative_to(output).as_posix()] = json.loads(archive.read(export.DATAPACKAGE))
+    return packages
+
+
+def test_root_data_package_lists_the_places_archives_and_validates(built, portal):
+    """The root ``datapackage.json`` has one resource per place archive (its anchor, its place,
+    its size) and none per document; Frictionless validates it and reads each archive as a
+    package of the place's CSVs."""
+    from frictionless import Package, validate
     output, _ = built
     report = validate(str(output / export.DATAPACKAGE))
     assert report.valid, report.flatten(["type", "note"])[:5]
-    package = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
-    assert {r["path"] for r in package["resources"]} == {f"{export.data_folder(d)}{p.name}" for d in portal.documents()
-                                                         for p in (output / export.data_folder(d)).glob("*.csv")}
-    assert len(package["resources"]) >= 6 * 3
+    index = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
+    places = _places_with_units(portal)
+    assert [(r["name"], r["title"], r["path"]) for r in index["resources"]] == [
+        (n.anchor, "".join(n.path), urls.region_archive(n.anchor)) for n in places]
+    assert all(r["bytes"] == (output / r["path"]).stat().st_size and r["format"] == "zip" for r in index["resources"])
+    assert len((output / export.DATAPACKAGE).read_bytes()) < 400 * len(places)
+    csvs = {f"{export.data_folder(d)}{p.name}" for d in portal.documents() for p in (output / export.data_folder(d)).glob("*.csv")}
+    read = [r.path for resource in index["resources"] for r in Package(str(output / resource["path"])).resources]
+    assert sorted(read) == sorted(csvs) and len(read) >= 6 * 3
 
 
 def _places_with_units(portal):
@@ -70,7 +87,8 @@ def _places_with_units(portal):
 
 def test_each_place_archive_holds_exactly_the_downloads_of_its_units(built, portal, tmp_path):
     """上海市 › 普陀区 holds its two units' documents; 定西市 (a city-level unit) only 定西's, not
-    those of any county of its province; every other file is in no archive."""
+    those of any county of its province; every other file is in no archive. Each holds the
+    Table Schema files its package refers to, the same bytes as the output's."""
     from frictionless import validate
     output, _ = built
     places = _places_with_units(portal)
@@ -82,16 +100,38 @@ def test_each_place_archive_holds_exactly_the_downloads_of_its_units(built, port
         with zipfile.ZipFile(output / urls.region_archive(node.anchor)) as archive:
             names = archive.namelist()
             assert names == sorted(names) and all(i.date_time == export.FIXED_TIME for i in archive.infolist())
-            assert set(names) == set(expected) | {export.DATAPACKAGE}
+            package = json.loads(archive.read(export.DATAPACKAGE))
+            schemas = {r["schema"] for r in package["resources"]}
+            assert all(s.startswith(export.SCHEMAS) for s in schemas)
+            assert set(names) == set(expected) | {export.DATAPACKAGE} | schemas
             assert all(archive.read(name) == data for name, data in expected.items())
+            assert all(archive.read(name) == (output / name).read_bytes() for name in schemas)
             folder = tmp_path / node.anchor
             archive.extractall(folder)
         # Each archive describes its own CSVs, and its data package validates once unpacked.
-        package = json.loads((folder / export.DATAPACKAGE).read_text(encoding="utf-8"))
-        assert package["title"].endswith("".join(node.path))
+        assert package["name"] == node.anchor and package["title"].endswith("".join(node.path))
         assert {r["path"] for r in package["resources"]} == {name for name in expected if name.endswith(".csv")}
         report = validate(str(folder / export.DATAPACKAGE))
         assert report.valid, report.flatten(["type", "note"])[:5]
+
+
+def test_each_table_schema_is_one_file_shared_by_its_tables(built, portal):
+    """A CSV's Table Schema is a file under ``data/schemas/`` that every CSV with the same columns
+    refers to: the figures tables of the documents in 万元 share one; a standard table printed
+    with other headers has its own. The output holds exactly the files the packages refer to,
+    each naming the CSV's header columns in order."""
+    output, _ = built
+    resources = [r for package in _packages(output).values() for r in package["resources"]]
+    schemas = {r["schema"] for r in resources}
+    on_disk = {p.relative_to(output).as_posix() for p in (output / export.SCHEMAS).glob("*.json")}
+    assert on_disk == schemas and len(schemas) < len(resources) / 2
+    wanyuan = [d for d in portal.documents() if d.model.money_unit == "万元"]
+    figures = {r["schema"] for r in resources if r["path"] in {f"{export.data_folder(d)}figures.csv" for d in wanyuan}}
+    assert len(wanyuan) >= 5 and len(figures) == 1
+    for resource in resources:
+        fields = json.loads((output / resource["schema"]).read_text(encoding="utf-8"))["fields"]
+        header = next(csv.reader(io.StringIO((output / resource["path"]).read_text(encoding="utf-8-sig"))))
+        assert [f["name"] for f in fields] == header, resource["path"]
 
 
 def test_place_pages_and_home_link_the_archives(built, portal):
@@ -101,6 +141,7 @@ def test_place_pages_and_home_link_the_archives(built, portal):
     home = (output / "index.html").read_text(encoding="utf-8")
     places = _places_with_units(portal)
     assert len(re.findall(r'href="downloads/[^"]+\.zip"', home)) == len(places)
+    assert f'<a href="{export.DATAPACKAGE}">各地区数据包目录（datapackage.json）</a>' in home
     for node in places:
         assert f'href="{urls.region_archive(node.anchor)}" download="{"".join(node.path)}预决算公开数据.zip"' in home
         page = (output / urls.file_for(urls.region(node.anchor))).read_text(encoding="utf-8")
@@ -141,12 +182,12 @@ def _tolerance(n_parts: int):
 def test_every_csv_opens_in_pandas_typed_as_the_data_package_says(built, portal):
     import pandas as pd
     output, _ = built
-    package = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
     numeric = 0
-    for resource in package["resources"]:
+    for resource in [r for package in _packages(output).values() for r in package["resources"]]:
         frame = pd.read_csv(output / resource["path"], encoding="utf-8-sig", dtype_backend="numpy_nullable")
-        assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
-        for field in resource["schema"]["fields"]:
+        fields = json.loads((output / resource["schema"]).read_text(encoding="utf-8"))["fields"]
+        assert list(frame.columns) == [f["name"] for f in fields]
+        for field in fields:
             assert field["description"].startswith("键：")
             column = frame[field["name"]]
             if field["type"] in ("number", "integer") and column.notna().any():
@@ -213,8 +254,9 @@ def test_excel_numbers_keep_their_published_precision_and_percentages(built, por
 
 
 def test_a_rebuild_zips_again_only_the_archive_of_the_edited_units_place(tmp_path, monkeypatch):
-    """Editing 普陀区财政局's final accounts changes the 普陀区 archive alone: every other one is
-    linked from the build cache (same file, same inode), not zipped again."""
+    """Editing 普陀区财政局's final accounts changes the 普陀区 archive alone: every other one, and
+    every Table Schema file, is linked from the build cache (same file, same inode), not made
+    again; the root package changes only in that archive's size."""
     import shutil
 
     from sitegen.builder import build_portal
@@ -223,8 +265,11 @@ def test_a_rebuild_zips_again_only_the_archive_of_the_edited_units_place(tmp_pat
     shutil.copytree(CONTENT, content)
     build_portal(content, output, search=False, cache=cache)
     before = {p.name: (p.read_bytes(), p.stat().st_ino) for p in (output / "downloads").glob("*.zip")}
+    schemas = {p.name: p.stat().st_ino for p in (output / export.SCHEMAS).iterdir()}
+    index = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
     putuo = f"{region_anchor(('上海市', '普陀区'))}.zip"
-    assert putuo in before and len(before) == 6
+    referred = {r["schema"] for package in _packages(output).values() for r in package["resources"]}
+    assert putuo in before and len(before) == 6 and len(schemas) == 3 * len(referred)  # each with its .gz and .br
 
     made: list[str] = []
     make = export.PlaceArchive.make
@@ -238,9 +283,67 @@ def test_a_rebuild_zips_again_only_the_archive_of_the_edited_units_place(tmp_pat
 
     assert made == [f"downloads/{putuo}"]
     assert {name for name in before if after[name] != before[name]} == {putuo}
+    assert {p.name: p.stat().st_ino for p in (output / export.SCHEMAS).iterdir()} == schemas
+    again = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
+    assert [r for r in again["resources"] if r not in index["resources"]] == [
+        r | {"bytes": len(after[putuo][0])} for r in index["resources"] if r["path"] == f"downloads/{putuo}"]
     with zipfile.ZipFile(output / "downloads" / putuo) as archive:
         data = json.loads(archive.read("units/putuo-czj/2024/final-accounts/data/document.json"))
     assert data["document"]["figures"][0]["amount"] == "2995.38"
     # Built again from the same content, the archive is the same bytes (fixed timestamps, sorted members).
     build_portal(content, output, search=False, cache=tmp_path / "another-cache")
     assert {p.name: p.read_bytes() for p in (output / "downloads").glob("*.zip")} == {n: b for n, (b, _) in after.items()}
+
+
+def test_a_synthetic_portals_packages_stay_flat_and_only_the_edited_place_is_made_again(tmp_path, monkeypatch):
+    """A synthetic portal of two places (18 units: 16 in the first county, 2 in the second):
+    each document keeps only the names of its CSVs and of their schema files (no Table Schema of
+    its own), the 54 documents' CSVs share 7 schema files, the packages validate, and a rebuild
+    after editing a document of the second county makes that county's package and archive again
+    and nothing else of the open data."""
+    import pickle
+
+    from frictionless import Package, validate
+    from sitegen.builder import build_portal
+    from sitegen.cache import BuildCache
+    from sitegen.synth import synthesize
+    from sitegen.unitbuild import DocumentEntry
+    synthesize(tmp_path / "site", units=18, years=1, seed=3)
+    content, output, cache = tmp_path / "site" / "content", tmp_path / "output", tmp_path / "cache"
+    build_portal(content, output, search=False, cache=cache, workers=1)
+
+    entries = [e for e in map(BuildCache(cache).get, (p.stem for p in (cache / "entries").glob("*.pickle")))
+               if isinstance(e, DocumentEntry)]
+    assert len(entries) == 54
+    for entry in entries:
+        assert all(isinstance(r, export.TableResource) and r.schema.startswith(export.SCHEMAS) for r in entry.resources)
+        assert len(pickle.dumps(entry.resources)) < 160 * len(entry.resources)  # names only, whatever the columns
+    schemas = sorted(p.name for p in (output / export.SCHEMAS).glob("*.json"))
+    assert len(schemas) == 7 and len(schemas) == len({r.schema for e in entries for r in e.resources})
+
+    report = validate(str(output / export.DATAPACKAGE))
+    assert report.valid, report.flatten(["type", "note"])[:5]
+    index = json.loads((output / export.DATAPACKAGE).read_text(encoding="utf-8"))
+    titles = {r["title"]: r["path"] for r in index["resources"]}
+    assert sorted(titles) == ["江西省第1市第2县", "河北省第1市第1县"]
+    second = titles["江西省第1市第2县"]
+    assert {r.path.split("/")[1] for r in Package(str(output / second)).resources} == {"c0002-czj", "c0002-zfw"}
+    before = {p.name: p.stat().st_ino for p in (output / "downloads").iterdir()}
+    schema_inodes = {p.name: p.stat().st_ino for p in (output / export.SCHEMAS).iterdir()}
+
+    made: list[str] = []
+    package = export.PlaceArchive.package
+    monkeypatch.setattr(export.PlaceArchive, "package", lambda self: made.append(self.relative) or package(self))
+    edited = content / "units" / "c0002-czj" / "2020" / "budget.yaml"
+    text = edited.read_text(encoding="utf-8")
+    match = re.search(r"amount: (\d+)\.(\d\d)", text)
+    amount = f"{match.group(1)}.{(int(match.group(2)) + 1) % 100:02d}"
+    edited.write_text(text[: match.start()] + f"amount: {amount}" + text[match.end():], encoding="utf-8")
+    build_portal(content, output, search=False, cache=cache, workers=1)
+    assert made == [second]
+    after = {p.name: p.stat().st_ino for p in (output / "downloads").iterdir()}
+    assert [name for name in before if after[name] != before[name]] == [second.split("/")[1]]
+    assert {p.name: p.stat().st_ino for p in (output / export.SCHEMAS).iterdir()} == schema_inodes
+    with zipfile.ZipFile(output / second) as archive:
+        data = json.loads(archive.read("units/c0002-czj/2020/budget/data/document.json"))
+    assert data["document"]["figures"][0]["amount"] == amount

@@ -33,6 +33,7 @@ def small_pages(monkeypatch, portal, findings):
     monkeypatch.setattr(plan, "FINDINGS_PER_PAGE", 7)
     monkeypatch.setattr(plan, "RULE_FINDINGS_PER_PAGE", 3)
     monkeypatch.setattr(plan, "UNITS_PER_PAGE", 1)
+    monkeypatch.setattr(plan, "LISTING_PAGES", 1000)
     return plan.portal_pages(portal, findings)
 
 
@@ -62,6 +63,44 @@ def test_every_finding_of_a_rule_is_on_one_of_its_pages(small_pages, portal, fin
     for rule in RULES:
         pages = listing(small_pages, "rule.html", urls.rule(rule.id))
         assert [f for page in pages for f in page.context["findings"]] == [f for f in every if f.rule_id == rule.id]
+
+
+def test_past_listing_pages_the_portal_findings_are_counted_by_place(monkeypatch, portal, findings):
+    """Past ``LISTING_PAGES`` pages, the portal's data-quality page keeps its counts and each
+    finding is listed on its place's pages only (``test_place_pages_…``); a rule's page counts
+    its findings by place, linking each place's page filtered by the rule. Pages cut from one
+    long listing would all change when a finding came or went before them."""
+    monkeypatch.setattr(plan, "FINDINGS_PER_PAGE", 7)
+    monkeypatch.setattr(plan, "RULE_FINDINGS_PER_PAGE", 3)
+    monkeypatch.setattr(plan, "LISTING_PAGES", 2)
+    pages = plan.portal_pages(portal, findings)
+    [quality] = listing(pages, "data-quality.html", urls.DATA_QUALITY)
+    assert len(quality_rows(portal.units, findings)) > 14
+    assert quality.context["by_place"] and "rows" not in quality.context
+    every = [f for doc in portal.documents() for f in findings[doc.key]]
+    counted = 0
+    for rule in RULES:
+        own = [f for f in every if f.rule_id == rule.id]
+        rule_pages = listing(pages, "rule.html", urls.rule(rule.id))
+        if len(own) <= 6:
+            assert [f for page in rule_pages for f in page.context["findings"]] == own
+            continue
+        counted += 1
+        [page] = rule_pages
+        assert page.context["total"] == len(own) and page.context["findings"] == []
+        for place in page.context["by_place"]:
+            ids = {unit.id for unit in place["node"].units}
+            assert place["count"] == sum(f.unit_id in ids for f in own)
+            assert place["url"] == f"{urls.region_quality(place['node'].anchor)}?rule={rule.id}"
+        assert sum(place["count"] for place in page.context["by_place"]) == len(own)
+        long = page
+    assert counted  # the real content has rules past six findings
+    renderer = Renderer(CONTENT, portal.site)
+    _, html, _ = renderer.render(long)
+    first = long.context["by_place"][0]
+    assert f'<a href="../../{first["url"]}">' in html and f'<td class="num">{first["count"]}</td>' in html
+    _, html, _ = renderer.render(quality)
+    assert 'id="quality-table"' not in html and "逐条列在各地区的数据质量页" in html
 
 
 def test_place_pages_list_their_units_and_quality_pages_their_findings(small_pages, portal, findings):

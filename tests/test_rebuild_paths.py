@@ -3,12 +3,14 @@ reads only the unit folders those paths lie in; the others keep their keys, entr
 hashes from the Builder's last build, so the rebuild's cost does not grow with the portal."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
 
 from sitegen.builder import Builder
 from sitegen.cache import FileHashes
+from sitegen.synth import synthesize
 
 from .conftest import CONTENT
 
@@ -62,3 +64,68 @@ def test_a_rebuild_reads_only_the_unit_folders_of_the_changed_paths(site, tmp_pa
     read.clear()
     result = Builder(site, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1).build_all()
     assert not any(url.startswith("units/") for url in result.rendered)
+
+
+def _tree(root) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_rebuilds_of_one_builder_match_a_clean_build_and_count_each_finding_once(tmp_path):
+    """The serve path: one Builder kept between rebuilds reuses its unit entries and the
+    portal-wide pages whose sources did not change; its output after edits that add and remove
+    findings, and a copy found across units (COPY-002, added by the portal check to the lists
+    of findings of entries the Builder keeps), is byte-identical to a clean build's."""
+    synthesize(tmp_path / "site", units=6, years=2, seed=3)
+    content = tmp_path / "site" / "content"
+    builder = Builder(content, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1)
+    first = builder.build_all()
+    assert first.findings == builder.rebuild([]).findings == builder.rebuild([]).findings
+    edited = content / "units" / "c0001-gaj" / "2021" / "self-evaluation.yaml"
+    text = edited.read_text(encoding="utf-8")
+    match = re.search(r"executed: (\d+)\.(\d\d)", text)
+    for cents in (int(match[2]) + 7, int(match[2])):  # a new finding, then the text as it was
+        edited.write_text(f"{text[:match.start()]}executed: {match[1]}.{cents % 100:02d}{text[match.end():]}", encoding="utf-8")
+        result = builder.rebuild([edited])
+        clean = Builder(content, tmp_path / f"clean{cents}", search=False, cache=tmp_path / f"cache{cents}", workers=1).build_all()
+        assert result.findings == clean.findings
+        rebuilt, fresh = _tree(tmp_path / "out"), _tree(tmp_path / f"clean{cents}")
+        assert sorted(rebuilt) == sorted(fresh)
+        assert [name for name in fresh if rebuilt[name] != fresh[name]] == []
+    assert result.findings == first.findings
+
+
+def test_build_changed_reads_only_the_named_unit_folders(site, tmp_path, monkeypatch):
+    """`sitegen build --changed PATH`: a new process, told what changed, trusts the unit keys
+    the last build stored in the cache for every other unit folder."""
+    from click.testing import CliRunner
+
+    from sitegen.cli import main
+
+    def build(*extra: str):
+        result = CliRunner().invoke(main, ["build", "--content", str(site), "--output", str(tmp_path / "out"),
+                                           "--no-search", "--jobs", "1", *extra])
+        assert result.exit_code in (0, 1), result.output
+        return result
+
+    build()
+    edited = site / "units" / "dingxi-zfw" / "2023" / "final-accounts.yaml"
+    _edit(edited, "title:", "title: 修订 ")
+    unnamed = site / "units" / "laoting-zfw" / "unit.yaml"
+    _edit(unnamed, "name: 中共乐亭县委政法委", "name: 中共乐亭县委政法委员会甲乙")
+    read: list[str] = []
+    original = FileHashes.hash
+
+    def spy(self, path, stat):
+        read.append(path)
+        return original(self, path, stat)
+
+    monkeypatch.setattr(FileHashes, "hash", spy)
+    build("--changed", str(edited))
+    assert read and all("/units/dingxi-zfw/" in path for path in read)
+    out = tmp_path / "out" / "units"
+    assert "修订" in (out / "dingxi-zfw" / "2023" / "final-accounts" / "index.html").read_text(encoding="utf-8")
+    assert "甲乙" not in (out / "laoting-zfw" / "index.html").read_text(encoding="utf-8")
+    read.clear()
+    build()  # without --changed every file is checked again
+    assert any("/units/laoting-zfw/" in path for path in read)
+    assert "甲乙" in (out / "laoting-zfw" / "index.html").read_text(encoding="utf-8")

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import re
+import zipfile
 from decimal import Decimal
 
 from sitegen.check import Finding
 from sitegen.render import urls
+from sitegen.render.regions import anchor as region_anchor
 from sitegen.render.views import Marks, header_rows, standard_table_view
 
 
@@ -78,9 +80,11 @@ def test_each_table_as_csv_xlsx_and_json(built, portal):
     assert ["2010602", "一般行政管理事务", "10.00", "", "10.00", "", "", ""] in rows
     summary = list(csv.reader(io.StringIO((folder / "table-income-expenditure-summary.csv").read_text(encoding="utf-8-sig"))))
     assert summary[0][:4] == ["栏", "行次", "科目编码", "项目"] and ["income", "29", "", "年初结转和结余", "49.14", ""] in summary
-    package = json.loads((output / "datapackage.json").read_text(encoding="utf-8"))
-    fields = next(r for r in package["resources"] if r["path"].endswith(f"{urls.document(doc)}data/table-expenditure.csv"))
-    assert [f["description"].split("；")[0] for f in fields["schema"]["fields"]][:3] == ["键：code", "键：name", "键：total"]
+    with zipfile.ZipFile(output / urls.region_archive(region_anchor(("上海市", "普陀区")))) as archive:
+        package = json.loads(archive.read("datapackage.json"))
+    resource = next(r for r in package["resources"] if r["path"].endswith(f"{urls.document(doc)}data/table-expenditure.csv"))
+    fields = json.loads((output / resource["schema"]).read_text(encoding="utf-8"))["fields"]
+    assert [f["description"].split("；")[0] for f in fields][:3] == ["键：code", "键：name", "键：total"]
     data = json.loads((folder / "document.json").read_text(encoding="utf-8"))
     tables = data["document"]["tables"]
     assert len(tables) == 9 and tables[8]["notes"] == ["注：上海市普陀区财政局无国有资本经营预算财政拨款支出，故本表无数据。"]

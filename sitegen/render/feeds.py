@@ -75,20 +75,33 @@ FEED_ENTRIES = 100     # a feed is for what is new; the sitemap lists everything
 
 
 def sitemaps(page_urls: list[str], base_url: str, per_file: int = SITEMAP_URLS) -> dict[str, str]:
-    """``{file name: XML}``: every page, under the site's absolute ``base_url``. Up to
-    ``per_file`` pages, ``sitemap.xml`` lists them; beyond, ``sitemap.xml`` is a sitemap index
-    of ``sitemap-<n>.xml`` files of ``per_file`` pages each (sitemaps.org allows 50,000 URLs a
-    file). Raises ``ValueError`` when ``base_url`` is not absolute (sitemaps.org requires
-    absolute URLs)."""
+    """``{file name: XML}``: every page, under the site's absolute ``base_url`` (the files of
+    ``sitemap_parts``). Raises ``ValueError`` when ``base_url`` is not absolute (sitemaps.org
+    requires absolute URLs)."""
     base = _required(base_url)
+    return {name: sitemap_xml(listed, base, index) for name, listed, index in sitemap_parts(page_urls, per_file)}
+
+
+def sitemap_parts(page_urls: list[str], per_file: int = SITEMAP_URLS) -> list[tuple[str, list[str], bool]]:
+    """``(file name, what it lists, whether it is a sitemap index)`` of each sitemap file. Up to
+    ``per_file`` pages, ``sitemap.xml`` lists them; beyond, ``sitemap.xml`` is a sitemap index of
+    ``sitemap-<n>.xml`` files of ``per_file`` pages each (sitemaps.org allows 50,000 URLs a file)."""
     chunks = [page_urls[i:i + per_file] for i in range(0, len(page_urls), per_file)] or [[]]
-    files = {name: _urlset(chunk, base) for name, chunk in
-             zip(["sitemap.xml"] if len(chunks) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)], chunks)}
-    if len(chunks) > 1:
-        entries = "".join(f"<sitemap><loc>{xml_text(base + name)}</loc></sitemap>\n" for name in files)
-        files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                                f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n')
-    return files
+    names = ["sitemap.xml"] if len(chunks) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
+    parts = [(name, chunk, False) for name, chunk in zip(names, chunks)]
+    return parts + [("sitemap.xml", names, True)] if len(chunks) > 1 else parts
+
+
+def sitemap_xml(listed: list[str], base: str, index: bool = False) -> str:
+    """A sitemap of the pages ``listed`` (relative URLs), or with ``index`` a sitemap index of
+    the sitemap files ``listed``, under the absolute ``base``."""
+    if index:
+        entries = "".join(f"<sitemap><loc>{xml_text(base + name)}</loc></sitemap>\n" for name in listed)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n')
+    entries = "".join(f"<url><loc>{xml_text(base + url)}</loc></url>\n" for url in listed)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
 
 
 def _required(base_url: str) -> str:
@@ -96,12 +109,6 @@ def _required(base_url: str) -> str:
     if base is None:
         raise ValueError(f"base_url {base_url!r} is not an absolute http(s) URL")
     return base
-
-
-def _urlset(page_urls: list[str], base: str) -> str:
-    entries = "".join(f"<url><loc>{xml_text(base + url)}</loc></url>\n" for url in page_urls)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
 
 
 def atom(portal: Portal, base_url: str) -> str:

@@ -30,7 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "published": "发布日期", "by_year": "按年度浏览", "chart_alt": "图表数据见下方表格", "has_errors": "有数字不一致", "has_no_errors": "未发现错误", "not_found": "页面不存在", "not_found_hint": "您访问的页面不存在或已移动。可以从首页浏览，或使用搜索。",
         "other_years": "其他年度", "revisions": "修订记录", "feed": "更新订阅（Atom）", "sitemap": "网站地图", "downloads": "下载数据", "open_data": "开放数据",
         "open_data_intro": "每份文件的表格均可下载为 CSV（UTF-8，Excel 可直接打开）、Excel 与 JSON；每个地区本级单位的数据另有打包下载（ZIP，内附 Frictionless 数据包说明），见地区索引中各地区后的「数据包」，下辖地区各有其包。",
-        "archives": "按地区打包下载（ZIP）", "archive": "本级单位数据打包下载（ZIP）", "archive_short": "数据包", "archive_label": "本级单位数据包（ZIP）", "document_count": "份文件", "datapackage": "数据包说明（datapackage.json）", "published_title": "原标题", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
+        "archives": "按地区打包下载（ZIP）", "archive": "本级单位数据打包下载（ZIP，内附 Frictionless 数据包说明 datapackage.json）", "archive_short": "数据包", "archive_label": "本级单位数据包（ZIP）", "document_count": "份文件", "datapackage": "各地区数据包目录（datapackage.json）", "published_title": "原标题", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
         "back_to_document": "返回文件", "footer": "本站由 sitegen 生成；数字按原文照录，不一致之处由程序自动核对标出。",
         "search_title": "全文搜索", "search_hint": "输入关键词，如：雪亮工程、三公经费、138.29", "noscript_search": "搜索需要启用 JavaScript。",
         "search_filters": "按单位、地区、年度等筛选",
@@ -42,6 +42,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "pages": "分页", "items_from": "第", "previous_page": "上一页", "next_page": "下一页",
         "places_below": "下辖地区", "units_here": "本级单位", "findings_by_place": "按地区统计",
         "findings_by_rule": "按规则统计", "all_findings": "全部核对发现",
+        "findings_listed_by_place": "核对发现较多，逐条列在各地区的数据质量页：请从上面的地区进入。",
+        "rule_findings_by_place": "本规则的发现较多，按单位所在地区统计；点击地区查看其逐条发现（已按本规则筛选）。",
         "place_findings_intro": "本地区各单位文件的一致性核对结果。", "key_figures": "主要数字", "latest_documents": "最新公开文件", "chart_hint": "滑动或轻触页面即绘制图表；数据见下方表格。", "findings_where": "各地区的单位数与核对发现（错误、警告）数；点击地区查看其单位与发现。",
     },
 }

@@ -1,12 +1,17 @@
 """The page plan: every page of the portal with its template and view context.
 
 ``plan_pages`` is pure: portal + findings in, ``Page`` list out, in a fixed order.
+``portal_pages`` given each unit's source (the digest of everything known of it) plans the
+portal-wide pages that list units or findings as ``LazyPage``: the digest of what the page
+is made from, and how to make it, so that a rebuild makes only those whose source changed.
 """
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..cache import digest
 from ..check import Finding
 from ..check.rules import registered_rules
 from ..plugins import document_charts, kind as kind_spec, kind_label, kind_tables
@@ -30,6 +35,19 @@ class Page:
     template: str
     context: dict
     has_charts: bool = False
+    source: str | None = None  # as a ``LazyPage``'s, for a page made at once whose source is known
+
+
+@dataclass
+class LazyPage:
+    """A page planned but not made: ``source`` is the digest of what it is made from (for two
+    builds of one sitegen, ``site.yaml`` and theme: equal sources, equal pages), ``make()``
+    gives the ``Page``."""
+
+    url: str
+    template: str
+    source: str
+    make: Callable[[], Page]
 
 
 def _counts(findings: list[Finding]) -> dict[str, int]:
@@ -54,11 +72,23 @@ UNITS_PER_PAGE = 60            # unit cards of a place (~1.6 KB each with 12 doc
 FINDINGS_PER_PAGE = 200        # rows of a data-quality table (~1 KB each)
 RULE_FINDINGS_PER_PAGE = 300   # findings listed on a rule's page (~0.4 KB each)
 OVERVIEW_DEPTH = 2             # the data-quality overview counts findings down to cities
+# A listing of the whole portal's findings (data quality, a rule's) keeps at most this many
+# pages; past that its findings are counted by place, each place's page listing its own. Pages
+# cut from one long listing each change when a finding before them comes or goes: at a
+# province's scale one edit would make hundreds of them again.
+LISTING_PAGES = 5
 
 
-def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Page]:
+def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
+                 sources: dict[str, str] | None = None) -> list[Page | LazyPage]:
     """Pages that summarise the whole portal: home, places, rules, data quality, search.
-    Listings that grow with the portal are paginated (``pagination``)."""
+    Listings that grow with the portal are paginated (``pagination``).
+
+    ``sources`` (unit id → digest of the unit's inputs and of every finding on its documents
+    that its own inputs do not decide, e.g. a copy found in another unit) makes the place,
+    rule and data-quality pages ``LazyPage``s whose source is the sources of the units they
+    list, the finding rows' places on the page, and the page's place in its listing. The home
+    page and the rules overview count the whole portal and are always made."""
     unit_counts = {unit.id: _counts([f for d in unit.documents for f in findings.get(d.key, [])]) for unit in portal.units}
     tree = region_tree([(unit.model.region, unit.id, unit) for unit in portal.units])
     place_counts = {node.anchor: _sum_counts(unit_counts[u.id] for u in node.all_units()) for node in walk(tree)}
@@ -67,16 +97,76 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[P
     for finding in all_findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
     rule_counts = {r.id: len(by_rule.get(r.id, [])) for r in registered_rules()}
-    pages = [_home(portal, tree, place_counts, _counts(all_findings), latest_documents(portal, findings)),
-             Page(urls.RULES, "rules.html", {"rules": registered_rules(), "counts": rule_counts})]
+    lazy = _Lazy(sources)
+    subtree = lazy.subtrees(tree)
+    pages = [_home(portal, tree, place_counts, findings, _counts(all_findings), lazy),
+             lazy.page(urls.RULES, "rules.html", (repr(rule_counts),), lambda: {"rules": registered_rules(), "counts": rule_counts})]
+    placed_at = {unit.id: node for node in walk(tree) for unit in node.units}
     for rule in registered_rules():
-        pages.extend(Page(url, "rule.html", {"rule": rule, "findings": items, "pager": pager})
-                     for url, items, pager in paginate(urls.rule(rule.id), by_rule.get(rule.id, []), RULE_FINDINGS_PER_PAGE))
+        pages.extend(_rule_pages(rule, by_rule.get(rule.id, []), placed_at, lazy))
     for node in walk(tree):
-        pages.extend(_place_pages(node, unit_counts, place_counts))
-    pages.extend(_quality_pages(portal, findings, tree, place_counts, rule_counts))
-    pages.append(Page(urls.SEARCH, "search.html", {}))
+        pages.extend(_place_pages(node, unit_counts, place_counts, lazy, subtree))
+    pages.extend(_quality_pages(portal, findings, tree, place_counts, rule_counts, lazy))
+    pages.append(lazy.page(urls.SEARCH, "search.html", (), dict))
     return pages
+
+
+class _Lazy:
+    """Makes pages lazy when the units' sources are known (``portal_pages``), else at once."""
+
+    def __init__(self, sources: dict[str, str] | None):
+        self.sources = sources
+
+    def page(self, url: str, template: str, source: Sequence[str], make: Callable[[], dict],
+             charts: Callable[[dict], bool] = lambda context: False) -> Page | LazyPage:
+        """A page of ``template`` at ``url`` whose context ``make()`` gives; ``charts`` tells
+        from the context whether it draws charts."""
+        def made() -> Page:
+            context = make()
+            return Page(url, template, context, has_charts=charts(context))
+        return made() if self.sources is None else LazyPage(url, template, digest(url, template, *source), made)
+
+    def items(self, findings: Sequence) -> list[str]:
+        """Source parts of a listing of findings (or rows holding one): which document and
+        place each one is, and its unit's source."""
+        if self.sources is None:
+            return []
+        found = [getattr(item, "finding", item) for item in findings]
+        return [f"{self.sources.get(f.unit_id, '')}{(f.year, f.document, f.path, f.occurrence, f.rule_id)!r}" for f in found]
+
+    def units(self, units: Sequence) -> list[str]:
+        return [] if self.sources is None else [self.sources.get(unit.id, "") for unit in units]
+
+    def subtrees(self, tree: list[RegionNode]) -> dict[str, str]:
+        """Place anchor → digest of the sources of every unit at or below it."""
+        found: dict[str, str] = {}
+        if self.sources is None:
+            return found
+
+        def visit(node: RegionNode) -> str:
+            found[node.anchor] = digest(*node.path, *self.units(node.units), *(visit(child) for child in node.children))
+            return found[node.anchor]
+        for node in tree:
+            visit(node)
+        return found
+
+
+def _rule_pages(rule, found: list[Finding], placed_at: dict[str, RegionNode], lazy: _Lazy) -> list[Page | LazyPage]:
+    """A rule: what it checks and its findings (paginated). Past ``LISTING_PAGES`` pages, their
+    number at each place instead, linking the place's data-quality page filtered by the rule."""
+    url = urls.rule(rule.id)
+    if len(found) <= RULE_FINDINGS_PER_PAGE * LISTING_PAGES:
+        return [lazy.page(url, "rule.html", (rule.id, repr(pager), *lazy.items(items)),
+                          lambda items=items, pager=pager: {"rule": rule, "findings": items, "total": len(found), "by_place": None,
+                                                            "pager": pager})
+                for url, items, pager in paginate(url, found, RULE_FINDINGS_PER_PAGE)]
+    [(_, _, pager)] = paginate(url, [], 1)
+    counted = Counter(placed_at[f.unit_id].anchor for f in found if f.unit_id in placed_at)
+    nodes = {node.anchor: node for node in placed_at.values()}
+    by_place = [{"node": nodes[anchor], "count": count, "url": f"{urls.region_quality(anchor)}?rule={rule.id}"}
+                for anchor, count in sorted(counted.items(), key=lambda item: nodes[item[0]].path)]
+    return [lazy.page(url, "rule.html", (rule.id, str(len(found)), repr(sorted(counted.items()))),
+                      lambda: {"rule": rule, "findings": [], "total": len(found), "by_place": by_place, "pager": pager})]
 
 
 def _sum_counts(counts) -> dict[str, int]:
@@ -117,38 +207,44 @@ def place_archive(node: RegionNode) -> dict | None:
             "unit_count": len(node.units), "document_count": documents}
 
 
-def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, counts: dict, latest: list[dict]) -> Page:
-    chart_list = chartsets.comparison_charts(portal.units)
-    return Page("", "home.html", {"places": _place_links(tree, place_counts), "counts": counts, "charts": chart_list,
-                                  "latest": latest,
-                                  "document_count": len(portal.documents()), "unit_count": len(portal.units),
-                                  "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
-                                  "content_error_count": len(portal.errors),
-                                  "datapackage": export.DATAPACKAGE}, has_charts=bool(chart_list))
+def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, findings: dict, counts: dict,
+          lazy: _Lazy) -> Page | LazyPage:
+    """The home page: counts, the place index, the latest documents and charts over the whole
+    portal. Its source: every unit's, the broken units and the content errors."""
+    def context() -> dict:
+        return {"places": _place_links(tree, place_counts), "counts": counts,
+                "charts": chartsets.comparison_charts(portal.units), "latest": latest_documents(portal, findings),
+                "document_count": len(portal.documents()), "unit_count": len(portal.units),
+                "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
+                "content_error_count": len(portal.errors), "datapackage": export.DATAPACKAGE}
+    source = (*lazy.units(portal.units), *(b.id for b in portal.broken_units), *map(str, portal.errors))
+    return lazy.page("", "home.html", source, context, charts=lambda context: bool(context["charts"]))
 
 
-def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict) -> list[Page]:
+def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict, lazy: _Lazy, subtree: dict[str, str]) -> list[Page | LazyPage]:
     """A place: the places below it, the cards of the units placed exactly there (paginated)
-    and, on its first page, charts comparing the units within it."""
+    and, on its first page, charts comparing the units within it. Its source: the units at
+    and below it (their counts and charts are on it) and the names of the places above."""
     breadcrumbs = [(name, urls.region(anchor)) for name, anchor in node.ancestors()] + [(node.name, None)]
     cards = [{"unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
               "documents": [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind)} for d in unit.documents],
               "counts": unit_counts[unit.id]} for unit in node.units]
-    chart_list = chartsets.comparison_charts(node.all_units())
-    pages = []
-    for url, items, pager in paginate(urls.region(node.anchor), cards, UNITS_PER_PAGE):
-        charts = chart_list if pager.number == 1 else []
-        pages.append(Page(url, "region.html", {
-            "node": node, "breadcrumbs": breadcrumbs, "cards": items, "pager": pager, "charts": charts,
-            "counts": place_counts[node.anchor], "places": _place_links(node.children, place_counts),
-            "quality_url": urls.region_quality(node.anchor) if node.units else None, "archive": place_archive(node)},
-            has_charts=bool(charts)))
-    return pages
+
+    def context(items, pager) -> dict:
+        charts = chartsets.comparison_charts(node.all_units()) if pager.number == 1 else []
+        return {"node": node, "breadcrumbs": breadcrumbs, "cards": items, "pager": pager, "charts": charts,
+                "counts": place_counts[node.anchor], "places": _place_links(node.children, place_counts),
+                "quality_url": urls.region_quality(node.anchor) if node.units else None, "archive": place_archive(node)}
+    return [lazy.page(url, "region.html", (subtree.get(node.anchor, ""), repr(pager)),
+                      lambda items=items, pager=pager: context(items, pager), charts=lambda context: bool(context["charts"]))
+            for url, items, pager in paginate(urls.region(node.anchor), cards, UNITS_PER_PAGE)]
 
 
-def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place_counts: dict, rule_counts: dict) -> list[Page]:
-    """``data-quality/``: every finding in portal order (paginated) under the counts by place and
-    by rule; ``data-quality/<place>/``: the findings of the units placed at each place."""
+def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place_counts: dict, rule_counts: dict,
+                   lazy: _Lazy) -> list[Page | LazyPage]:
+    """``data-quality/``: the counts by place and by rule, and every finding of the portal in
+    portal order (paginated) while they fit ``LISTING_PAGES`` pages; ``data-quality/<place>/``:
+    the findings of the units placed at each place (paginated)."""
     rows = quality_rows(portal.units, findings)
     # Provinces and cities only: a province has a hundred counties, and each place's page
     # (``region.html``) links the findings of its counties.
@@ -156,8 +252,18 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
                "url": urls.region_quality(node.anchor)} for node in walk(tree) if len(node.path) <= OVERVIEW_DEPTH]
     overview = {"places": places, "rule_counts": rule_counts, "rules": registered_rules(), "portal": severity_counts(rows),
                 "content_errors": error_views(portal.errors, portal.root)}
-    pages = [Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "overview": overview, "node": None})
-             for url, items, pager in paginate(urls.DATA_QUALITY, rows, FINDINGS_PER_PAGE)]
+    # Every page repeats the overview: its counts are part of each page's source.
+    overview_source = repr(([(p["node"].anchor, p["counts"], p["direct"]) for p in places], rule_counts,
+                            [str(e) for e in portal.errors]))
+    if len(rows) <= FINDINGS_PER_PAGE * LISTING_PAGES:
+        pages = [lazy.page(url, "data-quality.html", (overview_source, repr(pager), *lazy.items(items)),
+                           lambda items=items, pager=pager: {**quality_view(items), "pager": pager, "overview": overview, "node": None,
+                                                             "by_place": False})
+                 for url, items, pager in paginate(urls.DATA_QUALITY, rows, FINDINGS_PER_PAGE)]
+    else:  # listed on each place's page only
+        [(_, _, pager)] = paginate(urls.DATA_QUALITY, [], 1)
+        pages = [lazy.page(urls.DATA_QUALITY, "data-quality.html", (overview_source,),
+                           lambda: {"pager": pager, "overview": overview, "node": None, "by_place": True})]
     by_unit: dict[str, list] = {}
     for row in rows:
         by_unit.setdefault(row.finding.unit_id, []).append(row)
@@ -168,8 +274,10 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
         place_rows = [row for unit in node.units for row in by_unit.get(unit.id, [])]
         breadcrumbs = [("数据质量", urls.DATA_QUALITY)] + [(name, urls.region_quality(anchor) if anchor in direct else None)
                                                          for name, anchor in node.ancestors()] + [(node.name, None)]
-        pages.extend(Page(url, "data-quality.html", {**quality_view(items), "pager": pager, "node": node,
-                                                                  "breadcrumbs": breadcrumbs, "overview": None})
+        pages.extend(lazy.page(url, "data-quality.html", (repr(breadcrumbs), repr(pager), *lazy.units(node.units), *lazy.items(items)),
+                               lambda items=items, pager=pager, node=node, breadcrumbs=breadcrumbs: {
+                                   **quality_view(items), "pager": pager, "node": node, "breadcrumbs": breadcrumbs, "overview": None,
+                                   "by_place": False})
                      for url, items, pager in paginate(urls.region_quality(node.anchor), place_rows, FINDINGS_PER_PAGE))
     return pages
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model.portal import LoadedDocument, LoadedUnit
+from ..model.portal import LoadedDocument
 from ..model.source import SourceMap
 
 KEY_TABLES = ("income_expenditure_summary", "three_public")
@@ -31,7 +31,3 @@ def slim_document(doc: LoadedDocument) -> LoadedDocument:
         update["department_wide"] = model.department_wide.model_copy(update={"goals": [], "indicators": []})
     return replace(doc, model=model.model_copy(update=update), source=SourceMap(), narrative=None, project_narratives={})
 
-
-def slim_unit(unit: LoadedUnit) -> LoadedUnit:
-    """``unit`` with its documents trimmed by ``slim_document``."""
-    return replace(unit, documents=[slim_document(doc) for doc in unit.documents])

@@ -5,7 +5,7 @@ Run:  .venv/bin/python tests/benchmarks/scale.py [--sizes 1000 10000] [--years 4
 For each size (documents ≈ units × years × 3): `sitegen synth` a portal, then, each in its
 own subprocess (so its peak memory can be read): a clean full build with the search index,
 and a second build after one figure of one document was changed (the incremental rebuild,
-with and without the search index). Reported per size: wall time, pages per second, seconds
+with and without the search index, and told the changed file with ``--changed``). Reported per size: wall time, pages per second, seconds
 per stage (from `sitegen build --timings-json`), peak RSS of the build (the largest of its
 processes, parent or worker), output size and the largest page before plotly.js.
 With `--peers` (the default), the same pages are also built by Hugo and indexed by Pagefind
@@ -120,6 +120,8 @@ def measure(documents: int, years: int, root: Path, rounds: int = 0) -> dict:
     incremental = run_build(site)
     edit_one_document(site / "content")
     incremental_no_search = run_build(site, "--no-search")
+    edited = edit_one_document(site / "content")
+    incremental_changed = run_build(site, "--changed", str(edited))  # told what changed, as a commit hook would
     stages = {f"full_{k}": round(v, 2) for k, v in full["timings"].items()}
     return {
         "documents": full["documents"], "pages": full["pages"], "full_s": round(full["wall"], 1),
@@ -127,6 +129,7 @@ def measure(documents: int, years: int, root: Path, rounds: int = 0) -> dict:
         "incr_s": round(incremental["wall"], 2), "incr_rendered": incremental["rendered"],
         "incr_index_s": round(incremental["timings"].get("index", 0), 2),
         "incr_no_search_s": round(incremental_no_search["wall"], 2), "incr_peak_mb": round(incremental["peak_mb"]),
+        "incr_changed_s": round(incremental_changed["wall"], 2),
         **{f"incr_{k}": round(v, 2) for k, v in incremental["timings"].items()}, **peers,
     }
 
