@@ -16,8 +16,11 @@ portal). A run sees only its shard's pages, hard-linked at their own relative pa
 scratch folder, so result URLs are those of the portal. The first non-empty shard's bundle is
 ``pagefind/`` itself (with Pagefind's UI files, at the path the search page loads); the others
 are ``pagefind/shards/<k>/``, listed in ``pagefind/shards.json`` under ``merge``. The search
-page searches each with its own copy of Pagefind rather than ``mergeIndex`` (see
-``static/pagefind-zh/pagefind.js``: merged, a shard lacking a word of the query drops it).
+page loads them all into one Pagefind (``mergeIndex``: its code and WebAssembly are fetched once,
+whatever the number of shards), and tells their results apart by page id: the ids of a shard's
+pages begin with its tag, ``s<k>-`` (``shards.json``'s ``tags``; the delta's ``d-``), which
+``_canonical`` gives them (see ``static/pagefind-zh/pagefind.js``: a reading of the query is
+searched only in the shards holding all of its words).
 
 **Incremental: the delta index.** Pagefind cannot update a bundle in place, and indexing a
 shard takes about 4 ms a page (a minute for a full shard), so a rebuild does not re-index the
@@ -71,9 +74,10 @@ SHARDS = "shards"            # in BUNDLE: the bundles of the shards other than t
 SHARD_PAGES = 15_000         # pages a shard holds (on average at most): ~2 GB of Pagefind RSS
 SCRATCH = ".pagefind-shard"  # in the output, while a shard is indexed
 DELTA = "delta"              # in BUNDLE: the delta index (pages changed since their shard was indexed)
+DELTA_TAG = "d"              # what the ids of the delta's pages begin with (a shard's: "s<number>")
 DELTA_PAGES = 300            # pages the delta may hold and hide; more, and the shards holding them are re-indexed
 SOURCES = "sources.json"     # in each shard's bundle: what it was indexed from, with the ids of its pages
-FORMAT = 2                   # of RECORD; a change re-indexes every shard
+FORMAT = 3                   # of RECORD; a change re-indexes every shard
 PAGE_FOLDERS = ("fragment", "index", "filter")  # of a bundle: its bulk, moved whole from the previous output
 UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's files hold, gzipped, before their CBOR
@@ -182,12 +186,13 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
                                    for page in hidden}
         else:
             files = [page for part in sorted(plan.parts) for page in plan.parts[part]]
-            report.seconds += _index_shard(site, target, files, ui=not plan.path)
+            report.seconds += _index_shard(site, target, files, ui=not plan.path, tag=plan.tag)
             _write_sources(target, plan.parts)
             _keep_folders(reuse, target, plan.path, plan.key)
             report.indexed.append(plan.number)
     record = {"format": FORMAT, "count": count, "pagefind": version,
               "merge": [plan.path for plan in plans if plan.path],
+              "tags": {plan.path: plan.tag for plan in plans},
               "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]), "key": plan.key}
                          for plan in plans}}
     if delta or hide:
@@ -208,6 +213,11 @@ class _Shard:
     parts: dict[str, list[str]]
     source: Path | None = None
     baseline: dict[str, list[str]] | None = None
+
+    @property
+    def tag(self) -> str:
+        """What the ids of the shard's pages begin with (``_canonical``)."""
+        return f"s{self.number}"
 
     @property
     def key(self) -> str:
@@ -268,13 +278,13 @@ def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pa
     if not pages:
         return record
     key = digest(*pages, *((site / page).read_bytes() for page in pages))
-    record.update(bundle=f"{DELTA}/", key=key)
+    record.update(bundle=f"{DELTA}/", key=key, tag=DELTA_TAG)
     target = bundle / DELTA
     source = previous / BUNDLE / DELTA if previous is not None else None
     if was and was.get("key") == key and source is not None and (source / "pagefind-entry.json").is_file():
         _link_bundle(source, target)
     else:
-        report.seconds += _index_shard(site, target, pages, ui=False)
+        report.seconds += _index_shard(site, target, pages, ui=False, tag=DELTA_TAG)
         report.delta_indexed = True
     return record
 
@@ -309,11 +319,12 @@ def _url(page: str) -> str:
     return "/" + page.removesuffix("index.html")
 
 
-def _index_shard(site: Path, target: Path, pages: list[str], *, ui: bool = True) -> float:
+def _index_shard(site: Path, target: Path, pages: list[str], *, tag: str, ui: bool = True) -> float:
     """Index ``pages`` (relative to ``site``) into the bundle ``target``: Pagefind sees them
     hard-linked at the same relative paths under a scratch folder, so their URLs are unchanged.
     Without ``ui`` the bundle keeps only what Pagefind's search API loads (the search page
-    takes its UI from the first shard's bundle). Its text files get their compressed copies."""
+    takes its UI from the first shard's bundle). The ids of its pages begin with ``tag``
+    (``_canonical``). Its text files get their compressed copies."""
     scratch = site / SCRATCH
     shutil.rmtree(scratch, ignore_errors=True)
     made: set[Path] = set()
@@ -324,7 +335,7 @@ def _index_shard(site: Path, target: Path, pages: list[str], *, ui: bool = True)
                 link.parent.mkdir(parents=True, exist_ok=True)
                 made.add(link.parent)
             link_or_copy(site / relative, link)
-        seconds = _pagefind(scratch, target)
+        seconds = _pagefind(scratch, target, tag)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for file in sorted(target.iterdir()):
@@ -360,7 +371,7 @@ def _keep_folders(reuse: Callable[[str, str], bool] | None, target: Path, path: 
             os.rename(aside, target / folder)
 
 
-def _pagefind(site: Path, target: Path) -> float:
+def _pagefind(site: Path, target: Path, tag: str) -> float:
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(target), "--silent"],
@@ -368,15 +379,21 @@ def _pagefind(site: Path, target: Path) -> float:
     )
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
-    _canonical(target)
+    _canonical(target, tag)
     return time.perf_counter() - started
 
 
-def _canonical(bundle: Path) -> None:
+def _canonical(bundle: Path, tag: str) -> None:
     """Sort what Pagefind wrote in hash-map order: the values of each filter file
     (``[filter, [[value, [page numbers]], ...]]``) and the filter list of the metadata file
     (``[version, pages, index chunks, [[filter, file hash], ...], ...]``), each file then
-    named after its new bytes as Pagefind names them (``<language>_<hex>``)."""
+    named after its new bytes as Pagefind names them (``<language>_<hex>``).
+
+    And give every page an id beginning with ``tag-`` (the page list of the metadata file,
+    ``[[id, word count], ...]``, and the fragment files named by id): the search page loads
+    every bundle into one Pagefind (``mergeIndex``, one copy of its code and WebAssembly), whose
+    results come from all bundles at once; the tag of a result's id says which bundle gave it.
+    Nothing else names a page by its id (index and filter files use its place in the list)."""
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     renamed: dict[str, str] = {}
@@ -388,6 +405,10 @@ def _canonical(bundle: Path) -> None:
         meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
         meta = _decode(meta_file)
         meta_file.unlink()
+        for page in meta[1]:
+            fragment = bundle / "fragment" / f"{page[0]}.pf_fragment"
+            page[0] = f"{tag}-{page[0]}"
+            fragment.rename(fragment.with_name(f"{page[0]}.pf_fragment"))
         meta[3] = sorted([name, renamed.get(file, file)] for name, file in meta[3])
         language["hash"] = _encode(bundle, language["hash"], ".pf_meta", meta, 13, prefix="pagefind.")
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

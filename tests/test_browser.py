@@ -222,6 +222,7 @@ AXE = os.path.join(os.path.dirname(__file__), ".axe", "node_modules", "axe-core"
 def test_year_filter_narrows_search(server, page):
     page.goto(server + urls.SEARCH + "?q=雪亮工程")
     everything = search_results(page)
+    page.click("#search-filters")  # the filters are loaded when asked for
     page.locator("summary.pagefind-ui__filter-name", has_text="年度").click()
     page.locator("input[name='年度'][value='2023']").check()
     message = page.locator(".pagefind-ui__message")

@@ -152,6 +152,8 @@ def use_search_filters(page):
     page.wait_for_selector(".pagefind-ui__result", timeout=15000)
     page.fill(".pagefind-ui__search-input", "pwn onerror")
     page.wait_for_selector(".pagefind-ui__result", timeout=15000)
+    page.click("#search-filters")  # the filters are loaded when asked for
+    page.locator("summary.pagefind-ui__filter-name").first.wait_for(timeout=15000)
     for summary in page.locator("summary.pagefind-ui__filter-name").all():
         summary.click()
     boxes = page.locator("input.pagefind-ui__filter-checkbox")

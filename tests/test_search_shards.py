@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +15,7 @@ from sitegen import search
 from sitegen.builder import build_portal
 from sitegen.render import urls
 from sitegen.search import BUNDLE, RECORD, shard_of
+from sitegen.synth import synthesize
 
 from .conftest import CONTENT
 from .test_browser import CHROMIUM, browser, page, pages_containing, searched, serve, text_of  # noqa: F401 (fixtures)
@@ -136,8 +138,17 @@ def test_shards_find_what_one_index_finds(server, single_server, page):
     assert page.errors == []
 
 
+def open_filters(page) -> None:
+    """Ask for the filters (the search page loads them on demand) and wait for Pagefind's UI to show them."""
+    button = page.locator("#search-filters")
+    if button.is_visible():
+        button.click()
+    page.locator("summary.pagefind-ui__filter-name").first.wait_for(timeout=15000)
+
+
 def facet_counts(page, name: str, expected: dict[str, int] | None = None) -> dict[str, int]:
     """The non-zero counts of one facet, read until they equal ``expected`` (they are drawn after the results)."""
+    open_filters(page)
     for _ in range(50):
         labels = page.locator(f"input[name='{name}']").evaluate_all("els => els.map(e => e.labels[0].textContent)")
         counts = dict(re.fullmatch(r"(.+?)\s*\((\d+)\)", label.strip()).groups() for label in labels)
@@ -198,3 +209,60 @@ def test_a_compacting_rebuild_indexes_only_the_changed_shard(tmp_path, monkeypat
     third = build_portal(content, output, search_shard_pages=TINY * 1000)  # another shard count: everything anew
     assert third.index.shards == 1 and third.index.indexed == [0] and third.index.reused == []
     assert record(output)["merge"] == []
+
+
+def first_query(browser, base: str, query: str) -> tuple[dict[str, int], list[str]]:
+    """Open the search page, search ``query``: the requests made, by kind of file of the index, and the results."""
+    from .test_browser import search_results
+    page = browser.new_page()
+    paths: list[str] = []
+    page.on("request", lambda request: paths.append(urlsplit(request.url).path))
+    page.goto(base + "search/?q=" + query)
+    found = search_results(page)
+    page.wait_for_load_state("networkidle")
+    page.close()
+    kinds: dict[str, int] = {}
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        kind = next((suffix for suffix in (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment", "pagefind-entry.json",
+                                           "pagefind.js", "pagefind-worker.js") if name.endswith(suffix)),
+                    "wasm" if name.startswith("wasm.") else "other") if path.startswith("/pagefind/") else "page and theme"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds, sorted(link.removeprefix(base[:-1]) for link in found)
+
+
+@pytest.fixture(scope="module")
+def resharded(tmp_path_factory):
+    """One synthetic portal, its search index cut into 2 shards, then into 16: (bundles, output copy) each."""
+    root = tmp_path_factory.mktemp("resharded")
+    synthesize(root, units=24, years=1)
+    output = root / "output"
+    build_portal(root / "content", output, search=False)
+    pages = sum(1 for _ in (output / "units").rglob("*.html"))
+    built = {}
+    for shards in (2, 16):
+        result = build_portal(root / "content", output, search_shard_pages=-(-pages // shards))
+        assert result.index.shards == shards
+        built[shards] = (1 + len(record(output)["merge"]), shutil.copytree(output, root / f"output-{shards}"))
+    assert built[16][0] >= 10
+    return built
+
+
+@browser_only
+@pytest.mark.browser
+def test_the_first_query_fetches_pagefind_once_whatever_the_shards(browser, resharded):
+    """Each shard adds its entry and metadata files and the index chunks of the query's words:
+    not its own copy of Pagefind's code and WebAssembly (as when each shard had its own Pagefind),
+    nor its filter files (loaded when the reader opens the filters)."""
+    figures = {}
+    for shards, (bundles, output) in resharded.items():
+        for base in serve(output):
+            figures[shards] = bundles, *first_query(browser, base, "预算")
+    (few, few_kinds, few_found), (many, many_kinds, many_found) = figures[2], figures[16]
+    assert few_found == many_found and len(few_found) > 50
+    for bundles, kinds in ((few, few_kinds), (many, many_kinds)):
+        assert kinds["pagefind.js"] == kinds["pagefind-worker.js"] == kinds["wasm"] == 1
+        assert kinds["pagefind-entry.json"] == kinds[".pf_meta"] == bundles
+        assert ".pf_filter" not in kinds
+    extra = sum(many_kinds.values()) - sum(few_kinds.values())
+    assert extra <= 4 * (many - few), (few_kinds, many_kinds)  # entry, metadata, an index chunk or two

@@ -33,6 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "archives": "按地区打包下载（ZIP）", "archive": "本级单位数据打包下载（ZIP，内附 Frictionless 数据包说明 datapackage.json）", "archive_short": "数据包", "archive_label": "本级单位数据包（ZIP）", "document_count": "份文件", "datapackage": "各地区数据包目录（datapackage.json）", "published_title": "原标题", "original": "原始文件", "computed_note": "（计算值）", "projects_count": "项目数",
         "back_to_document": "返回文件", "footer": "本站由 sitegen 生成；数字按原文照录，不一致之处由程序自动核对标出。",
         "search_title": "全文搜索", "search_hint": "输入关键词，如：雪亮工程、三公经费、138.29", "noscript_search": "搜索需要启用 JavaScript。",
+        "search_filters": "按单位、地区、年度等筛选",
         "composition": "构成", "budget_vs_executed": "预算与执行", "score_vs_weight": "得分与分值",
         "location": "位置", "content_errors": "内容错误", "details": "详情",
         "content_errors_intro": "以下内容文件有误，未能生成此页面。请按位置修改后重新生成；门户其余部分不受影响。", "document": "文件", "year": "年度", "summary": "概况", "total_findings": "核对发现",

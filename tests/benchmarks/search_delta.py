@@ -1,15 +1,23 @@
 """The search index of a one-edit rebuild, and what the search page downloads for a first query.
 
-Run:  .venv/bin/python tests/benchmarks/search_delta.py [--sizes 1000] [--years 4] [--edits 3] [--json out.json] [--keep DIR]
+Run:  .venv/bin/python tests/benchmarks/search_delta.py [--sizes 1000] [--years 4] [--edits 3]
+          [--shard-pages 15000 128] [--query 预算] [--json out.json] [--keep DIR]
+      .venv/bin/python tests/benchmarks/search_delta.py --first-query OUTPUT [OUTPUT …]   (built portals only)
 
 For each size (documents ≈ units × years × 3): `sitegen synth` a portal, build it (clean, with
 search), then ``--edits`` times: change one figure of one document of another unit and rebuild.
 Reported per rebuild: its wall time, the seconds of its ``index`` stage (from `sitegen build
 --timings-json`) and what the index did (shards indexed / reused, pages in the delta index).
-Then, on the largest portal built, the bytes the search page fetches for its first query
-(``--query``, default 预算) in headless Chromium (Debian's chromium, through Playwright): every
-response's body as served (uncompressed) and the size of the Brotli copy sitegen writes beside
-each file (what a server sending precompressed files transfers).
+Then the largest portal is indexed again with each ``--shard-pages`` (pages a search shard holds:
+``sitegen build --search-shard-pages``; the default size and a small one give the shard count of a
+far larger portal) and, for each, what the search page downloads for its first query (``--query``,
+default 预算) in headless Chromium (Debian's chromium, through Playwright), from opening the page
+to the results: requests, every response's body as served (uncompressed) and the size of the
+Brotli copy sitegen writes beside each file (what a server sending precompressed files
+transfers), in all and by kind of file (Pagefind's code and WebAssembly, entry, metadata, filter,
+index and fragment files, the page and its theme), and the seconds from typing the query to the
+count of results (Pagefind's UI waits 300 ms after the last key; wall-clock, a loaded machine
+shows it).
 
 To compare with another version of sitegen, run the same script with the Python of a virtual
 environment where that version is installed (the builds run as ``sys.executable -m sitegen``).
@@ -27,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -48,6 +57,21 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def kind(path: str) -> str:
+    """The kind of file a request of the search page fetched."""
+    name = path.rsplit("/", 1)[-1]
+    if not path.startswith("/pagefind/") or name.startswith("pagefind-ui") or name == "shards.json":
+        return "page and theme"
+    for suffix, what in ((".pf_fragment", "fragment"), (".pf_index", "index"), (".pf_filter", "filter"), (".pf_meta", "meta")):
+        if name.endswith(suffix):
+            return what
+    if name == "pagefind-entry.json":
+        return "entry"
+    if name.startswith("wasm."):
+        return "wasm"
+    return "pagefind js" if name.endswith(".js") else "other"
+
+
 def first_query_bytes(output: Path, query: str) -> dict:
     """Open the search page, type ``query`` and wait for the results: the responses' bytes."""
     from playwright.sync_api import expect, sync_playwright
@@ -61,11 +85,13 @@ def first_query_bytes(output: Path, query: str) -> dict:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"),
                                         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page()
+            page.on("response", lambda response: responses.append(response))
             page.goto(base + "/search/")
             page.wait_for_load_state("networkidle")
-            page.on("response", lambda response: responses.append(response))
+            typed = time.perf_counter()
             page.fill(".pagefind-ui__search-input", query)
-            expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile("找到"), timeout=120000)
+            expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile("找到"), timeout=300000)
+            seconds = time.perf_counter() - typed
             page.wait_for_load_state("networkidle")
             message = page.inner_text(".pagefind-ui__message")
             sizes = []
@@ -80,11 +106,17 @@ def first_query_bytes(output: Path, query: str) -> dict:
             browser.close()
     finally:
         httpd.shutdown()
-    pagefind = [s for s in sizes if s[0].startswith("/pagefind/")]
-    return {"query": query, "message": message.strip(), "requests": len(sizes), "pagefind_requests": len(pagefind),
-            "bytes": sum(s[1] for s in sizes), "brotli_bytes": sum(s[2] for s in sizes),
-            "pagefind_bytes": sum(s[1] for s in pagefind), "pagefind_brotli_bytes": sum(s[2] for s in pagefind),
-            "largest": sorted(sizes, key=lambda s: -s[1])[:5]}
+    record = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    by_kind: dict[str, dict] = {}
+    for path, body, brotli in sizes:
+        row = by_kind.setdefault(kind(path), {"requests": 0, "bytes": 0, "brotli_bytes": 0})
+        row["requests"] += 1
+        row["bytes"] += body
+        row["brotli_bytes"] += brotli
+    return {"query": query, "message": message.strip(), "shards": 1 + len(record.get("merge", [])),
+            "seconds_to_results": round(seconds, 2),
+            "requests": len(sizes), "bytes": sum(s[1] for s in sizes), "brotli_bytes": sum(s[2] for s in sizes),
+            "by_kind": dict(sorted(by_kind.items())), "largest": sorted(sizes, key=lambda s: -s[1])[:5]}
 
 
 def measure(documents: int, years: int, edits: int, root: Path) -> dict:
@@ -109,19 +141,31 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--years", type=int, default=4)
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--shard-pages", type=int, nargs="+", default=[15000],
+                        help="index the largest portal with these shard sizes, and measure the first query of each")
     parser.add_argument("--query", default="预算")
+    parser.add_argument("--first-query", type=Path, nargs="+", metavar="OUTPUT",
+                        help="only measure the first query on these built outputs")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", type=Path, help="build here and keep the portals (default: a temporary folder)")
     args = parser.parse_args()
-    root = args.keep or Path(tempfile.mkdtemp(prefix="sitegen-search-"))
-    root.mkdir(parents=True, exist_ok=True)
-    try:
-        rows = [measure(size, args.years, args.edits, root) for size in args.sizes]
-        largest = root / f"portal-{max(args.sizes)}" / "output"
-        figures = {"sizes": rows, "first_query": first_query_bytes(largest, args.query)}
-    finally:
-        if args.keep is None:
-            shutil.rmtree(root, ignore_errors=True)
+    if args.first_query:
+        figures = {"first_query": [{"output": str(output), **first_query_bytes(output, args.query)} for output in args.first_query]}
+    else:
+        root = args.keep or Path(tempfile.mkdtemp(prefix="sitegen-search-"))
+        root.mkdir(parents=True, exist_ok=True)
+        try:
+            rows = [measure(size, args.years, args.edits, root) for size in args.sizes]
+            largest = root / f"portal-{max(args.sizes)}"
+            first = []
+            for shard_pages in args.shard_pages:
+                run_build(largest, "--search-shard-pages", str(shard_pages))
+                first.append({"shard_pages": shard_pages, **first_query_bytes(largest / "output", args.query)})
+                print(json.dumps({key: first[-1][key] for key in ("shard_pages", "shards", "requests", "bytes")}), file=sys.stderr, flush=True)
+            figures = {"sizes": rows, "first_query": first}
+        finally:
+            if args.keep is None:
+                shutil.rmtree(root, ignore_errors=True)
     text = json.dumps(figures, indent=1, ensure_ascii=False)
     print(text)
     if args.json:

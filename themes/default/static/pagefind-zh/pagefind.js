@@ -17,99 +17,104 @@ function started(start) {
     root.setAttribute("lang", language);
   }
 }
-started(() => pagefind.init());
 
-// A large portal's index is cut into shards (sitegen's search.py): this bundle is the first, and
-// pagefind/shards.json lists the others, each searched by its own copy of Pagefind (its bundle's
-// pagefind.js). Not merged into one Pagefind (mergeIndex): a shard holding no word that begins
-// with one of a query's terms drops that term (or answers with a shorter word), so its pages would
-// match on the other terms alone. Here the query is read against the words of every shard, and
-// each reading is searched only in the shards holding all of its words.
+// A large portal's index is cut into shards (sitegen's search.py), and the pages changed since
+// their shard was indexed are in a delta bundle; pagefind/shards.json lists them all. They are
+// loaded into this one Pagefind (mergeIndex), so its code and WebAssembly are fetched once
+// whatever the number of shards; each bundle's own files (entry, metadata, the index chunks a
+// query needs) are what it adds. The ids of a bundle's pages begin with its tag ("s3-…", "d-…"),
+// so the results of one search, which come from every bundle, are told apart by bundle; and each
+// bundle carries its tag as a filter of its own (Pagefind's mergeFilter), so a search can be
+// limited to some bundles.
 //
-// Pages changed since their shard was indexed are in the delta bundle (shards.json's delta); their
-// old copies, listed by page id under their shard's bundle (delta.hide), are dropped from that
-// shard's answers here: from its results, from the pages holding a word (so a word found only on
-// an old copy reads as absent) and from its filter counts.
+// A query is not searched in a bundle that lacks one of its words: Pagefind would drop the word
+// there (or answer with a shorter one), so that bundle's pages would match on the other words
+// alone. So the query is read against the words of every bundle, and each reading is searched
+// only in the bundles holding all of its words.
+//
+// The old copies of the pages in the delta, listed by page id under their shard's bundle
+// (delta.hide), are dropped from that shard's answers: from its results, from the pages holding a
+// word (so a word found only on an old copy reads as absent) and from the filter counts.
+const BUNDLE_FILTER = "sitegen-bundle";
+const tagOf = (id) => id.slice(0, id.indexOf("-"));
+
 class Shard {
   // hidden: {page id: [filter values, as [name, value] pairs of `filters`]} of the old copies.
-  constructor(api, hidden, filters) {
-    this.api = api;
+  constructor(tag, hidden, filters) {
+    this.tag = tag;
     this.hidden = new Map(Object.entries(hidden || {}).map(([id, values]) => [id, values.map((n) => filters[n])]));
-    this.pages = new Map();
     this.pieces = new Map();
-    this.filterPages = new Map();
-  }
-
-  visible(response) {
-    return new Set(response.results.map((result) => result.id).filter((id) => !this.hidden.has(id)));
-  }
-
-  lookup(term, exact) {
-    const key = (exact ? "=" : "^") + term;
-    if (!this.pages.has(key)) {
-      this.pages.set(key, this.api.search(exact ? `"${term}"` : term).then((r) => this.visible(r)));
-    }
-    return this.pages.get(key);
   }
 
   // {pages, exact} of the index words beginning with / equal to `term`, or null (segment.js).
   piece(term) {
-    if (!this.pieces.has(term)) this.pieces.set(term, validPiece([...term], (t, exact) => this.lookup(t, exact)));
+    if (!this.pieces.has(term)) {
+      this.pieces.set(term, validPiece([...term], async (t, exact) => (await answer(exact ? `"${t}"` : t)).get(this.tag) || new Set()));
+    }
     return this.pieces.get(term);
   }
 
-  pagesWithFilter(name, value) {
-    const key = JSON.stringify([name, value]);
-    if (!this.filterPages.has(key)) {
-      this.filterPages.set(key, this.api.search(null, { filters: { [name]: [value] } }).then((r) => this.visible(r)));
+  // Whether the bundle holds every word of `reading` (on pages that are not hidden).
+  async holds(reading) {
+    const phrase = /^\s*".*"\s*$/.test(reading);
+    for (const word of reading.replace(/"/g, " ").trim().split(/\s+/)) {
+      const found = await this.piece(word);
+      if (!found || (phrase ? found.exact : found.pages).size === 0) return false;
     }
-    return this.filterPages.get(key);
-  }
-
-  // Pagefind's response to `reading` without the hidden pages (those it held: `hiddenResults`), or
-  // null when a word of the reading is not in this shard.
-  async search(reading, opts, whole) {
-    if (whole) {
-      const phrase = /^\s*".*"\s*$/.test(reading);
-      for (const word of reading.replace(/"/g, " ").trim().split(/\s+/)) {
-        const found = await this.piece(word);
-        if (!found || (phrase ? found.exact : found.pages).size === 0) return null;
-      }
-    }
-    const response = await this.api.search(reading, opts);
-    if (!this.hidden.size) return response;
-    const hiddenResults = response.results.filter((result) => this.hidden.has(result.id));
-    return {
-      ...response,
-      results: response.results.filter((result) => !this.hidden.has(result.id)),
-      unfilteredResultCount: response.unfilteredResultCount - hiddenResults.length,
-      hiddenResults,
-    };
+    return true;
   }
 }
 
 const bundle = new URL("../../pagefind/", import.meta.url);
-const shards = fetch(new URL("shards.json", bundle), { cache: "no-cache" })
-  .then((response) => (response.ok ? response.json() : {}))
-  .catch(() => ({}))
-  .then(async (record) => {
-    const hide = record.delta?.hide || {};
-    const filters = record.delta?.filters || [];
-    const paths = [...(record.merge || []), ...(record.delta?.bundle ? [record.delta.bundle] : [])];
-    const apis = await Promise.all(paths.map(async (path) => {
-      const api = await import(new URL(`${path}pagefind.js`, bundle).href);
-      started(() => api.init());
-      return api;
-    }));
-    return [new Shard(pagefind, hide[""], filters), ...apis.map((api, i) => new Shard(api, hide[paths[i]], filters))];
-  });
+let settings = {};
+let loaded = null;
+// The bundles, loaded into Pagefind: {shards: [Shard], hidden: Map(page id → its filter values)}.
+function load() {
+  loaded = loaded || fetch(new URL("shards.json", bundle), { cache: "no-cache" })
+    .then((response) => (response.ok ? response.json() : {}))
+    .catch(() => ({}))
+    .then(async (record) => {
+      const tags = record.tags || {};
+      const hide = record.delta?.hide || {};
+      const filters = record.delta?.filters || [];
+      const merged = [...(record.merge || []), ...(record.delta?.bundle ? [record.delta.bundle] : [])];
+      const tagOfPath = (path) => (path === record.delta?.bundle ? record.delta.tag : tags[path]);
+      await pagefind.options({ ...settings, mergeFilter: { [BUNDLE_FILTER]: tags[""] || "" } });
+      started(() => pagefind.init());
+      await Promise.all(merged.map((path) => pagefind.mergeIndex(new URL(path, bundle).pathname,
+        { ...settings, mergeFilter: { [BUNDLE_FILTER]: tagOfPath(path) } })));
+      const shards = ["", ...merged].map((path) => new Shard(tagOfPath(path), hide[path], filters));
+      const hidden = new Map(shards.flatMap((shard) => [...shard.hidden]));
+      return { shards, hidden };
+    });
+  return loaded;
+}
 
-// The word dictionary of all shards: the pages (of any shard) holding a word that begins with / is `term`.
+// The pages (of every bundle) Pagefind finds for `query` without filters, by bundle tag: Map(tag →
+// Set of ids), the hidden pages left out.
+const answers = new Map();
+function answer(query) {
+  if (!answers.has(query)) {
+    answers.set(query, load().then(async ({ hidden }) => {
+      const byTag = new Map();
+      for (const result of (await pagefind.search(query)).results) {
+        if (hidden.has(result.id)) continue;
+        const tag = tagOf(result.id);
+        if (!byTag.has(tag)) byTag.set(tag, new Set());
+        byTag.get(tag).add(result.id);
+      }
+      return byTag;
+    }));
+  }
+  return answers.get(query);
+}
+
+// The word dictionary of all bundles: the pages (of any bundle) holding a word that begins with / is `term`.
 const pages = new Map();
 function lookup(term, exact) {
   const key = (exact ? "=" : "^") + term;
   if (!pages.has(key)) {
-    pages.set(key, shards.then((all) => Promise.all(all.map((shard) => shard.piece(term)))).then((found) => {
+    pages.set(key, load().then(({ shards }) => Promise.all(shards.map((shard) => shard.piece(term)))).then((found) => {
       const union = new Set();
       for (const piece of found) if (piece) for (const id of exact ? piece.exact : piece.pages) union.add(id);
       return union;
@@ -131,6 +136,7 @@ function readingsOf(query) {
 
 function addCounts(into, counts) {
   for (const [name, values] of Object.entries(counts || {})) {
+    if (name === BUNDLE_FILTER) continue;
     into[name] = into[name] || {};
     for (const [value, n] of Object.entries(values)) into[name][value] = (into[name][value] || 0) + n;
   }
@@ -141,52 +147,89 @@ function zeros(counts) {
   return Object.fromEntries(Object.entries(counts).map(([name, values]) => [name, Object.fromEntries(Object.keys(values).map((v) => [v, 0]))]));
 }
 
+// The filters (unit, place, year, …) are loaded when the reader asks for them (openFilters): their
+// files hold every page's values, a share of the index that grows with the portal, which a query
+// without filters does not need. Until then the counts of a response are empty, and Pagefind's UI
+// shows no filters.
 let everyFilter = null;
 function allFilters() {
-  everyFilter = everyFilter || shards.then((all) => Promise.all(all.map((shard) => shard.api.filters()))).then((counts) => counts.reduce(addCounts, {}));
+  if (!everyFilter) return Promise.resolve({});
   return everyFilter.then((counts) => addCounts({}, counts));
 }
+export function openFilters() {
+  everyFilter = everyFilter || load().then(() => pagefind.filters());
+  return allFilters().then(() => undefined);
+}
 
-// One response from the responses of the shards to the readings of a query: each page once, at
-// its best score. The shards hold different pages, so their filter counts add up; within a shard
-// answering several readings, the counts are those of the union (Pagefind's own are per reading).
-async function merge(answers) {
-  const results = [];
+// Filter counts of `results` as Pagefind gave them (`counts`), the hidden pages among them taken out.
+async function visibleCounts(counts, results) {
+  const { hidden } = await load();
+  const visible = addCounts(zeros(await allFilters()), counts);
+  for (const result of results) {
+    for (const [name, value] of hidden.get(result.id) || []) if (visible[name]?.[value]) visible[name][value] -= 1;
+  }
+  return visible;
+}
+
+const filterPages = new Map();
+function pagesWithFilter(name, value) {
+  const key = JSON.stringify([name, value]);
+  if (!filterPages.has(key)) {
+    filterPages.set(key, pagefind.search(null, { filters: { [name]: [value] } }).then((r) => new Set(r.results.map((result) => result.id))));
+  }
+  return filterPages.get(key);
+}
+
+// Pagefind's response to one reading, searched in the bundles holding all of its words (in all of
+// them when the query is not read as index words), without the hidden pages; null when no bundle
+// holds them. Its counts without the chosen filters (totalFilters, unfilteredResultCount) are those
+// of the same search without them: Pagefind's own would count the other bundles too.
+async function searchReading(reading, opts, whole) {
+  const { shards, hidden } = await load();
+  const holding = whole
+    ? (await Promise.all(shards.map(async (shard) => ((await shard.holds(reading)) ? shard.tag : null)))).filter(Boolean)
+    : shards.map((shard) => shard.tag);
+  if (!holding.length) return null;
+  const only = { [BUNDLE_FILTER]: { any: holding } };
+  const chosen = opts?.filters && Object.keys(opts.filters).length ? opts.filters : null;
+  const [response, unfilteredResponse] = await Promise.all([
+    pagefind.search(reading, { ...opts, filters: { ...(chosen || {}), ...only } }),
+    chosen ? pagefind.search(reading, { ...opts, filters: only }) : null,
+  ]);
+  const unfiltered = unfilteredResponse || response;
+  return {
+    ...response,
+    results: response.results.filter((result) => !hidden.has(result.id)),
+    filters: await visibleCounts(response.filters, response.results),
+    totalFilters: await visibleCounts(unfiltered.filters, unfiltered.results),
+    unfilteredResultCount: unfiltered.results.filter((result) => !hidden.has(result.id)).length,
+  };
+}
+
+// One response from the responses to the readings of a query: each page once, at its best score,
+// the filter counts those of the union (Pagefind's own are per reading).
+async function merge(responses) {
+  if (responses.length === 1) return responses[0];
   const counts = zeros(await allFilters());
-  const totals = zeros(counts);
-  let unfiltered = 0;
-  for (const { shard, responses } of answers) {
-    const best = new Map();
-    for (const response of responses) {
-      for (const result of response.results) {
-        const seen = best.get(result.id);
-        if (!seen || result.score > seen.score) best.set(result.id, result);
-      }
-    }
-    results.push(...best.values());
-    unfiltered += Math.max(...responses.map((r) => r.unfilteredResultCount));
-    addCounts(totals, responses[0].totalFilters);
-    if (responses.length === 1) {
-      addCounts(counts, responses[0].filters);
-      for (const hidden of responses[0].hiddenResults || []) {
-        for (const [name, value] of shard.hidden.get(hidden.id)) if (counts[name]?.[value]) counts[name][value] -= 1;
-      }
-      continue;
-    }
-    for (const [name, values] of Object.entries(await shard.api.filters())) {
-      for (const value of Object.keys(values)) {
-        const having = await shard.pagesWithFilter(name, value);
-        counts[name][value] = (counts[name]?.[value] || 0) + [...best.keys()].filter((id) => having.has(id)).length;
-      }
+  if (!responses.length) return { results: [], unfilteredResultCount: 0, filters: counts, totalFilters: zeros(counts), timings: [] };
+  const best = new Map();
+  for (const response of responses) {
+    for (const result of response.results) {
+      const seen = best.get(result.id);
+      if (!seen || result.score > seen.score) best.set(result.id, result);
     }
   }
-  const { hiddenResults, ...first } = answers[0]?.responses[0] || { timings: [] }; // eslint-disable-line no-unused-vars
+  for (const [name, values] of Object.entries(counts)) {
+    for (const value of Object.keys(values)) {
+      const having = await pagesWithFilter(name, value);
+      counts[name][value] = [...best.keys()].filter((id) => having.has(id)).length;
+    }
+  }
   return {
-    ...first,
-    results: results.sort((a, b) => b.score - a.score),
-    unfilteredResultCount: unfiltered,
+    ...responses[0],
+    results: [...best.values()].sort((a, b) => b.score - a.score),
+    unfilteredResultCount: Math.max(...responses.map((r) => r.unfilteredResultCount)),
     filters: counts,
-    totalFilters: totals,
   };
 }
 
@@ -218,15 +261,18 @@ function optionsAsText(opts) {
   return opts && opts.filters ? { ...opts, filters: selectionAsText(opts.filters) } : opts;
 }
 
-export const init = pagefind.init;
+export const init = () => load().then(() => undefined);
 export const mergeIndex = pagefind.mergeIndex;
 export const destroy = pagefind.destroy;
+// Options given before the bundles are loaded apply to every bundle; later ones to the first.
 export async function options(opts) {
-  await Promise.all((await shards).map((shard) => shard.api.options(opts)));
+  if (loaded) await pagefind.options(opts);
+  else settings = { ...settings, ...opts };
 }
 export async function preload(query, opts) {
+  await load();
   const { readings: [first] } = await readingsOf(query);
-  await Promise.all((await shards).map((shard) => shard.api.preload(first, optionsAsText(opts))));
+  await pagefind.preload(first, optionsAsText(opts));
 }
 export async function filters() {
   return countsAsHtml(await allFilters());
@@ -237,12 +283,7 @@ export async function search(query, opts) {
 }
 
 async function searchText(query, opts) {
-  const all = await shards;
-  await allFilters(); // Pagefind counts the values of the filters it has loaded, and loads them here
+  await load();
   const { readings: found, whole } = await readingsOf(query);
-  const answers = (await Promise.all(all.map(async (shard) => ({
-    shard, responses: (await Promise.all(found.map((reading) => shard.search(reading, opts, whole)))).filter(Boolean),
-  })))).filter((answer) => answer.responses.length);
-  return all.length === 1 && !all[0].hidden.size && answers.length === 1 && answers[0].responses.length === 1
-    ? answers[0].responses[0] : merge(answers);
+  return merge((await Promise.all(found.map((reading) => searchReading(reading, opts, whole)))).filter(Boolean));
 }
