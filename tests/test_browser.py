@@ -320,6 +320,7 @@ def test_unit_facet_counts_the_results(server, page, portal, query):
     """A query read several ways merges their results; the facet counts are those of the merge."""
     found = searched(page, server, query)
     expected = {unit.model.name: n for unit in portal.units if (n := sum(f"/units/{unit.id}/" in link for link in found))}
+    page.click("#search-filters")  # the filters are loaded when asked for
     # The facet counts are drawn after the results: read them until they settle (at most 5 s).
     for _ in range(50):
         labels = page.locator("input[name='单位']").evaluate_all("els => els.map(e => e.labels[0].textContent)")
