@@ -48,8 +48,12 @@ class Assets:
 
     def __init__(self, files: dict[str, Path], *, hashed: bool):
         self.files = {**files, PLOTLY: PLOTLY_JS}
-        self.names = {relative: hashed_name(relative, file.read_bytes()) if hashed else relative
-                      for relative, file in self.files.items()}
+        self.names: dict[str, str] = {}
+        self.digests: dict[str, str] = {}  # relative → SHA-256 of its bytes
+        for relative, file in self.files.items():
+            data = file.read_bytes()
+            self.names[relative] = hashed_name(relative, data) if hashed else relative
+            self.digests[relative] = hashlib.sha256(data).hexdigest()
 
     def url(self, relative: str) -> str:
         """Output-relative URL of a static file; ``KeyError`` names a file no theme has."""
@@ -57,21 +61,13 @@ class Assets:
 
     def published(self) -> dict[str, tuple[Path, str]]:
         """Output-relative published path → (source file, SHA-256 of its bytes) of every asset."""
-        found = {}
-        for relative, file in self.files.items():
-            data = file.read_bytes()
-            found["assets/" + self.names[relative]] = (file, hashlib.sha256(data).hexdigest())
-        return found
+        return {"assets/" + self.names[relative]: (file, self.digests[relative]) for relative, file in self.files.items()}
 
 
-def asset_files(name: str, data: bytes) -> dict[str, bytes]:
-    """An asset published at ``name`` (output-relative) and, for a text file, its ``.gz`` and
-    ``.br`` copies (in ``compressed_names`` order), Brotli at ``ASSET_QUALITY`` or, past
-    ``LARGE_ASSET`` bytes, ``LARGE_ASSET_QUALITY``."""
-    if PurePosixPath(name).suffix not in TEXT_SUFFIXES:
-        return {name: data}
-    gz, br = compressed(data, ASSET_QUALITY if len(data) < LARGE_ASSET else LARGE_ASSET_QUALITY)
-    return {name: data, name + ".gz": gz, name + ".br": br}
+def asset_quality(data: bytes) -> int:
+    """The Brotli quality of an asset's ``.br`` copy: ``ASSET_QUALITY``, or past
+    ``LARGE_ASSET`` bytes ``LARGE_ASSET_QUALITY``."""
+    return ASSET_QUALITY if len(data) < LARGE_ASSET else LARGE_ASSET_QUALITY
 
 
 def compressed(data: bytes, quality: int = PAGE_QUALITY) -> tuple[bytes, bytes]:
@@ -87,12 +83,13 @@ def compressed_names(relative: str) -> list[str]:
     return [relative]
 
 
-def with_compressed(files: dict[str, bytes]) -> dict[str, bytes]:
-    """``files`` (relative path → bytes) plus a ``.gz`` and a ``.br`` copy of each text file."""
+def with_compressed(files: dict[str, bytes], quality: int = PAGE_QUALITY) -> dict[str, bytes]:
+    """``files`` (relative path → bytes) plus a ``.gz`` and a ``.br`` copy (Brotli at
+    ``quality``) of each text file."""
     result = dict(files)
     for relative, data in files.items():
         if PurePosixPath(relative).suffix in TEXT_SUFFIXES:
-            result[relative + ".gz"], result[relative + ".br"] = compressed(data)
+            result[relative + ".gz"], result[relative + ".br"] = compressed(data, quality)
     return result
 
 

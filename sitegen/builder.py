@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from . import plugins
-from .assets import Assets, asset_files, compressed_names, with_compressed, write_compressed
+from .assets import Assets, asset_quality, compressed_names, with_compressed, write_compressed
 from .cache import BuildCache, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .check.copyindex import CopyIndex
@@ -123,7 +123,8 @@ class Renderer:
         for name, (file, sha) in self.assets.published().items():
             key = digest("asset", name, sha)
             if not store.has_files(key):
-                store.put_files(key, asset_files(name, file.read_bytes()))
+                data = file.read_bytes()
+                store.put_files(key, with_compressed({name: data}, asset_quality(data)))
             for n, relative in enumerate(compressed_names(name)):
                 store.link(key, n, relative, output, made)
             keys.add(key)

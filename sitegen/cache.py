@@ -194,11 +194,7 @@ class FileHashes:
 
     def __init__(self, file: Path):
         self.file = file
-        try:
-            with open(file, "rb") as handle:
-                self.known: dict[str, tuple] = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            self.known = {}
+        self.known: dict[str, tuple] = _load(file) or {}
         self.used: dict[str, tuple] = {}
 
     def hash(self, path: str, stat: os.stat_result) -> str:
@@ -220,9 +216,5 @@ class FileHashes:
         changed); nothing is written when they are those already kept."""
         if keep_unseen:
             self.used = {**self.known, **self.used}
-        if self.used == self.known:
-            return
-        fd, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.file.parent)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.file)
+        if self.used != self.known:
+            _dump(self.used, self.file)

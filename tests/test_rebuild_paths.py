@@ -28,15 +28,17 @@ def _edit(file, old: str, new: str) -> None:
     file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_rebuild_reads_only_the_unit_folders_of_the_changed_paths(site, tmp_path, monkeypatch):
-    builder = Builder(site, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1)
-    builder.build_all()
+def _edit_two_units(site):
+    """Edit a document of dingxi-zfw (the file a caller names) and laoting-zfw's unit.yaml (a
+    change it does not name); returns the named file."""
     edited = site / "units" / "dingxi-zfw" / "2023" / "final-accounts.yaml"
     _edit(edited, "title:", "title: 修订 ")
-    # A file changed in another unit but not named: a path-told rebuild does not look at it.
-    unnamed = site / "units" / "laoting-zfw" / "unit.yaml"
-    _edit(unnamed, "name: 中共乐亭县委政法委", "name: 中共乐亭县委政法委员会甲乙")
+    _edit(site / "units" / "laoting-zfw" / "unit.yaml", "name: 中共乐亭县委政法委", "name: 中共乐亭县委政法委员会甲乙")
+    return edited
 
+
+def hashed(monkeypatch) -> list[str]:
+    """The paths ``FileHashes`` hashes (reads or finds known) from now on, in order."""
     read: list[str] = []
     original = FileHashes.hash
 
@@ -45,6 +47,15 @@ def test_a_rebuild_reads_only_the_unit_folders_of_the_changed_paths(site, tmp_pa
         return original(self, path, stat)
 
     monkeypatch.setattr(FileHashes, "hash", spy)
+    return read
+
+
+def test_a_rebuild_reads_only_the_unit_folders_of_the_changed_paths(site, tmp_path, monkeypatch):
+    builder = Builder(site, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1)
+    builder.build_all()
+    # A file changed in another unit but not named: a path-told rebuild does not look at it.
+    edited = _edit_two_units(site)
+    read = hashed(monkeypatch)
     result = builder.rebuild([edited])
     assert read and all("/units/dingxi-zfw/" in path for path in read)
     assert "units/dingxi-zfw/2023/final-accounts/" in result.rendered
@@ -108,18 +119,8 @@ def test_build_changed_reads_only_the_named_unit_folders(site, tmp_path, monkeyp
         return result
 
     build()
-    edited = site / "units" / "dingxi-zfw" / "2023" / "final-accounts.yaml"
-    _edit(edited, "title:", "title: 修订 ")
-    unnamed = site / "units" / "laoting-zfw" / "unit.yaml"
-    _edit(unnamed, "name: 中共乐亭县委政法委", "name: 中共乐亭县委政法委员会甲乙")
-    read: list[str] = []
-    original = FileHashes.hash
-
-    def spy(self, path, stat):
-        read.append(path)
-        return original(self, path, stat)
-
-    monkeypatch.setattr(FileHashes, "hash", spy)
+    edited = _edit_two_units(site)
+    read = hashed(monkeypatch)
     build("--changed", str(edited))
     assert read and all("/units/dingxi-zfw/" in path for path in read)
     out = tmp_path / "out" / "units"
