@@ -18,7 +18,7 @@ scratch folder, so result URLs are those of the portal. The first non-empty shar
 are ``pagefind/shards/<k>/``, listed in ``pagefind/shards.json`` under ``merge``. The search
 page loads them all into one Pagefind (``mergeIndex``: its code and WebAssembly are fetched once,
 whatever the number of shards), and tells their results apart by page id: the ids of a shard's
-pages begin with its tag, ``s<k>-`` (``shards.json``'s ``tags``; the delta's ``d-``), which
+pages begin with its tag, ``s<k>-`` (``shards.json``'s ``tags``; a delta layer's ``d<name>-``), which
 ``_canonical`` gives them (see ``static/pagefind-zh/pagefind.js``: a reading of the query is
 searched only in the shards holding all of its words).
 
@@ -29,16 +29,26 @@ from: its *parts* (a unit's own pages under its id and key, each document's page
 unit's id and the document's key — both hashes of their inputs —, each portal-wide page under
 its path and a hash of its bytes) and the page ids Pagefind gave their pages (a page's
 fragment name, the ``id`` of a search result). A rebuild takes the shard's bundle from the
-previous output (its page folders moved, the rest hard-linked) and compares: the pages of parts the shard lacks go to the delta bundle
-(``pagefind/delta/``, one Pagefind run over them alone), and ``shards.json``'s ``delta.hide``
-lists, by shard bundle, the page ids (with their filter values) of parts that are gone (a changed document's old pages,
-a removed unit's), which the search page drops from that shard's answers. The delta holds
-every change since its shards were indexed, so it is a function of the pages (reused as is
-when they did not change) and the output stays reproducible.
+previous output (its page folders moved, the rest hard-linked) and compares: the pages of parts the shard lacks go to the delta index,
+and ``shards.json``'s ``delta.hide`` lists, by bundle, the page ids (with their filter values) of
+parts that are gone (a changed document's old pages, a removed unit's), which the search page
+drops from that bundle's answers.
+
+**The delta's layers.** The delta is a few small bundles, ``pagefind/delta/<name>/`` (``delta.layers``),
+each recording in ``sources.json`` the parts it was indexed from, as a shard does, so a rebuild
+indexes only its own changes: a layer of the previous output holding parts the delta still
+needs is kept (hard-linked), its parts changed again or removed hidden in it as a shard's are,
+a layer holding none of them is dropped, and the parts no layer holds are indexed into one new
+layer. A layer is named after a hash of its parts, and the ids of its pages begin with ``d`` and
+that name: a layer is a function of the pages it holds. Past ``DELTA_LAYERS`` layers (each adds
+its entry, metadata and index chunks to a first query), or when the layers would hold more than
+``DELTA_PAGES`` pages with their hidden ones, the whole delta is indexed anew as one layer. Which
+layers a delta has depends on the order of the rebuilds since the shards were indexed; the
+pages found do not.
 
 **Compaction.** When the delta would hold and hide more than ``DELTA_PAGES`` pages (about a
 second of Pagefind, and the hidden ids the search page fetches), or when the caller asks (``compact=True``), every shard holding a change is
-indexed anew and the delta empties: the bundle is then the one a build from nothing makes,
+indexed anew and the delta empties (no layer is left): the bundle is then the one a build from nothing makes,
 byte for byte. A different ``S``, Pagefind version or ``FORMAT`` re-indexes every shard.
 
 **Reproducible.** Pagefind (1.5) writes the filters, and the values of each filter, in the
@@ -73,11 +83,13 @@ RECORD = "shards.json"       # in BUNDLE: the shards, what each was built from, 
 SHARDS = "shards"            # in BUNDLE: the bundles of the shards other than the first
 SHARD_PAGES = 15_000         # pages a shard holds (on average at most): ~2 GB of Pagefind RSS
 SCRATCH = ".pagefind-shard"  # in the output, while a shard is indexed
-DELTA = "delta"              # in BUNDLE: the delta index (pages changed since their shard was indexed)
-DELTA_TAG = "d"              # what the ids of the delta's pages begin with (a shard's: "s<number>")
+DELTA = "delta"              # in BUNDLE: the delta index's layers (pages changed since their shard was indexed)
+DELTA_TAG = "d"              # what the ids of a layer's pages begin with, then its name (a shard's: "s<number>")
 DELTA_PAGES = 300            # pages the delta may hold and hide; more, and the shards holding them are re-indexed
+DELTA_LAYERS = 8             # layers the delta may have; more, and it is indexed anew as one
+LAYER_DIGITS = 10            # of a hash of its parts: a layer's name
 SOURCES = "sources.json"     # in each shard's bundle: what it was indexed from, with the ids of its pages
-FORMAT = 3                   # of RECORD; a change re-indexes every shard
+FORMAT = 4                   # of RECORD; a change re-indexes every shard
 PAGE_FOLDERS = ("fragment", "index", "filter")  # of a bundle: its bulk, moved whole from the previous output
 UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's files hold, gzipped, before their CBOR
@@ -90,15 +102,17 @@ class SearchIndexError(RuntimeError):
 @dataclass
 class IndexReport:
     """What ``build_index`` did: shard numbers indexed (``compacted``: those of them re-indexed
-    to empty the delta) and reused, pages in the delta index (``delta_indexed``: indexed by
-    this build, not reused) and hidden in the shards, seconds in Pagefind."""
+    to empty the delta) and reused, pages in the delta index and its layers (``delta_indexed``:
+    the pages, relative to the site, this build indexed into a new layer), pages hidden in the
+    shards and layers, seconds in Pagefind."""
 
     shards: int = 1
     indexed: list[int] = field(default_factory=list)
     reused: list[int] = field(default_factory=list)
     compacted: list[int] = field(default_factory=list)
     delta: int = 0
-    delta_indexed: bool = False
+    layers: int = 0
+    delta_indexed: list[str] = field(default_factory=list)
     hidden: int = 0
     seconds: float = 0.0
 
@@ -171,7 +185,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
             plan.source = plan.baseline = None
         report.compacted = sorted(plan.number for plan in changed)
 
-    delta: list[str] = []
+    delta: dict[str, list[str]] = {}  # the parts the delta holds: those the reused shards lack
     hide: dict[str, dict[str, dict]] = {}
     for plan in (progress or Progress(enabled=False)).iterate("search index", plans):
         target = bundle / plan.path
@@ -179,7 +193,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
             moved = _move_folders(reuse, plan.path, plan.baseline_key) if plan.source == previous / BUNDLE / plan.path else ()
             _link_bundle(plan.source, target, skip=moved)
             report.reused.append(plan.number)
-            delta += [page for part in plan.added for page in plan.parts[part]]
+            delta.update((part, plan.parts[part]) for part in plan.added)
             hidden = sorted(fragment for part in plan.removed for fragment in plan.baseline[part])
             if hidden:
                 hide[plan.path] = {page: _decode_json(target / "fragment" / f"{page}.pf_fragment").get("filters", {})
@@ -196,7 +210,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
               "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]), "key": plan.key}
                          for plan in plans}}
     if delta or hide:
-        record["delta"] = _delta(site, bundle, previous, old.get("delta"), sorted(delta), hide, report)
+        record["delta"] = _delta(site, bundle, previous, old.get("delta"), delta, hide, report, limit)
     _write_record(bundle, record)
     write_compressed(bundle / RECORD)
     return report
@@ -260,33 +274,61 @@ def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[
     return {part: pages for part, pages in parts.items() if pages}
 
 
-def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pages: list[str],
-           hide: dict[str, dict[str, dict]], report: IndexReport) -> dict:
-    """Index ``pages`` into the delta bundle (or reuse the previous output's, made from the same
-    pages, which are named by their parts' ids and so by their contents) and return its record:
-    the bundle, and by shard bundle the page ids the search page hides (``hide``), each with
-    its filter values as indices into ``filters`` (``[name, value]`` pairs): the search page
-    takes a hidden page out of the filter counts without fetching it."""
+def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, parts: dict[str, list[str]],
+           hide: dict[str, dict[str, dict]], report: IndexReport, limit: int) -> dict:
+    """Put the pages of ``parts`` (part id → its pages) in the delta's layers and return its record.
+
+    A layer of the previous output (``was``: its record) holding some of ``parts`` is kept,
+    hard-linked, its other parts (changed again, or gone) hidden in it as a shard's are; the
+    parts no layer holds are indexed into one new layer. Past ``DELTA_LAYERS`` layers, or when
+    the layers would hold (hidden pages included) more than ``limit`` pages, every part goes
+    into one new layer instead. A layer is named and tagged after a hash of its parts (so it is
+    a function of them) and records them in its ``sources.json``, as a shard does.
+
+    The record: the layers (``bundle``, ``tag``, ``pages``), the pages of ``parts``, and by
+    bundle (shard or layer) the page ids the search page hides (``hide``), each with its filter
+    values as indices into ``filters`` (``[name, value]`` pairs): the search page takes a
+    hidden page out of the filter counts without fetching it."""
+    kept: list[tuple[dict, Path, dict[str, list[str]], set[str]]] = []  # (record, bundle, its parts, those still held)
+    held: set[str] = set()
+    for layer in (was or {}).get("layers", []) if previous is not None else ():
+        source = previous / BUNDLE / layer["bundle"]
+        sources = _read_sources(source)
+        mine = {part for part in sources or () if part in parts and part not in held}
+        if mine:
+            kept.append((layer, source, sources, mine))
+            held |= mine
+    new = {part: pages for part, pages in parts.items() if part not in held}
+    in_layers = sum(len(ids) for _, _, sources, _ in kept for ids in sources.values()) + sum(map(len, new.values()))
+    if len(kept) + bool(new) > DELTA_LAYERS or in_layers > limit:
+        kept, new = [], parts
+    layers = []
+    for layer, source, sources, mine in kept:
+        target = bundle / layer["bundle"]
+        _link_bundle(source, target)
+        hidden = sorted(page for part, ids in sources.items() if part not in mine for page in ids)
+        if hidden:
+            hide[layer["bundle"]] = {page: _decode_json(target / "fragment" / f"{page}.pf_fragment").get("filters", {})
+                                     for page in hidden}
+        layers.append(layer)
+    if new:
+        key = digest(pagefind_version(), *sorted(new))[:LAYER_DIGITS]
+        pages = [page for part in sorted(new) for page in new[part]]
+        layer = {"bundle": f"{DELTA}/{key}/", "tag": f"{DELTA_TAG}{key}", "pages": len(pages)}
+        target = bundle / layer["bundle"]
+        report.seconds += _index_shard(site, target, pages, ui=False, tag=layer["tag"])
+        _write_sources(target, new)
+        report.delta_indexed = pages
+        layers.append(layer)
     filters = sorted({(name, value) for pages_filters in hide.values() for page_filters in pages_filters.values()
                       for name, values in page_filters.items() for value in values})
     index = {pair: n for n, pair in enumerate(filters)}
-    record: dict = {"bundle": None, "pages": len(pages), "filters": [list(pair) for pair in filters],
-                    "hide": {path: {page: sorted(index[name, value] for name, values in page_filters.items() for value in values)
-                                    for page, page_filters in pages_filters.items()}
-                             for path, pages_filters in hide.items()}}
-    report.delta, report.hidden = len(pages), sum(len(ids) for ids in hide.values())
-    if not pages:
-        return record
-    key = digest(*pages, *((site / page).read_bytes() for page in pages))
-    record.update(bundle=f"{DELTA}/", key=key, tag=DELTA_TAG)
-    target = bundle / DELTA
-    source = previous / BUNDLE / DELTA if previous is not None else None
-    if was and was.get("key") == key and source is not None and (source / "pagefind-entry.json").is_file():
-        _link_bundle(source, target)
-    else:
-        report.seconds += _index_shard(site, target, pages, ui=False, tag=DELTA_TAG)
-        report.delta_indexed = True
-    return record
+    report.delta, report.layers = sum(map(len, parts.values())), len(layers)
+    report.hidden = sum(len(ids) for ids in hide.values())
+    return {"layers": layers, "pages": report.delta, "filters": [list(pair) for pair in filters],
+            "hide": {path: {page: sorted(index[name, value] for name, values in page_filters.items() for value in values)
+                            for page, page_filters in pages_filters.items()}
+                     for path, pages_filters in hide.items()}}
 
 
 def _read_sources(bundle: Path) -> dict[str, list[str]] | None:

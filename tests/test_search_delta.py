@@ -1,6 +1,7 @@
 """The delta index: a rebuild indexes only the pages changed since their shard was indexed, the
 search page (real headless Chromium) hides their old copies in the shard, and a compaction gives
-the index a full build gives."""
+the index a full build gives. The delta in layers: rebuilds in a row each index only their own
+changes into a layer of their own, the older layers kept with their changed pages hidden."""
 from __future__ import annotations
 
 import json
@@ -32,6 +33,30 @@ def tree(folder) -> dict[str, bytes]:
     return {file.relative_to(folder).as_posix(): file.read_bytes() for file in sorted(folder.rglob("*")) if file.is_file()}
 
 
+def layers(output) -> list:
+    """The bundle folders of the delta's layers, oldest first."""
+    return [output / BUNDLE / layer["bundle"] for layer in record(output).get("delta", {}).get("layers", [])]
+
+
+def in_layers(output) -> dict[str, str]:
+    """URL → indexed text of every page of the delta's layers (hidden ones included)."""
+    return {url: text for folder in layers(output) for url, text in fragments(folder).items()}
+
+
+def visible(output) -> dict[str, list[str]]:
+    """URL → the indexed texts of its copies the search page does not hide, over every bundle."""
+    hide = record(output).get("delta", {}).get("hide", {})
+    paths = [shard["bundle"] for shard in record(output)["shards"].values()]
+    paths += [layer["bundle"] for layer in record(output).get("delta", {}).get("layers", [])]
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        texts = fragments(output / BUNDLE / path)
+        for url, page_id in ids(output / BUNDLE / path).items():
+            if page_id not in hide.get(path, {}):
+                found.setdefault(url, []).append(texts[url])
+    return found
+
+
 def shard_files(output) -> dict[str, int]:
     """Relative file → inode of the first shard's bundle, without the delta's."""
     return {name: inode for name, inode in bundle_files(output / BUNDLE).items() if not name.startswith(DELTA + "/")}
@@ -43,8 +68,8 @@ def ids(bundle) -> dict[str, str]:
             for file in (bundle / "fragment").iterdir()}
 
 
-def edit(content, old: str, new: str) -> None:
-    file = content.joinpath("units", *NARRATIVE)
+def edit(content, old: str, new: str, narrative: tuple[str, ...] = NARRATIVE) -> None:
+    file = content.joinpath("units", *narrative)
     text = file.read_text(encoding="utf-8")
     assert text.count(old) == 1
     file.write_text(text.replace(old, new), encoding="utf-8")
@@ -76,12 +101,13 @@ def builds(tmp_path_factory):
 def test_a_rebuild_indexes_the_changed_pages_alone(builds):
     first, rebuilt, delta = builds["first"], builds["rebuilt"], builds["delta"]
     assert first.index.indexed == [0] and first.index.delta == 0
-    assert rebuilt.index.indexed == [] and rebuilt.index.reused == [0] and rebuilt.index.delta_indexed
+    assert rebuilt.index.indexed == [] and rebuilt.index.reused == [0] and rebuilt.index.layers == 1
     # the shard is the previous build's, file for file, its page folders moved whole: Pagefind did not run on it
     assert builds["after"] == builds["before"]
     changed = {url for url in indexed_pages(delta) if url.startswith("/units/quannan-zfw/")}  # its one document's and its own
-    in_delta = fragments(delta / BUNDLE / DELTA)
+    in_delta = in_layers(delta)
     assert set(in_delta) == changed and len(in_delta) < len(indexed_pages(delta)) / 10
+    assert {search._url(page) for page in rebuilt.index.delta_indexed} == changed
     assert any(NEW in text for text in in_delta.values()) and not any(OLD in text for text in in_delta.values())
     assert "/units/quannan-zfw/" in in_delta and rebuilt.index.delta == len(in_delta)
     hide = record(delta)["delta"]["hide"]
@@ -117,7 +143,7 @@ def test_a_removed_document_is_hidden_without_a_delta_page(tmp_path):
         (content / "units/dingxi-zfw/2023" / file).unlink()
     rebuilt = build_portal(content, output, search_shard_pages=1)
     # the unit's page and its other document's (whose key covers the year's documents), not the removed one's
-    in_delta = set(fragments(output / BUNDLE / DELTA))
+    in_delta = set(in_layers(output))
     assert rebuilt.index.indexed == [] and rebuilt.index.delta == len(in_delta)
     units = {url for url in in_delta if url.startswith("/units/")}
     assert "/units/dingxi-zfw/" in units and all(url.startswith("/units/dingxi-zfw/") for url in units)
@@ -173,4 +199,150 @@ def test_hidden_pages_leave_the_filter_counts(delta_server, full_server, page, f
     assert expected
     searched(page, delta_server, "全南县")
     assert facet_counts(page, facet, expected) == expected
+    assert page.errors == []
+
+
+THIRD = "滨江绿道"  # what the place name of NARRATIVE becomes at the second edit
+LAOTING = ("laoting-zfw", "2023", "self-evaluation.md")
+LAOTING_OLD, LAOTING_NEW = "法治乐亭", "候鸟驿站"
+DACHANG = ("dachang-zfw", "2023", "self-evaluation.md")
+
+
+def units_of(pages) -> set[str]:
+    """The unit ids of the unit pages among ``pages`` (output-relative files or URLs)."""
+    return {page.strip("/").split("/")[1] for page in pages if page.strip("/").startswith("units/")}
+
+
+def layer_files(output) -> dict[str, dict[str, int]]:
+    """Layer bundle → its files' inodes."""
+    return {folder.name: bundle_files(folder) for folder in layers(output)}
+
+
+@pytest.fixture(scope="module")
+def layered(tmp_path_factory):
+    """The real content built, then rebuilt after each of: quannan-zfw's narrative changed, laoting-zfw's,
+    quannan-zfw's again, laoting-zfw removed (``steps``: (result, output copy, layer inodes) each), built
+    anew (``full``); then with room for one layer only, dachang-zfw's narrative changed (``merged``), and
+    compacted (``compacted``) beside another build from nothing (``full-after``)."""
+    root = tmp_path_factory.mktemp("layered")
+    content, output, cache = root / "content", root / "output", root / "cache"
+    shutil.copytree(CONTENT, content)
+    build_portal(content, output, cache=cache)
+    changes = [lambda: edit(content, OLD, NEW), lambda: edit(content, LAOTING_OLD, LAOTING_NEW, LAOTING),
+               lambda: edit(content, NEW, THIRD), lambda: shutil.rmtree(content / "units" / "laoting-zfw")]
+    steps = []
+    for n, change in enumerate(changes, 1):
+        change()
+        result = build_portal(content, output, cache=cache)
+        steps.append((result, shutil.copytree(output, root / f"step{n}"), layer_files(output)))
+    full = build_portal(content, root / "full", cache=root / "full-cache")
+    file = content.joinpath("units", *DACHANG)
+    file.write_text(file.read_text(encoding="utf-8").replace("。", "。大厂回族自治县。", 1), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "DELTA_LAYERS", 1)
+        merged = build_portal(content, output, cache=cache)
+    merged_copy = shutil.copytree(output, root / "merged")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "DELTA_PAGES", 0)
+        compacted = build_portal(content, output, cache=cache)
+    full_after = build_portal(content, root / "full-after", cache=root / "full-after-cache")
+    return {"steps": steps, "full": (full, root / "full"), "merged": (merged, merged_copy),
+            "compacted": (compacted, output), "full-after": (full_after, root / "full-after")}
+
+
+def test_rebuilds_in_a_row_each_index_their_own_pages_alone(layered):
+    changed = ["quannan-zfw", "laoting-zfw", "quannan-zfw", None]
+    previous: dict[str, dict[str, int]] = {}
+    for (result, output, files), unit in zip(layered["steps"], changed):
+        index = result.index
+        assert index.indexed == [] and index.reused == [0]
+        given = {search._url(page) for page in index.delta_indexed}  # the pages Pagefind was given
+        if unit:
+            assert given == {url for url in indexed_pages(output) if url.startswith(f"/units/{unit}/")}
+        else:  # a unit removed: its pages hidden, the place pages counting it the only ones indexed
+            assert units_of(given) == set() and all(url.startswith("/regions/") for url in given)
+        new = [name for name in files if name not in previous]
+        assert len(new) == (1 if given else 0) and set(fragments(layers(output)[-1])) == given
+        for name in set(files) & set(previous):  # a layer kept is the previous output's, file for file
+            assert files[name] == previous[name]
+        previous = files
+    first, second, third = ([layer["bundle"] for layer in record(output)["delta"]["layers"]] for _, output, _ in layered["steps"][:3])
+    assert len(first) == 1 and second[0] == first[0] and len(second) == 2
+    assert third[0] == second[1] and len(third) == 2  # quannan-zfw's first layer, all of it changed again, went
+
+
+def test_every_page_is_visible_once_with_its_latest_text(layered):
+    for _, output, _ in layered["steps"]:
+        found = visible(output)
+        assert set(found) == indexed_pages(output) and all(len(texts) == 1 for texts in found.values())
+    _, third, _ = layered["steps"][2]
+    texts = {url: texts[0] for url, texts in visible(third).items()}
+    assert any(THIRD in text for text in texts.values())
+    assert not any(NEW in text or OLD in text for text in texts.values())
+    _, fourth, _ = layered["steps"][3]
+    assert not any(url.startswith("/units/laoting-zfw/") for url in visible(fourth))
+    assert any(url.startswith("/units/laoting-zfw/") for url in in_layers(fourth) | fragments(fourth / BUNDLE))  # hidden, not gone
+    assert visible(fourth) == visible(layered["full"][1])  # what a build from nothing finds
+
+
+def test_past_the_layer_limit_the_delta_is_indexed_as_one_layer(layered):
+    merged, output = layered["merged"]
+    assert merged.index.layers == 1 and len(layers(output)) == 1
+    given = {search._url(page) for page in merged.index.delta_indexed}
+    assert given == set(in_layers(output)) and merged.index.delta == len(given)
+    assert units_of(given) == {"quannan-zfw", "dachang-zfw"}
+    assert list(record(output)["delta"]["hide"]) == [""]  # the one layer hides nothing
+    found = visible(output)
+    assert set(found) == indexed_pages(output) and all(len(texts) == 1 for texts in found.values())
+    assert any(THIRD in texts[0] for texts in found.values())
+
+
+def test_compaction_empties_the_layers(layered):
+    compacted, output = layered["compacted"]
+    assert compacted.index.compacted == [0] and compacted.index.layers == 0 and compacted.index.delta_indexed == []
+    assert "delta" not in record(output) and not (output / BUNDLE / DELTA).exists()
+    assert tree(output / BUNDLE) == tree(layered["full-after"][1] / BUNDLE)  # byte for byte
+
+
+@pytest.fixture(scope="module")
+def layered_servers(layered):
+    """Servers of the outputs after the second change of quannan-zfw and after laoting-zfw's removal, and of the full build."""
+    servers = [serve(layered["steps"][2][1]), serve(layered["steps"][3][1]), serve(layered["full"][1])]
+    yield [next(server) for server in servers]
+    for server in servers:
+        next(server, None)
+
+
+def finds_nothing(page, server: str, query: str) -> None:
+    page.goto(server + "search/?q=" + query)
+    expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile("没有找到"), timeout=15000)
+    assert page.locator("li.pagefind-ui__result").count() == 0
+
+
+@browser_only
+@pytest.mark.browser
+def test_search_finds_a_page_changed_twice_once_with_its_latest_text(layered_servers, page, layered):
+    third, _, _ = layered_servers
+    output = layered["steps"][2][1]
+    holding = pages_containing(output, THIRD)
+    assert holding and all(url.startswith("/units/quannan-zfw/2022/") for url in holding)
+    found = searched(page, third, THIRD)
+    assert sorted(found) == sorted(holding) and len(found) == len(set(found))
+    finds_nothing(page, third, NEW)
+    finds_nothing(page, third, OLD)
+    laoting = pages_containing(output, LAOTING_NEW)  # the older layer's pages, still found
+    assert laoting and set(searched(page, third, LAOTING_NEW)) == laoting
+    assert page.errors == []
+
+
+@browser_only
+@pytest.mark.browser
+def test_search_finds_no_page_of_a_removed_unit(layered_servers, page):
+    _, fourth, full = layered_servers
+    for query in [LAOTING_NEW, "乐亭"]:  # its own words: on no page but its own
+        finds_nothing(page, fourth, query)
+    for query in ["雪亮工程", THIRD, "全南县", "政法委员会"]:
+        found = searched(page, fourth, query)
+        assert not any(url.startswith("/units/laoting-zfw/") for url in found)
+        assert sorted(found) == sorted(searched(page, full, query)), query
     assert page.errors == []

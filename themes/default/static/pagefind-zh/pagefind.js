@@ -19,22 +19,23 @@ function started(start) {
 }
 
 // A large portal's index is cut into shards (sitegen's search.py), and the pages changed since
-// their shard was indexed are in a delta bundle; pagefind/shards.json lists them all. They are
-// loaded into this one Pagefind (mergeIndex), so its code and WebAssembly are fetched once
-// whatever the number of shards; each bundle's own files (entry, metadata, the index chunks a
-// query needs) are what it adds. The ids of a bundle's pages begin with its tag ("s3-…", "d-…"),
-// so the results of one search, which come from every bundle, are told apart by bundle; and each
-// bundle carries its tag as a filter of its own (Pagefind's mergeFilter), so a search can be
-// limited to some bundles.
+// their shard was indexed are in the delta's layers (a few small bundles, each indexed by one
+// rebuild); pagefind/shards.json lists them all. They are loaded into this one Pagefind
+// (mergeIndex), so its code and WebAssembly are fetched once whatever the number of bundles;
+// each bundle's own files (entry, metadata, the index chunks a query needs) are what it adds.
+// The ids of a bundle's pages begin with its tag ("s3-…", "d0a1b2c3d4e-…"), so the results of
+// one search, which come from every bundle, are told apart by bundle; and each bundle carries its
+// tag as a filter of its own (Pagefind's mergeFilter), so a search can be limited to some bundles.
 //
 // A query is not searched in a bundle that lacks one of its words: Pagefind would drop the word
 // there (or answer with a shorter one), so that bundle's pages would match on the other words
 // alone. So the query is read against the words of every bundle, and each reading is searched
 // only in the bundles holding all of its words.
 //
-// The old copies of the pages in the delta, listed by page id under their shard's bundle
-// (delta.hide), are dropped from that shard's answers: from its results, from the pages holding a
-// word (so a word found only on an old copy reads as absent) and from the filter counts.
+// The old copies of the pages in the delta, listed by page id under the bundle holding them (a
+// shard, or an older layer: delta.hide), are dropped from that bundle's answers: from its
+// results, from the pages holding a word (so a word found only on an old copy reads as absent)
+// and from the filter counts.
 const BUNDLE_FILTER = "sitegen-bundle";
 const tagOf = (id) => id.slice(0, id.indexOf("-"));
 
@@ -74,16 +75,16 @@ function load() {
     .then((response) => (response.ok ? response.json() : {}))
     .catch(() => ({}))
     .then(async (record) => {
-      const tags = record.tags || {};
+      const layers = record.delta?.layers || [];
+      const tags = { ...record.tags, ...Object.fromEntries(layers.map((layer) => [layer.bundle, layer.tag])) };
       const hide = record.delta?.hide || {};
       const filters = record.delta?.filters || [];
-      const merged = [...(record.merge || []), ...(record.delta?.bundle ? [record.delta.bundle] : [])];
-      const tagOfPath = (path) => (path === record.delta?.bundle ? record.delta.tag : tags[path]);
+      const merged = [...(record.merge || []), ...layers.map((layer) => layer.bundle)];
       await pagefind.options({ ...settings, mergeFilter: { [BUNDLE_FILTER]: tags[""] || "" } });
       started(() => pagefind.init());
       await Promise.all(merged.map((path) => pagefind.mergeIndex(new URL(path, bundle).pathname,
-        { ...settings, mergeFilter: { [BUNDLE_FILTER]: tagOfPath(path) } })));
-      const shards = ["", ...merged].map((path) => new Shard(tagOfPath(path), hide[path], filters));
+        { ...settings, mergeFilter: { [BUNDLE_FILTER]: tags[path] } })));
+      const shards = ["", ...merged].map((path) => new Shard(tags[path], hide[path], filters));
       const hidden = new Map(shards.flatMap((shard) => [...shard.hidden]));
       return { shards, hidden };
     });
