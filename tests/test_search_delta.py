@@ -17,7 +17,7 @@ from sitegen.search import BUNDLE, DELTA, RECORD
 
 from .conftest import CONTENT
 from .test_browser import CHROMIUM, browser, page, pages_containing, searched, serve  # noqa: F401 (fixtures)
-from .test_search_shards import bundle_files, facet_counts, fragments, indexed_pages
+from .test_search_shards import bundle_files, facet_counts, first_query, fragments, indexed_pages
 
 OLD, NEW = "汇景新城", "湿地公园"  # a place named once in the real content: quannan-zfw's 2022 self-evaluation
 NARRATIVE = ("quannan-zfw", "2022", "self-evaluation.md")
@@ -346,3 +346,18 @@ def test_search_finds_no_page_of_a_removed_unit(layered_servers, page):
         assert not any(url.startswith("/units/laoting-zfw/") for url in found)
         assert sorted(found) == sorted(searched(page, full, query)), query
     assert page.errors == []
+
+
+@browser_only
+@pytest.mark.browser
+def test_each_layer_adds_its_own_files_to_the_first_query(layered_servers, browser, layered):
+    """Pagefind's code and WebAssembly once; each layer its entry and metadata files, as a shard."""
+    _, fourth, full = layered_servers
+    bundles = 1 + len(layers(layered["steps"][3][1]))
+    assert bundles >= 3
+    kinds, found = first_query(browser, fourth, "全南县")
+    full_kinds, full_found = first_query(browser, full, "全南县")
+    assert found == full_found and found
+    assert kinds["pagefind.js"] == kinds["pagefind-worker.js"] == kinds["wasm"] == 1
+    assert kinds["pagefind-entry.json"] == kinds[".pf_meta"] == bundles and full_kinds["pagefind-entry.json"] == 1
+    assert ".pf_filter" not in kinds
