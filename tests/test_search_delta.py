@@ -205,7 +205,6 @@ def test_hidden_pages_leave_the_filter_counts(delta_server, full_server, page, f
 THIRD = "滨江绿道"  # what the place name of NARRATIVE becomes at the second edit
 LAOTING = ("laoting-zfw", "2023", "self-evaluation.md")
 LAOTING_OLD, LAOTING_NEW = "法治乐亭", "候鸟驿站"
-DACHANG = ("dachang-zfw", "2023", "self-evaluation.md")
 
 
 def units_of(pages) -> set[str]:
@@ -218,26 +217,40 @@ def layer_files(output) -> dict[str, dict[str, int]]:
     return {folder.name: bundle_files(folder) for folder in layers(output)}
 
 
+def add_sentence(content, *narrative: str) -> None:
+    """Change a narrative without touching its words: a sentence after its first."""
+    file = content.joinpath("units", *narrative)
+    file.write_text(file.read_text(encoding="utf-8").replace("。", "。本段无误。", 1), encoding="utf-8")
+
+
+# The rebuilds of ``layered``, each changing the content so: (what, the units whose pages it changes).
+STEPS = [
+    (lambda content: (edit(content, OLD, NEW), add_sentence(content, "putuo-czj", "2024", "final-accounts.md")),
+     {"quannan-zfw", "putuo-czj"}),
+    (lambda content: (edit(content, LAOTING_OLD, LAOTING_NEW, LAOTING), add_sentence(content, "dachang-zfw", "2023", "self-evaluation.md")),
+     {"laoting-zfw", "dachang-zfw"}),
+    (lambda content: edit(content, NEW, THIRD), {"quannan-zfw"}),
+    (lambda content: shutil.rmtree(content / "units" / "laoting-zfw"), set()),
+]
+
+
 @pytest.fixture(scope="module")
 def layered(tmp_path_factory):
-    """The real content built, then rebuilt after each of: quannan-zfw's narrative changed, laoting-zfw's,
-    quannan-zfw's again, laoting-zfw removed (``steps``: (result, output copy, layer inodes) each), built
-    anew (``full``); then with room for one layer only, dachang-zfw's narrative changed (``merged``), and
-    compacted (``compacted``) beside another build from nothing (``full-after``)."""
+    """The real content built, then rebuilt after each of ``STEPS`` (``steps``: (result, output copy,
+    layer inodes) each), built anew (``full``); then with room for one layer only, pingxiang-zfw's
+    budget changed (``merged``), and compacted (``compacted``) beside another build from nothing
+    (``full-after``)."""
     root = tmp_path_factory.mktemp("layered")
     content, output, cache = root / "content", root / "output", root / "cache"
     shutil.copytree(CONTENT, content)
     build_portal(content, output, cache=cache)
-    changes = [lambda: edit(content, OLD, NEW), lambda: edit(content, LAOTING_OLD, LAOTING_NEW, LAOTING),
-               lambda: edit(content, NEW, THIRD), lambda: shutil.rmtree(content / "units" / "laoting-zfw")]
     steps = []
-    for n, change in enumerate(changes, 1):
-        change()
+    for n, (change, _) in enumerate(STEPS, 1):
+        change(content)
         result = build_portal(content, output, cache=cache)
         steps.append((result, shutil.copytree(output, root / f"step{n}"), layer_files(output)))
     full = build_portal(content, root / "full", cache=root / "full-cache")
-    file = content.joinpath("units", *DACHANG)
-    file.write_text(file.read_text(encoding="utf-8").replace("。", "。大厂回族自治县。", 1), encoding="utf-8")
+    add_sentence(content, "pingxiang-zfw", "2021", "budget.md")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "DELTA_LAYERS", 1)
         merged = build_portal(content, output, cache=cache)
@@ -251,24 +264,33 @@ def layered(tmp_path_factory):
 
 
 def test_rebuilds_in_a_row_each_index_their_own_pages_alone(layered):
-    changed = ["quannan-zfw", "laoting-zfw", "quannan-zfw", None]
     previous: dict[str, dict[str, int]] = {}
-    for (result, output, files), unit in zip(layered["steps"], changed):
+    for (result, output, files), (_, units) in zip(layered["steps"], STEPS):
         index = result.index
         assert index.indexed == [] and index.reused == [0]
         given = {search._url(page) for page in index.delta_indexed}  # the pages Pagefind was given
-        if unit:
-            assert given == {url for url in indexed_pages(output) if url.startswith(f"/units/{unit}/")}
-        else:  # a unit removed: its pages hidden, the place pages counting it the only ones indexed
-            assert units_of(given) == set() and all(url.startswith("/regions/") for url in given)
+        # those of the changed units, and the place pages counting a removed unit's documents
+        assert {url for url in given if url.startswith("/units/")} == {
+            url for url in indexed_pages(output) if url.startswith("/units/") and url.split("/")[2] in units}
+        assert all(url.startswith("/regions/") for url in given if not url.startswith("/units/"))
         new = [name for name in files if name not in previous]
         assert len(new) == (1 if given else 0) and set(fragments(layers(output)[-1])) == given
         for name in set(files) & set(previous):  # a layer kept is the previous output's, file for file
             assert files[name] == previous[name]
         previous = files
-    first, second, third = ([layer["bundle"] for layer in record(output)["delta"]["layers"]] for _, output, _ in layered["steps"][:3])
-    assert len(first) == 1 and second[0] == first[0] and len(second) == 2
-    assert third[0] == second[1] and len(third) == 2  # quannan-zfw's first layer, all of it changed again, went
+    first, second, third, fourth = ([layer["bundle"] for layer in record(output)["delta"]["layers"]]
+                                    for _, output, _ in layered["steps"])
+    assert len(first) == 1 and second[:1] == first and len(second) == 2 and third[:2] == second and len(third) == 3
+    assert fourth[:3] == third
+    # a layer kept hides its parts changed again (quannan-zfw's in the first) or removed (laoting-zfw's in the second)
+    hide = record(layered["steps"][2][1])["delta"]["hide"]
+    assert set(hide) == {"", first[0]}
+    assert units_of(url for url, page_id in ids(layered["steps"][2][1] / BUNDLE / first[0]).items()
+                    if page_id in hide[first[0]]) == {"quannan-zfw"}
+    hide = record(layered["steps"][3][1])["delta"]["hide"]
+    assert set(hide) == {"", first[0], second[1]}
+    assert units_of(url for url, page_id in ids(layered["steps"][3][1] / BUNDLE / second[1]).items()
+                    if page_id in hide[second[1]]) == {"laoting-zfw"}
 
 
 def test_every_page_is_visible_once_with_its_latest_text(layered):
@@ -290,7 +312,7 @@ def test_past_the_layer_limit_the_delta_is_indexed_as_one_layer(layered):
     assert merged.index.layers == 1 and len(layers(output)) == 1
     given = {search._url(page) for page in merged.index.delta_indexed}
     assert given == set(in_layers(output)) and merged.index.delta == len(given)
-    assert units_of(given) == {"quannan-zfw", "dachang-zfw"}
+    assert units_of(given) == {"quannan-zfw", "putuo-czj", "dachang-zfw", "pingxiang-zfw"}
     assert list(record(output)["delta"]["hide"]) == [""]  # the one layer hides nothing
     found = visible(output)
     assert set(found) == indexed_pages(output) and all(len(texts) == 1 for texts in found.values())
@@ -361,3 +383,19 @@ def test_each_layer_adds_its_own_files_to_the_first_query(layered_servers, brows
     assert kinds["pagefind.js"] == kinds["pagefind-worker.js"] == kinds["wasm"] == 1
     assert kinds["pagefind-entry.json"] == kinds[".pf_meta"] == bundles and full_kinds["pagefind-entry.json"] == 1
     assert ".pf_filter" not in kinds
+
+
+@browser_only
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["全南县", "政法委员会"])
+def test_pages_hidden_in_layers_leave_the_filter_counts(layered_servers, page, query):
+    """Old copies hidden in the shard and in a layer (quannan-zfw's), a removed unit's in another
+    (laoting-zfw's): the counts are those of a build from nothing."""
+    _, fourth, full = layered_servers
+    for facet in ["单位", "年度"]:
+        searched(page, full, query)
+        expected = facet_counts(page, facet)
+        assert expected
+        searched(page, fourth, query)
+        assert facet_counts(page, facet, expected) == expected, facet
+    assert page.errors == []
