@@ -41,10 +41,10 @@ needs is kept (hard-linked), its parts changed again or removed hidden in it as 
 a layer holding none of them is dropped, and the parts no layer holds are indexed into one new
 layer. A layer is named after a hash of its parts, and the ids of its pages begin with ``d`` and
 that name: a layer is a function of the pages it holds. Past ``DELTA_LAYERS`` layers (each adds
-its entry, metadata and index chunks to a first query), or when the layers would hold more than
-``DELTA_PAGES`` pages with their hidden ones, the whole delta is indexed anew as one layer. Which
-layers a delta has depends on the order of the rebuilds since the shards were indexed; the
-pages found do not.
+its entry, metadata and index chunks to a first query) the whole delta is indexed anew as one
+layer. A layer holds (hidden pages included) the pages of one delta, so at most ``DELTA_PAGES``.
+Which layers a delta has depends on the order of the rebuilds since the shards were indexed;
+the pages found do not.
 
 **Compaction.** When the delta would hold and hide more than ``DELTA_PAGES`` pages (about a
 second of Pagefind, and the hidden ids the search page fetches), or when the caller asks (``compact=True``), every shard holding a change is
@@ -210,7 +210,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
               "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]), "key": plan.key}
                          for plan in plans}}
     if delta or hide:
-        record["delta"] = _delta(site, bundle, previous, old.get("delta"), delta, hide, report, limit)
+        record["delta"] = _delta(site, bundle, previous, old.get("delta"), delta, hide, report)
     _write_record(bundle, record)
     write_compressed(bundle / RECORD)
     return report
@@ -275,15 +275,14 @@ def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[
 
 
 def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, parts: dict[str, list[str]],
-           hide: dict[str, dict[str, dict]], report: IndexReport, limit: int) -> dict:
+           hide: dict[str, dict[str, dict]], report: IndexReport) -> dict:
     """Put the pages of ``parts`` (part id → its pages) in the delta's layers and return its record.
 
     A layer of the previous output (``was``: its record) holding some of ``parts`` is kept,
     hard-linked, its other parts (changed again, or gone) hidden in it as a shard's are; the
-    parts no layer holds are indexed into one new layer. Past ``DELTA_LAYERS`` layers, or when
-    the layers would hold (hidden pages included) more than ``limit`` pages, every part goes
-    into one new layer instead. A layer is named and tagged after a hash of its parts (so it is
-    a function of them) and records them in its ``sources.json``, as a shard does.
+    parts no layer holds are indexed into one new layer. Past ``DELTA_LAYERS`` layers every part
+    goes into one new layer instead. A layer is named and tagged after a hash of its parts (so
+    it is a function of them) and records them in its ``sources.json``, as a shard does.
 
     The record: the layers (``bundle``, ``tag``, ``pages``), the pages of ``parts``, and by
     bundle (shard or layer) the page ids the search page hides (``hide``), each with its filter
@@ -299,8 +298,7 @@ def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pa
             kept.append((layer, source, sources, mine))
             held |= mine
     new = {part: pages for part, pages in parts.items() if part not in held}
-    in_layers = sum(len(ids) for _, _, sources, _ in kept for ids in sources.values()) + sum(map(len, new.values()))
-    if len(kept) + bool(new) > DELTA_LAYERS or in_layers > limit:
+    if len(kept) + bool(new) > DELTA_LAYERS:
         kept, new = [], parts
     layers = []
     for layer, source, sources, mine in kept:
