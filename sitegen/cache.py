@@ -2,8 +2,9 @@
 
 Layout of the cache folder (``.sitegen-cache/`` beside the content folder by default)::
 
-    entries/<key>.pickle     the entry object (slim documents, findings, page URLs, file list,
-                             the templates its pages were rendered through)
+    entries/<key>.pickle     the entry object (slim documents, findings, page URLs and
+                             downloads, whence its file list, the templates its pages were
+                             rendered through)
     <name>.pickle            a build's state for the next one (``get_state``): the file
                              hashes (``FileHashes``), the unit keys of the last build
     aside/<key>.pickle       what a reader of the entry needs only when the entry is new to it
