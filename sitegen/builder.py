@@ -367,7 +367,7 @@ class Builder:
             # render the portal-wide pages
             wide = portal_pages(portal, findings, sources) + [broken_unit_page(portal, b) for b in portal.broken_units]
             page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
-            files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
+            files = sum(len(e.files) + sum(d.file_count for d in e.documents) for e in units)
             last_key = digest("portal-pages", str(Path(output).resolve()))  # this output's last portal-wide pages
             previous = self._portal or store.get(last_key)
             if previous is None or previous.build != key:
