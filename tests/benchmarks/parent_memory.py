@@ -49,8 +49,8 @@ def main() -> None:
     documents = sum(len(entry.documents) for entry in entries)
     size = sum((store.entries / f"{entry.key}.pickle").stat().st_size for entry in entries)
     print(f"{len(entries)} unit entries, {documents} documents")
-    print(f"held: {held / 1024 ** 2:.1f} MiB, {held / documents / 1024:.1f} KB per document")
-    print(f"pickled: {size / 1024 ** 2:.1f} MiB, {size / documents / 1024:.1f} KB per document")
+    print(f"held: {held / 1024 ** 2:.1f} MiB, {held / documents / 1024:.1f} KiB per document")
+    print(f"pickled: {size / 1024 ** 2:.1f} MiB, {size / documents / 1024:.1f} KiB per document")
     print(f"load: {seconds:.2f} s ({seconds / len(entries) * 1000:.1f} ms per unit)")
 
 
