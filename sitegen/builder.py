@@ -150,6 +150,10 @@ class PortalEntry:
 
 @dataclass
 class BuildResult:
+    """What a build made. ``timings``: wall seconds by stage, in order (``units.<stage>``: the
+    workers' seconds summed over processes); ``index`` runs beside ``downloads``, and
+    ``index.wait`` is what the build waited for it after them."""
+
     pages: int
     documents: int
     findings: dict[str, int]
@@ -429,17 +433,21 @@ class Builder:
                         store.link(key, n, name, staging, made)
                     kept.add(key)
 
-                # sitemap, feed, data package, the places' archives and every plugin's portal-wide files
-                plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn, put_cached))
-                lap("downloads")
-                # index
-                if search:
-                    places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
-                    index = build_index(staging, units, previous=output, shard_pages=self.search_shard_pages,
-                                        progress=self.progress, extra_pages=places, reuse=reuse,
-                                        compact=self.compact_search)
-                    lap("index")
-                elif carry_index and (output / BUNDLE).is_dir():
+                # index, beside the downloads: it reads only the pages, all written by now, and most
+                # of its time is Pagefind's process, while the archives are zipped here.
+                with ThreadPoolExecutor(1) as indexer:
+                    if search:
+                        places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
+                        indexing = indexer.submit(_timed, build_index, staging, units, previous=output,
+                                                  shard_pages=self.search_shard_pages, progress=self.progress,
+                                                  extra_pages=places, reuse=reuse, compact=self.compact_search)
+                    # sitemap, feed, data package, the places' archives and every plugin's portal-wide files
+                    plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn, put_cached))
+                    lap("downloads")
+                    if search:
+                        index, timings["index"] = indexing.result()
+                        lap("index.wait")
+                if carry_index and not search and (output / BUNDLE).is_dir():
                     (output / BUNDLE).rename(staging / BUNDLE)
                 for relative in written:
                     write_compressed(staging / relative)
@@ -461,6 +469,12 @@ class Builder:
 def _fresh(renderer: Renderer, entry: UnitEntry) -> bool:
     """Whether a cached unit's pages were all rendered through the templates as they are now."""
     return renderer.fresh(entry.templates) and all(renderer.fresh(doc.templates) for doc in entry.documents)
+
+
+def _timed(function, *args, **kwargs):
+    """``function``'s result and its wall seconds."""
+    started = time.perf_counter()
+    return function(*args, **kwargs), time.perf_counter() - started
 
 
 def _fingerprints(store: BuildCache, key: str) -> list:

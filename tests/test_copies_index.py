@@ -41,8 +41,13 @@ def corpus(portal, tmp_path_factory):
     return docs, texts
 
 
-def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_path):
+@pytest.mark.parametrize("crowded", [copies.CROWDED, 2])
+def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_path, monkeypatch, crowded):
+    """At the portal's limit and at a limit so low that buckets become crowded and stop being
+    so at every round (their pairs dropped and found again)."""
     docs, texts = dict(corpus[0]), dict(corpus[1])
+    usual, crowding = copies.CROWDED, 0  # rounds where the limit left out a near copy
+    monkeypatch.setattr(copies, "CROWDED", crowded)
     rng = random.Random(16)
     index = CopyIndex(tmp_path / "copies.sqlite")
     assert index.update(docs) == fresh(docs) != []  # the synthetic plants are found
@@ -54,7 +59,7 @@ def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_
             key = rng.choice(keys)
             version, prints = docs[key]
             prints = list(prints)
-            change = rng.choice(["copy", "near", "rename", "shift", "remove", "restore", "new unit", "drop text"])
+            change = rng.choice(["copy", "near", "rename", "shift", "remove", "restore", "new unit", "drop text", "stock phrase"])
             if change in ("copy", "near") and prints:
                 # a text of another unit's document, word for word or with a character changed
                 source_key = rng.choice([k for k in keys if k[0] != key[0] and docs[k][1]])
@@ -66,6 +71,14 @@ def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_
                 i = rng.randrange(len(prints))
                 prints[i] = dataclasses.replace(with_text(prints[i], text), field=source.field)
                 texts[(key, prints[i].at.path)] = text
+            elif change == "stock phrase" and prints:  # one text varied a character at a time in other units
+                text, field = texts[(key, prints[0].at.path)], prints[0].field
+                for other in rng.sample([k for k in keys if k[0] != key[0] and docs[k][1]], 3):
+                    theirs = list(docs[other][1])
+                    i, j = rng.randrange(len(theirs)), rng.randrange(len(text))
+                    theirs[i] = dataclasses.replace(with_text(theirs[i], text[:j] + "另" + text[j + 1:]), field=field)
+                    texts[(other, theirs[i].at.path)] = text[:j] + "另" + text[j + 1:]
+                    docs[other] = (f"v{round_}", theirs)
             elif change == "rename" and prints:  # a project's name: the messages quoting it change
                 i = rng.randrange(len(prints))
                 prints[i] = moved(prints[i], declared=prints[i].at.declared + "（调整）")
@@ -87,10 +100,14 @@ def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_
                 continue
             docs[key] = (f"v{round_}", prints)
         expected = fresh(docs)
+        with monkeypatch.context() as at_usual:
+            at_usual.setattr(copies, "CROWDED", usual)
+            crowding += len(expected) < len(fresh(docs))
         assert index.update(docs) == expected, f"round {round_}"
         assert CopyIndex(index.file).update(docs) == expected  # read back from the database alone
         seen.add(tuple(f.message for f in expected))
     assert len(seen) > 20  # the rounds changed the findings
+    assert (crowding > 10) if crowded < usual else not crowding
     docs = {key: ("site.yaml edited", prints) for key, (_, prints) in docs.items()}  # every key changed: joined anew
     assert index.update(docs) == CopyIndex(index.file).update(docs) == fresh(docs)
     assert CopyIndex(tmp_path / "from-empty.sqlite").update(docs) == fresh(docs)

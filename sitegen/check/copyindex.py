@@ -5,16 +5,17 @@ The state is an SQLite database in the build cache folder, changed in one transa
 build (an interrupted build leaves the previous state, which records the document versions it
 holds). It keeps every document's version (its cache key) and fingerprints, the groups of
 identical signatures, the LSH band buckets of the groups, the pairs of groups agreeing on at
-least ``copies.NEAR`` of their values, and the finding of every text that has an earlier copy
-in another unit. A build names every document with its version; only the fingerprints of the
-documents whose version changed are read and compared through the buckets, and only the texts
-whose candidates changed are matched again: the members of a group that gained, lost or
-changed a member, and of the groups similar to it (a text's match is the earliest text of
-another unit in its own group or a similar one). The findings, and their order, are those of
-``portal_copies`` over every document's fingerprints (the same candidate rule: a shared band
-and an agreement of at least ``NEAR``). A first build, or one that changed most documents (a
-new ``site.yaml`` changes every key), joins them in memory (``copies.join``) and stores the
-rows at once.
+least ``copies.NEAR`` of their values through a bucket that is not crowded, and the finding of
+every text that has an earlier copy in another unit. A build names every document with its
+version; only the fingerprints of the documents whose version changed are read and compared
+through the buckets, and only the texts whose candidates changed are matched again: the
+members of a group that gained, lost or changed a member, of the groups similar to it (a
+text's match is the earliest text of another unit in its own group or a similar one), and of
+the groups whose pairs changed because a bucket they share became crowded or stopped being.
+The findings, and their order, are those of ``portal_copies`` over every document's
+fingerprints. A first build, or one that changed most documents (a new ``site.yaml`` changes
+every key), makes the join in the database (``_Update._load``), one document's fingerprints in
+memory at a time.
 
 The ``CopyIndex`` object also keeps the findings in memory between builds of one process (the
 preview), valid while the database holds the state it last saw.
@@ -22,35 +23,34 @@ preview), valid while the database holds the state it last saw.
 from __future__ import annotations
 
 import errno
-import hashlib
 import pickle
 import sqlite3
-import struct
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .copies import BANDS, HASHES, NEAR, Fingerprint, _agreement, copy_finding, join, order
+from . import copies
+from .copies import BANDS, HASHES, NEAR, SIGNATURE, Fingerprint, _agreement, bucket, copy_finding, order
 from .findings import Finding
 
-SCHEMA = 3  # PRAGMA user_version of the database this code writes
+SCHEMA = 4  # PRAGMA user_version of the database this code writes
 _TABLES = """
 CREATE TABLE state(token TEXT NOT NULL);
 CREATE TABLE documents(id INTEGER PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL, document TEXT NOT NULL,
                        version TEXT NOT NULL, prints BLOB NOT NULL, UNIQUE(unit, year, document));
 CREATE TABLE prints(sort BLOB PRIMARY KEY, doc INTEGER NOT NULL, unit TEXT NOT NULL, grp INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX prints_doc ON prints(doc);
-CREATE INDEX prints_grp ON prints(grp, sort);
+CREATE INDEX prints_grp ON prints(grp, sort, unit, doc);
 CREATE TABLE groups(id INTEGER PRIMARY KEY, field TEXT NOT NULL, signature BLOB NOT NULL, UNIQUE(field, signature));
 CREATE TABLE buckets(bucket INTEGER NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY(bucket, grp)) WITHOUT ROWID;
 CREATE TABLE similar(a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
 CREATE TABLE matches(sort BLOB PRIMARY KEY, finding BLOB NOT NULL) WITHOUT ROWID;
 INSERT INTO state VALUES ('');
 """
-_SIGNATURE = struct.Struct(f"<{HASHES}I")
-_ROWS = HASHES // BANDS
 
+_ROWS = HASHES // BANDS
+_READ = 256  # documents' fingerprints kept in memory while matching
 DocumentKey = tuple[str, int, str]  # unit id, year, document kind
 Prints = Sequence[Fingerprint] | Callable[[], Sequence[Fingerprint]]
 
@@ -148,12 +148,20 @@ class _Update:
         self.found = found
         self.touched: set[int] = set()  # groups that gained, lost or changed a member, or are new
         self.texts: dict[int, dict[bytes, Fingerprint]] = {}  # document row → its fingerprints by sort key, as read
+        self.made: set[int] = set()  # groups new in this build
+        self.sizes: dict[int, int] = {}  # buckets changed in this build → their number of groups before
 
     def _texts(self, doc: int) -> dict[bytes, Fingerprint]:
-        if doc not in self.texts:
+        """The fingerprints of the document row ``doc`` by sort key; the last ``_READ`` read
+        are kept (a first build matches texts of every document)."""
+        texts = self.texts.pop(doc, None)
+        if texts is None:
             (blob,) = self.db.execute("SELECT prints FROM documents WHERE id = ?", (doc,)).fetchone()
-            self.texts[doc] = {sort_key(fp): fp for fp in pickle.loads(blob)}
-        return self.texts[doc]
+            texts = {sort_key(fp): fp for fp in pickle.loads(blob)}
+        self.texts[doc] = texts
+        if len(self.texts) > _READ:
+            del self.texts[next(iter(self.texts))]
+        return texts
 
     def run(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> bool:
         """Apply ``documents``; whether anything changed."""
@@ -187,10 +195,9 @@ class _Update:
                 old = dict(db.execute("SELECT sort, grp FROM prints WHERE doc = ?", (id_,)))
                 texts = self._texts(id_)
                 db.execute("UPDATE documents SET version = ?, prints = ? WHERE id = ?", (version, blob, id_))
-            self.texts[id_] = {}
+            self.texts.pop(id_, None)
             for fp in prints:
                 sort = sort_key(fp)
-                self.texts[id_][sort] = fp
                 grp = self._group(fp)
                 before = old.pop(sort, None)
                 if before == grp and texts.get(sort) == fp:
@@ -201,42 +208,57 @@ class _Update:
                 self.touched.add(grp)
             self._forget(old.items())
         if changed:
-            self._match(self._prune())
+            again = self._prune()
+            self._match(again | self._pair())
         return changed
 
     def _load(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> None:
-        """Replace the whole state by ``copies.join`` over ``documents``, stored row sets at once."""
+        """Replace the whole state by the join of ``documents``, made in the database: one
+        document's fingerprints are in memory at a time (at 100,000 documents the million texts
+        held as objects took gigabytes), and rows are sorted by SQLite before they are stored."""
         db = self.db
         for table in ("documents", "prints", "groups", "buckets", "similar", "matches"):
             db.execute(f"DELETE FROM {table}")
-        owner: dict[int, int] = {}  # id() of a fingerprint → its document's row
-        every: list[Fingerprint] = []
-        rows = []
+        self.found.clear()
+        db.execute("CREATE TEMP TABLE texts(sort BLOB NOT NULL, doc INTEGER NOT NULL, unit TEXT NOT NULL, field TEXT NOT NULL, signature BLOB NOT NULL)")
         for doc, (key, (version, prints)) in enumerate(documents.items(), 1):
             prints = list(_read(prints))
-            rows.append((doc, *key, version, pickle.dumps(prints, pickle.HIGHEST_PROTOCOL)))
-            for fp in prints:
-                owner[id(fp)] = doc
-                every.append(fp)
-        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)", rows)
-        joined = join(every)
-        ordered = joined.ordered
-        sorts = [sort_key(fp) for fp in ordered]
-        signatures = [_SIGNATURE.pack(*signature) for _, signature in joined.groups]
-        # Rows in key order: each insert appends to its B-tree.
-        db.executemany("INSERT INTO groups VALUES (?, ?, ?)",
-                       ((g, field, signatures[g - 1]) for g, (field, _) in enumerate(joined.groups, 1)))
-        db.executemany("INSERT INTO buckets VALUES (?, ?)", sorted(
-            (_bucket(field, band, signatures[g - 1]), g) for g, (field, _) in enumerate(joined.groups, 1) for band in range(BANDS)))
-        db.executemany("INSERT INTO similar VALUES (?, ?, ?)",
-                       sorted((g + 1, h + 1, score) for g, near in joined.similar.items() for h, score in near.items()))
-        group_of = {n: g for g, members in enumerate(joined.groups.values(), 1) for n in members}
-        db.executemany("INSERT INTO prints VALUES (?, ?, ?, ?)",
-                       ((sorts[n], owner[id(fp)], fp.at.unit_id, group_of[n]) for n, fp in enumerate(ordered)))
-        self.found.clear()
-        self.found.update((sorts[n], copy_finding(ordered[n], ordered[m], score)) for n, (m, score) in sorted(joined.matched.items()))
-        db.executemany("INSERT INTO matches VALUES (?, ?)",
-                       ((sort, pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)) for sort, finding in self.found.items()))
+            db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)", (doc, *key, version, pickle.dumps(prints, pickle.HIGHEST_PROTOCOL)))
+            db.executemany("INSERT INTO temp.texts VALUES (?, ?, ?, ?, ?)",
+                           [(sort_key(fp), doc, fp.at.unit_id, fp.field, SIGNATURE.pack(*fp.signature)) for fp in prints])
+        db.execute("INSERT INTO groups(field, signature) SELECT field, signature FROM temp.texts GROUP BY field, signature ORDER BY min(sort)")
+        db.execute("INSERT INTO prints SELECT t.sort, t.doc, t.unit, g.id FROM temp.texts AS t "
+                   "JOIN groups AS g ON g.field = t.field AND g.signature = t.signature ORDER BY t.sort")
+        db.execute("DROP TABLE temp.texts")
+        db.execute("CREATE TEMP TABLE banded(bucket INTEGER NOT NULL, grp INTEGER NOT NULL)")
+        db.executemany("INSERT INTO temp.banded VALUES (?, ?)", ((bucket(field, band, signature), grp) for grp, field, signature
+                                                                  in db.execute("SELECT id, field, signature FROM groups") for band in range(BANDS)))
+        db.execute("INSERT INTO buckets SELECT bucket, grp FROM temp.banded ORDER BY bucket, grp")
+        db.execute("DROP TABLE temp.banded")
+        members: list[int] = []
+        last = None
+        for each, grp in db.execute("SELECT bucket, grp FROM buckets"):  # in bucket order
+            if each != last:
+                self._compare(members)
+                members, last = [], each
+            members.append(grp)
+        self._compare(members)
+        # A text can have an earlier copy only in a group of two texts or more, or a similar one.
+        self._match({grp for (grp,) in db.execute("SELECT grp FROM prints GROUP BY grp HAVING count(*) > 1 UNION SELECT a FROM similar")})
+
+    def _compare(self, members: list[int]) -> None:
+        """Store the pairs of the groups ``members`` of one bucket that agree on ``NEAR`` of
+        their values, unless the bucket is crowded (``copies.CROWDED``)."""
+        if len(members) < 2 or len(members) > copies.CROWDED:
+            return
+        signatures = [self._signature(g) for g in members]
+        pairs = [(g, h, score) for i, g in enumerate(members) for j, h in enumerate(members[:i])
+                 if (score := _agreement(signatures[i], signatures[j])) >= NEAR]
+        self.db.executemany("INSERT OR IGNORE INTO similar VALUES (?, ?, ?)", [row for g, h, score in pairs for row in ((g, h, score), (h, g, score))])
+
+    def _signature(self, grp: int) -> tuple[int, ...]:
+        (signature,) = self.db.execute("SELECT signature FROM groups WHERE id = ?", (grp,)).fetchone()
+        return SIGNATURE.unpack(signature)
 
     def _forget(self, prints: Iterable[tuple[bytes, int]]) -> None:
         """Delete the texts ``prints`` (sort key, group) and their findings."""
@@ -246,24 +268,29 @@ class _Update:
             self.found.pop(sort, None)
             self.touched.add(grp)
 
+    def _size(self, each: int) -> int:
+        return self.db.execute("SELECT count(*) FROM buckets WHERE bucket = ?", (each,)).fetchone()[0]
+
+    def _band(self, each: int, grp: int, add: bool) -> None:
+        """Put the group ``grp`` in the bucket ``each``, or take it out, noting the bucket's
+        size before this build's first change to it."""
+        self.sizes.setdefault(each, self._size(each))
+        if add:
+            self.db.execute("INSERT INTO buckets VALUES (?, ?)", (each, grp))
+        else:
+            self.db.execute("DELETE FROM buckets WHERE bucket = ? AND grp = ?", (each, grp))
+
     def _group(self, fp: Fingerprint) -> int:
-        """The group of ``fp``'s field and signature, made (with its buckets and similar
-        groups) when new."""
-        signature = _SIGNATURE.pack(*fp.signature)
+        """The group of ``fp``'s field and signature, made (with its buckets) when new; its
+        similar groups are found once every change is made (``_pair``)."""
+        signature = SIGNATURE.pack(*fp.signature)
         row = self.db.execute("SELECT id FROM groups WHERE field = ? AND signature = ?", (fp.field, signature)).fetchone()
         if row is not None:
             return row[0]
         grp = self.db.execute("INSERT INTO groups(field, signature) VALUES (?, ?)", (fp.field, signature)).lastrowid
-        candidates: set[int] = set()
         for band in range(BANDS):
-            bucket = _bucket(fp.field, band, signature)
-            candidates.update(g for (g,) in self.db.execute("SELECT grp FROM buckets WHERE bucket = ?", (bucket,)))
-            self.db.execute("INSERT INTO buckets VALUES (?, ?)", (bucket, grp))
-        for other in sorted(candidates):
-            (theirs,) = self.db.execute("SELECT signature FROM groups WHERE id = ?", (other,)).fetchone()
-            score = _agreement(fp.signature, _SIGNATURE.unpack(theirs))
-            if score >= NEAR:
-                self.db.executemany("INSERT INTO similar VALUES (?, ?, ?)", [(grp, other, score), (other, grp, score)])
+            self._band(bucket(fp.field, band, signature), grp, add=True)
+        self.made.add(grp)
         self.touched.add(grp)
         return grp
 
@@ -276,13 +303,56 @@ class _Update:
             again.update(near)
             if db.execute("SELECT 1 FROM prints WHERE grp = ? LIMIT 1", (grp,)).fetchone() is None:
                 again.discard(grp)
+                self.made.discard(grp)
                 field, signature = db.execute("SELECT field, signature FROM groups WHERE id = ?", (grp,)).fetchone()
                 db.execute("DELETE FROM groups WHERE id = ?", (grp,))
-                db.executemany("DELETE FROM buckets WHERE bucket = ? AND grp = ?",
-                               [(_bucket(field, band, signature), grp) for band in range(BANDS)])
+                for band in range(BANDS):
+                    self._band(bucket(field, band, signature), grp, add=False)
                 db.execute("DELETE FROM similar WHERE a = ?", (grp,))
                 db.executemany("DELETE FROM similar WHERE a = ? AND b = ?", [(b, grp) for b in near])
         return {g for g in again if db.execute("SELECT 1 FROM groups WHERE id = ?", (g,)).fetchone()}
+
+    def _pair(self) -> set[int]:
+        """Bring the similar pairs up to date with the groups made and the buckets that became
+        crowded or stopped being (``copies.CROWDED``); the groups whose pairs changed.
+
+        A pair is similar when its groups agree on ``NEAR`` of their values and share a bucket
+        that is not crowded, so a pair can change only when a group is new or a bucket it
+        shares crossed the limit."""
+        db = self.db
+        crowded = copies.CROWDED
+        sizes = {each: self._size(each) for each in self.sizes}
+        crossed = [each for each, was in self.sizes.items() if (was > crowded) != (sizes[each] > crowded)]
+        pairs: set[tuple[int, int]] = set()
+        for grp in self.made:
+            field, signature = db.execute("SELECT field, signature FROM groups WHERE id = ?", (grp,)).fetchone()
+            for band in range(BANDS):
+                each = bucket(field, band, signature)
+                if sizes.get(each, 0) <= crowded:
+                    pairs.update(_pair(grp, h) for (h,) in db.execute("SELECT grp FROM buckets WHERE bucket = ? AND grp <> ?", (each, grp)))
+        for each in crossed:
+            if sizes[each] <= crowded:  # no longer crowded: its groups are compared
+                members = [g for (g,) in db.execute("SELECT grp FROM buckets WHERE bucket = ?", (each,))]
+                pairs.update(_pair(g, h) for i, g in enumerate(members) for h in members[:i])
+            else:  # crowded now: its pairs stay only if they share another bucket that is not
+                pairs.update(db.execute("SELECT s.a, s.b FROM buckets AS x JOIN similar AS s ON s.a = x.grp "
+                                        "JOIN buckets AS y ON y.bucket = x.bucket AND y.grp = s.b WHERE x.bucket = ? AND s.a < s.b", (each,)))
+        changed: set[int] = set()
+        for g, h in pairs:
+            a, b = self._signature(g), self._signature(h)
+            score = _agreement(a, b)
+            field = db.execute("SELECT field FROM groups WHERE id = ?", (g,)).fetchone()[0]
+            shared = {bucket(field, band, SIGNATURE.pack(*a)) for band in range(BANDS) if a[band * _ROWS:(band + 1) * _ROWS] == b[band * _ROWS:(band + 1) * _ROWS]}
+            similar = score >= NEAR and any((sizes[each] if each in sizes else self._size(each)) <= crowded for each in shared)
+            was = db.execute("SELECT 1 FROM similar WHERE a = ? AND b = ?", (g, h)).fetchone() is not None
+            if similar and not was:
+                db.executemany("INSERT INTO similar VALUES (?, ?, ?)", [(g, h, score), (h, g, score)])
+            elif was and not similar:
+                db.executemany("DELETE FROM similar WHERE a = ? AND b = ?", [(g, h), (h, g)])
+            else:
+                continue
+            changed.update((g, h))
+        return changed
 
     def _match(self, groups: set[int]) -> None:
         """Match every text of ``groups`` again: against the earliest text of another unit
@@ -303,30 +373,27 @@ class _Update:
             m = first if first_unit != unit else other
             return m if m is not None and m < sort else None
 
+        decided: list[tuple[bytes, int, bytes, float]] = []  # text, its document row, its earliest copy, their score
         for grp in sorted(groups):
             candidates = [(grp, 1.0), *db.execute("SELECT b, score FROM similar WHERE a = ?", (grp,))]
             for sort, unit, doc in db.execute("SELECT sort, unit, doc FROM prints WHERE grp = ?", (grp,)).fetchall():
                 options = [(m, score) for g, score in candidates if (m := earliest(g, unit, sort)) is not None]
-                if not options:
-                    if self.found.pop(sort, None) is not None:
-                        db.execute("DELETE FROM matches WHERE sort = ?", (sort,))
-                    continue
-                m, score = min(options)
-                finding = copy_finding(self._texts(doc)[sort], print_at(m), score)
-                if self.found.get(sort) != finding:
-                    self.found[sort] = finding
-                    db.execute("INSERT OR REPLACE INTO matches VALUES (?, ?)", (sort, pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)))
+                if options:
+                    decided.append((sort, doc, *min(options)))
+                elif self.found.pop(sort, None) is not None:
+                    db.execute("DELETE FROM matches WHERE sort = ?", (sort,))
+        decided.sort()  # by text, so documents are read one after the other
+        for sort, doc, m, score in decided:
+            finding = copy_finding(self._texts(doc)[sort], print_at(m), score)
+            if self.found.get(sort) != finding:
+                self.found[sort] = finding
+                db.execute("INSERT OR REPLACE INTO matches VALUES (?, ?)", (sort, pickle.dumps(finding, pickle.HIGHEST_PROTOCOL)))
+
+
+def _pair(g: int, h: int) -> tuple[int, int]:
+    return (g, h) if g < h else (h, g)
 
 
 def _read(prints: Prints) -> Sequence[Fingerprint]:
     return prints() if callable(prints) else prints
 
-
-def _bucket(field: str, band: int, signature: bytes) -> int:
-    """A band's bucket as a signed 64-bit number: a hash of the field, the band and its values.
-    A collision only adds a candidate: two signatures agreeing on ``NEAR`` of their ``HASHES``
-    values differ in at most four, so they share at least four bands exactly, as in
-    ``portal_copies``; any other pair fails the agreement."""
-    width = _ROWS * 4  # bytes of a band's values
-    data = field.encode("utf-8") + bytes((0, band)) + signature[band * width:(band + 1) * width]
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
