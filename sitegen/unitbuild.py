@@ -52,8 +52,13 @@ class DocumentEntry:
         """Output-relative files, stored under ``stamp`` in this order: its pages', its downloads,
         then their compressed copies (``assets.with_compressed``). Made from the pages and
         downloads, not kept: the parent holds every document's entry."""
-        made = [urls.file_for(url) for url in self.pages] + self.downloads
+        made = self.page_files + self.downloads
         return made + [copy for relative in made for copy in compressed_names(relative)[1:]]
+
+    @property
+    def page_files(self) -> list[str]:
+        """Its pages' output files (HTML), in page order: the first of ``files``."""
+        return [urls.file_for(url) for url in self.pages]
 
     @property
     def file_count(self) -> int:
