@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import plugins
 from .assets import Assets, asset_quality, compressed_names, with_compressed, write_compressed
-from .cache import BuildCache, FileHashes, build_key, digest
+from .cache import BuildCache, Collected, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .check.copyindex import CopyIndex
 from .content import ContentErrors
@@ -234,6 +234,7 @@ class Builder:
         # What the last build made, kept for the next one (serve's rebuilds): unit entries by
         # key and the portal-wide pages, so a rebuild need not read them back from the cache.
         self._entries: dict[str, UnitEntry] = {}
+        self._collected: Collected | None = None  # this Builder's last collect of the cache
         self._portal: PortalEntry | None = None
         self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
 
@@ -452,8 +453,8 @@ class Builder:
                 for relative in written:
                     write_compressed(staging / relative)
                 lap("compress")
-            store.collect({last_key} | kept | {files_key for _, _, files_key, _ in made_portal.pages.values()}
-                          | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
+            self._collected = store.collect({last_key} | kept | {files_key for _, _, files_key, _ in made_portal.pages.values()}
+                          | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)}, since=self._collected)
             hashes.save(keep_unseen=changed is not None)
             store.put_state(UNIT_KEYS, unit_keys)
             lap("cache")
