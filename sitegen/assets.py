@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import posixpath
 from pathlib import Path, PurePosixPath
 
 import brotli
@@ -75,10 +76,15 @@ def compressed(data: bytes, quality: int = PAGE_QUALITY) -> tuple[bytes, bytes]:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0), brotli.compress(data, quality=quality)
 
 
+def _is_text(relative: str) -> bool:
+    # splitext, not PurePosixPath: a build lists every document's files with this (``unitbuild.DocumentEntry.files``)
+    return posixpath.splitext(relative)[1] in TEXT_SUFFIXES
+
+
 def compressed_names(relative: str) -> list[str]:
     """``relative`` and, for a text file, the names of its ``.gz`` and ``.br`` copies, in the
     order ``with_compressed`` stores one file's."""
-    if PurePosixPath(relative).suffix in TEXT_SUFFIXES:
+    if _is_text(relative):
         return [relative, relative + ".gz", relative + ".br"]
     return [relative]
 
@@ -88,7 +94,7 @@ def with_compressed(files: dict[str, bytes], quality: int = PAGE_QUALITY) -> dic
     ``quality``) of each text file."""
     result = dict(files)
     for relative, data in files.items():
-        if PurePosixPath(relative).suffix in TEXT_SUFFIXES:
+        if _is_text(relative):
             result[relative + ".gz"], result[relative + ".br"] = compressed(data, quality)
     return result
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import plugins
 from .assets import Assets, asset_quality, compressed_names, with_compressed, write_compressed
-from .cache import BuildCache, FileHashes, build_key, digest
+from .cache import BuildCache, Collected, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .check.copyindex import CopyIndex
 from .content import ContentErrors
@@ -150,6 +150,10 @@ class PortalEntry:
 
 @dataclass
 class BuildResult:
+    """What a build made. ``timings``: wall seconds by stage, in order (``units.<stage>``: the
+    workers' seconds summed over processes); ``index`` runs beside ``downloads``, and
+    ``index.wait`` is what the build waited for it after them."""
+
     pages: int
     documents: int
     findings: dict[str, int]
@@ -230,6 +234,7 @@ class Builder:
         # What the last build made, kept for the next one (serve's rebuilds): unit entries by
         # key and the portal-wide pages, so a rebuild need not read them back from the cache.
         self._entries: dict[str, UnitEntry] = {}
+        self._collected: Collected | None = None  # this Builder's last collect of the cache
         self._portal: PortalEntry | None = None
         self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
 
@@ -367,7 +372,7 @@ class Builder:
             # render the portal-wide pages
             wide = portal_pages(portal, findings, sources) + [broken_unit_page(portal, b) for b in portal.broken_units]
             page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
-            files = sum(len(e.files) + sum(len(d.files) for d in e.documents) for e in units)
+            files = sum(len(e.files) + sum(d.file_count for d in e.documents) for e in units)
             last_key = digest("portal-pages", str(Path(output).resolve()))  # this output's last portal-wide pages
             previous = self._portal or store.get(last_key)
             if previous is None or previous.build != key:
@@ -429,23 +434,27 @@ class Builder:
                         store.link(key, n, name, staging, made)
                     kept.add(key)
 
-                # sitemap, feed, data package, the places' archives and every plugin's portal-wide files
-                plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn, put_cached))
-                lap("downloads")
-                # index
-                if search:
-                    places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
-                    index = build_index(staging, units, previous=output, shard_pages=self.search_shard_pages,
-                                        progress=self.progress, extra_pages=places, reuse=reuse,
-                                        compact=self.compact_search)
-                    lap("index")
-                elif carry_index and (output / BUNDLE).is_dir():
+                # index, beside the downloads: it reads only the pages, all written by now, and most
+                # of its time is Pagefind's process, while the archives are zipped here.
+                with ThreadPoolExecutor(1) as indexer:
+                    if search:
+                        places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
+                        indexing = indexer.submit(_timed, build_index, staging, units, previous=output,
+                                                  shard_pages=self.search_shard_pages, progress=self.progress,
+                                                  extra_pages=places, reuse=reuse, compact=self.compact_search)
+                    # sitemap, feed, data package, the places' archives and every plugin's portal-wide files
+                    plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn, put_cached))
+                    lap("downloads")
+                    if search:
+                        index, timings["index"] = indexing.result()
+                        lap("index.wait")
+                if carry_index and not search and (output / BUNDLE).is_dir():
                     (output / BUNDLE).rename(staging / BUNDLE)
                 for relative in written:
                     write_compressed(staging / relative)
                 lap("compress")
-            store.collect({last_key} | kept | {files_key for _, _, files_key, _ in made_portal.pages.values()}
-                          | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)})
+            self._collected = store.collect({last_key} | kept | {files_key for _, _, files_key, _ in made_portal.pages.values()}
+                          | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)}, since=self._collected)
             hashes.save(keep_unseen=changed is not None)
             store.put_state(UNIT_KEYS, unit_keys)
             lap("cache")
@@ -461,6 +470,12 @@ class Builder:
 def _fresh(renderer: Renderer, entry: UnitEntry) -> bool:
     """Whether a cached unit's pages were all rendered through the templates as they are now."""
     return renderer.fresh(entry.templates) and all(renderer.fresh(doc.templates) for doc in entry.documents)
+
+
+def _timed(function, *args, **kwargs):
+    """``function``'s result and its wall seconds."""
+    started = time.perf_counter()
+    return function(*args, **kwargs), time.perf_counter() - started
 
 
 def _fingerprints(store: BuildCache, key: str) -> list:

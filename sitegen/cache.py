@@ -2,8 +2,9 @@
 
 Layout of the cache folder (``.sitegen-cache/`` beside the content folder by default)::
 
-    entries/<key>.pickle     the entry object (slim documents, findings, page URLs, file list,
-                             the templates its pages were rendered through)
+    entries/<key>.pickle     the entry object (slim documents, findings, page URLs and
+                             downloads, whence its file list, the templates its pages were
+                             rendered through)
     <name>.pickle            a build's state for the next one (``get_state``): the file
                              hashes (``FileHashes``), the unit keys of the last build
     aside/<key>.pickle       what a reader of the entry needs only when the entry is new to it
@@ -27,7 +28,9 @@ import pickle
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -145,20 +148,52 @@ class BuildCache:
             made.add(target.parent)
         link_or_copy(source, target)
 
-    def collect(self, used: set[str]) -> None:
+    def collect(self, used: set[str], since: Collected | None = None) -> Collected:
         """Delete every entry and file folder whose key is not in ``used``; the folders are
-        moved aside at once and deleted in the background."""
-        for folder in (self.entries, self.aside):
-            for entry in os.scandir(folder):
-                if entry.name.removesuffix(".pickle") not in used:
-                    os.unlink(entry.path)
+        moved aside at once and deleted in the background. Returns what to pass as ``since``
+        to the next collect.
+
+        With ``since`` (what this process's previous collect returned) and no other build
+        having collected this cache in between, only the keys kept then and not used now are
+        deleted: a one-edit rebuild does not list the hundreds of thousands of entries of a
+        province's cache. Otherwise every folder is listed (that also clears what an
+        interrupted build left)."""
         trash = None
-        for entry in os.scandir(self.files):
-            if entry.name not in used:
-                trash = trash or Path(tempfile.mkdtemp(prefix="trash-", dir=self.folder))
-                os.rename(entry.path, trash / entry.name)
+
+        def discard_files(path: str, name: str) -> None:
+            nonlocal trash
+            trash = trash or Path(tempfile.mkdtemp(prefix="trash-", dir=self.folder))
+            os.rename(path, trash / name)
+
+        token_file = self.folder / "collected"
+        token = token_file.read_text(encoding="ascii") if token_file.is_file() else None
+        if since is not None and since.token == token:
+            for key in since.kept - used:
+                for folder in (self.entries, self.aside):
+                    (folder / f"{key}.pickle").unlink(missing_ok=True)
+                if (self.files / key).is_dir():
+                    discard_files(str(self.files / key), key)
+        else:
+            for folder in (self.entries, self.aside):
+                for entry in os.scandir(folder):
+                    if entry.name.removesuffix(".pickle") not in used:
+                        os.unlink(entry.path)
+            for entry in os.scandir(self.files):
+                if entry.name not in used:
+                    discard_files(entry.path, entry.name)
         for stale in self.folder.glob("trash-*"):
             discard(stale)  # this build's, and any an earlier deleter left behind
+        collected = Collected(uuid.uuid4().hex, frozenset(used))
+        token_file.write_text(collected.token, encoding="ascii")
+        return collected
+
+
+@dataclass(frozen=True)
+class Collected:
+    """A collect of a build cache: its ``token`` (written in the cache) and the keys it ``kept``."""
+
+    token: str
+    kept: frozenset[str]
 
 
 def _load(file: Path):

@@ -268,7 +268,7 @@ def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[
     for unit in units:
         parts[f"{unit.id} {unit.stamp}"] = [f for f in unit.files if f.endswith(".html")]
         for doc in unit.documents:
-            parts[f"{unit.id} {doc.stamp}"] = [f for f in doc.files if f.endswith(".html")]
+            parts[f"{unit.id} {doc.stamp}"] = doc.page_files
     for page in extra:
         parts[f"{page} {hashlib.sha256((site / page).read_bytes()).hexdigest()}"] = [page]
     return {part: pages for part, pages in parts.items() if pages}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from .assets import with_compressed
+from .assets import compressed_names, with_compressed
 from .cache import BuildCache, FileHashes, digest, stamp
 from .check import Finding, check_document
 from .check.copies import fingerprints
@@ -31,7 +31,8 @@ from .model.documents import Site
 from .plugins import kind_files, kind_tables
 from .model.portal import BrokenUnit, LoadedDocument, LoadedUnit, Portal
 from .render import pages as plan
-from .render.slim import slim_document
+from .render import urls
+from .render.slim import SlimDocument, slim_document
 
 
 @dataclass
@@ -39,13 +40,30 @@ class DocumentEntry:
     """What a document contributes to the portal, and where its output files are cached."""
 
     key: str
-    slim: LoadedDocument
+    slim: SlimDocument
     findings: list[Finding]
     pages: list[str]        # page URLs, in page-plan order
-    files: list[str]        # output-relative files, stored under ``key`` in this order
-    downloads: list[str]    # the open-data files among them (for the portal archive)
+    downloads: list[str]    # its open-data files (for the portal archive), in the order they were made
     resources: list         # export.TableResource of its CSVs (their schemas stored apart, store_schemas)
     templates: dict[str, str] = field(default_factory=dict)  # template name → hash, of its pages
+
+    @property
+    def files(self) -> list[str]:
+        """Output-relative files, stored under ``stamp`` in this order: its pages', its downloads,
+        then their compressed copies (``assets.with_compressed``). Made from the pages and
+        downloads, not kept: the parent holds every document's entry."""
+        made = self.page_files + self.downloads
+        return made + [copy for relative in made for copy in compressed_names(relative)[1:]]
+
+    @property
+    def page_files(self) -> list[str]:
+        """Its pages' output files (HTML), in page order: the first of ``files``."""
+        return [urls.file_for(url) for url in self.pages]
+
+    @property
+    def file_count(self) -> int:
+        """``len(files)``, without listing them (every page is HTML: compressed twice)."""
+        return 3 * len(self.pages) + sum(len(compressed_names(relative)) for relative in self.downloads)
 
     @cached_property  # hashed once, when its templates are all recorded: every build reads it
     def stamp(self) -> str:
@@ -228,7 +246,7 @@ def _build_document(unit: LoadedUnit, doc: LoadedDocument, key: str, site: Site,
         downloads.append(relative)
     files = with_compressed(files)
     store_schemas(cache, doc, tables)
-    entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], list(files), downloads,
+    entry = DocumentEntry(key, slim_document(doc), findings, [page.url for page in pages], downloads,
                           resources(doc, tables), templates=used)
     lap("opendata")
     cache.put(key, entry, files, aside=fingerprints(doc))

@@ -137,3 +137,61 @@ def test_equal_unit_folders_and_equal_documents_keep_their_own_pages(tmp_path):
         for unit in (first.name, "zz-copy"):
             for year in (year_a, year_b):
                 assert (output / "units" / unit / year / "budget" / "index.html").is_file(), (unit, year)
+
+
+def _document_models(value) -> set[str]:
+    """Names of the pydantic models a pickle of ``value`` holds."""
+    import io
+    import pickle
+
+    from pydantic import BaseModel
+    found: set[str] = set()
+
+    class Spy(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, BaseModel):
+                found.add(type(obj).__name__)
+            return NotImplemented
+    Spy(io.BytesIO()).dump(value)
+    return found
+
+
+def test_the_parent_holds_each_document_packed_and_small(tmp_path):
+    """What the build parent keeps of every document (the cached unit entries, all unpickled
+    at once, ``builder.Builder``) holds no document model, only its packed bytes (a unit's
+    ``unit.yaml`` model stays), and takes under 8 KB a document; the packed model, dates, key
+    figures and file list are those of the document as built."""
+    import gc
+    import os
+    import tracemalloc
+
+    from sitegen.builder import CACHE_FOLDER, UNIT_KEYS
+    from sitegen.cache import BuildCache
+    from sitegen.render import feeds
+    synthesize(tmp_path / "site", units=6, years=2, seed=8)
+    content, output = tmp_path / "site" / "content", tmp_path / "output"
+    build_portal(content, output, search=False, workers=1)
+    store = BuildCache(content.parent / CACHE_FOLDER)
+    keys = [key for _, key in store.get_state(UNIT_KEYS).values()]
+
+    gc.collect()
+    tracemalloc.start()
+    entries = [store.get(key) for key in keys]
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    documents = [doc for entry in entries for doc in entry.documents]
+    assert len(documents) == 36 and held / len(documents) < 8000
+
+    unit_models = set().union(*(_document_models(entry.unit.model) for entry in entries))
+    assert _document_models(documents) <= unit_models and "Unit" in unit_models
+    full = {doc.key: doc for doc in load_portal(content, strict=True).documents()}
+    for entry in documents:
+        doc = full[entry.slim.key]
+        assert entry.slim.model == slim_document(doc).model and entry.slim.model.title == doc.model.title
+        assert entry.slim.dates == feeds.document_dates(doc) and entry.slim.key_figures == key_figures(doc)
+        stored = sorted(os.listdir(store.files / entry.stamp), key=int)
+        assert len(stored) == len(entry.files) == entry.file_count
+        assert entry.page_files == [f for f in entry.files if f.endswith(".html")]
+        for n, relative in zip(stored, entry.files):
+            assert os.path.samefile(store.files / entry.stamp / n, output / relative)

@@ -3,6 +3,7 @@ reads only the unit folders those paths lie in; the others keep their keys, entr
 hashes from the Builder's last build, so the rebuild's cost does not grow with the portal."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -130,3 +131,30 @@ def test_build_changed_reads_only_the_named_unit_folders(site, tmp_path, monkeyp
     build()  # without --changed every file is checked again
     assert any("/units/laoting-zfw/" in path for path in read)
     assert "甲乙" in (out / "laoting-zfw" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_deletes_the_cache_entries_it_no_longer_uses_without_listing_the_cache(site, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    builder = Builder(site, tmp_path / "out", search=False, cache=cache, workers=1)
+    builder.build_all()
+    entries = {p.name for p in (cache / "entries").iterdir()}
+    listed: list[str] = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or scandir(path))
+    edited = _edit_two_units(site)
+    builder.rebuild([edited])
+    big = {str(cache / folder) for folder in ("entries", "aside", "files")}  # a province's: hundreds of thousands of names
+    assert not big & set(listed)
+    now = {p.name for p in (cache / "entries").iterdir()}
+    gone, new = entries - now, now - entries
+    assert len(gone) == len(new) == 2  # the edited document's entry and its unit's, replaced
+    assert not any((cache / "files" / name.removesuffix(".pickle")).exists() for name in gone)
+
+    # Another build collecting the cache in between: this Builder's list of what it kept is
+    # stale, so its next rebuild lists the cache (and deletes what the other left behind).
+    Builder(site, tmp_path / "other", search=False, cache=cache, workers=1).build_all()
+    (cache / "entries" / "left-behind.pickle").write_bytes(b"")
+    listed.clear()
+    builder.rebuild([edited])
+    assert big <= set(listed)
+    assert not (cache / "entries" / "left-behind.pickle").exists()

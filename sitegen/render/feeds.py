@@ -23,29 +23,41 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PUBLISHED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 
 
+def document_dates(doc: LoadedDocument) -> tuple[str, str, bool]:
+    """(``published_date``, ``document_date``, ``states_a_date``) of ``doc``, read from its model."""
+    match = _PUBLISHED.search(doc.model.published or "")
+    revisions = [r.date for r in doc.model.revisions]
+    if match:
+        year, month, day = match.group(1), int(match.group(2)), int(match.group(3) or 1)
+        published = f"{year}-{month:02d}-{day:02d}"
+    else:
+        published = min(revisions) if revisions else f"{doc.year}-12-31"
+    return published, max([published, *revisions]), bool(match or revisions)
+
+
+def _dates(doc) -> tuple[str, str, bool]:
+    # A slim document carries them (``render.slim``): the home page and the feed date every
+    # document of the portal, and its model is rebuilt from bytes on reading.
+    carried = getattr(doc, "dates", None)
+    return carried if carried is not None else document_dates(doc)
+
+
 def published_date(doc: LoadedDocument) -> str:
     """``YYYY-MM-DD`` the document was published: its 发布日期, else its first revision, else
     the end of its fiscal year (31 December)."""
-    match = _PUBLISHED.search(doc.model.published or "")
-    if match:
-        year, month, day = match.group(1), int(match.group(2)), int(match.group(3) or 1)
-        return f"{year}-{month:02d}-{day:02d}"
-    if doc.model.revisions:
-        return min(r.date for r in doc.model.revisions)
-    return f"{doc.year}-12-31"
+    return _dates(doc)[0]
 
 
 def states_a_date(doc: LoadedDocument) -> bool:
     """Whether the document prints a publication date or lists a revision (else it is dated by
     its fiscal year)."""
-    return bool(_PUBLISHED.search(doc.model.published or "") or doc.model.revisions)
+    return _dates(doc)[2]
 
 
 def document_date(doc: LoadedDocument) -> str:
     """``YYYY-MM-DD`` of the document's latest change: its latest revision when later than its
     publication, else its publication (``published_date``)."""
-    published = published_date(doc)
-    return max([published, *(r.date for r in doc.model.revisions)])
+    return _dates(doc)[1]
 
 
 def absolute_base(base_url: str) -> str | None:

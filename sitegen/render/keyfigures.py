@@ -13,7 +13,7 @@ from ..model.source import DataPath
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a build parent keeps every document's (``render.slim``)
 class Value:
     """A key figure: its value, where it comes from, and whether the document states it."""
 
@@ -22,7 +22,7 @@ class Value:
     stated: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyFigures:
     revenue: Value | None = None
     expenditure: Value | None = None
@@ -77,6 +77,11 @@ def _execution_rate(doc: LoadedDocument) -> Value | None:
 
 
 def key_figures(doc: LoadedDocument) -> KeyFigures:
+    """The document's key figures; a slim document carries them (``render.slim``: the charts
+    comparing units read those of every document, and its model is rebuilt from bytes on reading)."""
+    carried = getattr(doc, "key_figures", None)
+    if carried is not None:
+        return carried
     model = doc.model
     scores = [p.total_score for p in getattr(model, "projects", []) if p.total_score is not None]
     average = Value((sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), None, False) \
