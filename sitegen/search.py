@@ -41,8 +41,10 @@ needs is kept (hard-linked), its parts changed again or removed hidden in it as 
 a layer holding none of them is dropped, and the parts no layer holds are indexed into one new
 layer. A layer is named after a hash of its parts, and the ids of its pages begin with ``d`` and
 that name: a layer is a function of the pages it holds. Past ``DELTA_LAYERS`` layers (each adds
-its entry, metadata and index chunks to a first query) the whole delta is indexed anew as one
-layer. A layer holds (hidden pages included) the pages of one delta, so at most ``DELTA_PAGES``.
+its entry, metadata and index chunks to a first query) the smallest layers are indexed again
+with the new pages, into the new layer: a rebuild then indexes its own pages and about
+``DELTA_PAGES / DELTA_LAYERS`` more, not the whole delta. A layer holds (hidden pages included)
+the pages of one delta, so at most ``DELTA_PAGES``.
 Which layers a delta has depends on the order of the rebuilds since the shards were indexed;
 the pages found do not.
 
@@ -86,7 +88,7 @@ SCRATCH = ".pagefind-shard"  # in the output, while a shard is indexed
 DELTA = "delta"              # in BUNDLE: the delta index's layers (pages changed since their shard was indexed)
 DELTA_TAG = "d"              # what the ids of a layer's pages begin with, then its name (a shard's: "s<number>")
 DELTA_PAGES = 300            # pages the delta may hold and hide; more, and the shards holding them are re-indexed
-DELTA_LAYERS = 8             # layers the delta may have; more, and it is indexed anew as one
+DELTA_LAYERS = 8             # layers the delta may have; more, and the smallest go into the new one
 LAYER_DIGITS = 10            # of a hash of its parts: a layer's name
 SOURCES = "sources.json"     # in each shard's bundle: what it was indexed from, with the ids of its pages
 FORMAT = 4                   # of RECORD; a change re-indexes every shard
@@ -280,9 +282,10 @@ def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pa
 
     A layer of the previous output (``was``: its record) holding some of ``parts`` is kept,
     hard-linked, its other parts (changed again, or gone) hidden in it as a shard's are; the
-    parts no layer holds are indexed into one new layer. Past ``DELTA_LAYERS`` layers every part
-    goes into one new layer instead. A layer is named and tagged after a hash of its parts (so
-    it is a function of them) and records them in its ``sources.json``, as a shard does.
+    parts no layer holds are indexed into one new layer. Past ``DELTA_LAYERS`` layers the
+    smallest layers (by the pages they still hold) go into the new one, until the count fits. A
+    layer is named and tagged after a hash of its parts (so it is a function of them) and
+    records them in its ``sources.json``, as a shard does.
 
     The record: the layers (``bundle``, ``tag``, ``pages``), the pages of ``parts``, and by
     bundle (shard or layer) the page ids the search page hides (``hide``), each with its filter
@@ -298,8 +301,10 @@ def _delta(site: Path, bundle: Path, previous: Path | None, was: dict | None, pa
             kept.append((layer, source, sources, mine))
             held |= mine
     new = {part: pages for part, pages in parts.items() if part not in held}
-    if len(kept) + bool(new) > DELTA_LAYERS:
-        kept, new = [], parts
+    while new and len(kept) >= DELTA_LAYERS:  # the smallest layer's pages are the fewest to index again
+        smallest = min(kept, key=lambda layer: sum(len(parts[part]) for part in layer[3]))
+        kept.remove(smallest)
+        new.update((part, parts[part]) for part in smallest[3])
     layers = []
     for layer, source, sources, mine in kept:
         target = bundle / layer["bundle"]

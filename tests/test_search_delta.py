@@ -237,9 +237,9 @@ STEPS = [
 @pytest.fixture(scope="module")
 def layered(tmp_path_factory):
     """The real content built, then rebuilt after each of ``STEPS`` (``steps``: (result, output copy,
-    layer inodes) each), built anew (``full``); then with room for one layer only, pingxiang-zfw's
-    budget changed (``merged``), and compacted (``compacted``) beside another build from nothing
-    (``full-after``)."""
+    layer inodes) each), built anew (``full``); then with room for two layers, pingxiang-zfw's
+    budget changed (``folded``), with room for one, putuo-ghj's final accounts (``merged``), and
+    compacted (``compacted``) beside another build from nothing (``full-after``)."""
     root = tmp_path_factory.mktemp("layered")
     content, output, cache = root / "content", root / "output", root / "cache"
     shutil.copytree(CONTENT, content)
@@ -250,16 +250,17 @@ def layered(tmp_path_factory):
         result = build_portal(content, output, cache=cache)
         steps.append((result, shutil.copytree(output, root / f"step{n}"), layer_files(output)))
     full = build_portal(content, root / "full", cache=root / "full-cache")
-    add_sentence(content, "pingxiang-zfw", "2021", "budget.md")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "DELTA_LAYERS", 1)
-        merged = build_portal(content, output, cache=cache)
-    merged_copy = shutil.copytree(output, root / "merged")
+    built = {}
+    for limit, (unit, *narrative) in [(2, ("pingxiang-zfw", "2021", "budget.md")), (1, ("putuo-ghj", "2024", "final-accounts.md"))]:
+        add_sentence(content, unit, *narrative)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(search, "DELTA_LAYERS", limit)
+            built[limit] = build_portal(content, output, cache=cache), shutil.copytree(output, root / f"limit{limit}")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "DELTA_PAGES", 0)
         compacted = build_portal(content, output, cache=cache)
     full_after = build_portal(content, root / "full-after", cache=root / "full-after-cache")
-    return {"steps": steps, "full": (full, root / "full"), "merged": (merged, merged_copy),
+    return {"steps": steps, "full": (full, root / "full"), "folded": built[2], "merged": built[1],
             "compacted": (compacted, output), "full-after": (full_after, root / "full-after")}
 
 
@@ -307,12 +308,33 @@ def test_every_page_is_visible_once_with_its_latest_text(layered):
     assert visible(fourth) == visible(layered["full"][1])  # what a build from nothing finds
 
 
-def test_past_the_layer_limit_the_delta_is_indexed_as_one_layer(layered):
+def held(output) -> dict[str, set[str]]:
+    """Layer name → the URLs of its pages not hidden."""
+    hide = record(output)["delta"]["hide"]
+    return {folder.name: {url for url, page_id in ids(folder).items() if page_id not in hide.get(f"{DELTA}/{folder.name}/", {})}
+            for folder in layers(output)}
+
+
+def test_past_the_layer_limit_the_smallest_layers_are_indexed_again(layered):
+    folded, output = layered["folded"]
+    before = held(layered["steps"][3][1])
+    assert len(before) >= 3 and folded.index.layers == 2
+    kept, new = (folder.name for folder in layers(output))
+    assert len(before[kept]) == max(map(len, before.values()))  # the largest layer stays as it was
+    assert tree(output / BUNDLE / DELTA / kept) == tree(layered["steps"][3][1] / BUNDLE / DELTA / kept)
+    given = {search._url(page) for page in folded.index.delta_indexed}
+    pingxiang = {url for url in indexed_pages(output) if url.startswith("/units/pingxiang-zfw/")}
+    assert given == pingxiang | {url for name, urls in before.items() if name != kept for url in urls} == held(output)[new]
+    found = visible(output)
+    assert set(found) == indexed_pages(output) and all(len(texts) == 1 for texts in found.values())
+
+
+def test_with_room_for_one_layer_the_delta_is_indexed_as_one(layered):
     merged, output = layered["merged"]
     assert merged.index.layers == 1 and len(layers(output)) == 1
     given = {search._url(page) for page in merged.index.delta_indexed}
     assert given == set(in_layers(output)) and merged.index.delta == len(given)
-    assert units_of(given) == {"quannan-zfw", "putuo-czj", "dachang-zfw", "pingxiang-zfw"}
+    assert units_of(given) == {"quannan-zfw", "putuo-czj", "dachang-zfw", "pingxiang-zfw", "putuo-ghj"}
     assert list(record(output)["delta"]["hide"]) == [""]  # the one layer hides nothing
     found = visible(output)
     assert set(found) == indexed_pages(output) and all(len(texts) == 1 for texts in found.values())
