@@ -8,7 +8,7 @@ from ..model.source import DataPath
 from .rules import RULES_BY_ID, Rule, Severity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a build parent keeps every finding of the portal
 class Finding:
     """One consistency finding.
 
