@@ -234,6 +234,7 @@ class Builder:
         # What the last build made, kept for the next one (serve's rebuilds): unit entries by
         # key and the portal-wide pages, so a rebuild need not read them back from the cache.
         self._entries: dict[str, UnitEntry] = {}
+        self._template_hashes: dict[str, str] | None = None  # the renderer's, when the entries above were made
         self._collected: Collected | None = None  # this Builder's last collect of the cache
         self._portal: PortalEntry | None = None
         self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
@@ -305,6 +306,7 @@ class Builder:
             hashes = FileHashes(store.folder / "hashes.pickle")
             if changed is not None and not self._unit_keys:  # a new Builder told what changed: `build --changed`
                 self._unit_keys = store.get_state(UNIT_KEYS) or {}
+            templates_as_before = renderer.template_hashes == self._template_hashes
             units_dir = content / "units"
             for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
                 if not SLUG.match(unit_dir.name):
@@ -318,8 +320,10 @@ class Builder:
                     job_key = unit_key(key, unit_dir, hashes)
                 unit_keys[unit_dir] = (key, job_key)
                 job = UnitJob(unit_dir, job_key, key, content, site, store.folder)
-                cached = self._entries.get(job.key) or store.get(job.key)
-                if cached is not None and _fresh(renderer, cached):
+                kept = self._entries.get(job.key)
+                cached = kept or store.get(job.key)
+                # An entry kept from the last build was fresh then: still so if no template changed.
+                if cached is not None and ((kept is not None and templates_as_before) or _fresh(renderer, cached)):
                     cached.rendered, cached.seconds = [], {}  # made by an earlier build, reused by this one
                     entries.append(cached)
                 else:
@@ -459,6 +463,7 @@ class Builder:
             store.put_state(UNIT_KEYS, unit_keys)
             lap("cache")
         self._entries = {e.key: e for e in units}
+        self._template_hashes = renderer.template_hashes
         self._portal = made_portal
         result.pages, result.index = len(page_urls), index
         result.rendered = rendered + [url for e in units if e.rendered for url in e.rendered]
