@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set as AbstractSet
 from dataclasses import dataclass
 from contextlib import contextmanager
 from pathlib import Path
@@ -183,7 +183,7 @@ class BuildCache:
                     discard_files(entry.path, entry.name)
         for stale in self.folder.glob("trash-*"):
             discard(stale)  # this build's, and any an earlier deleter left behind
-        collected = Collected(uuid.uuid4().hex, frozenset(used))
+        collected = Collected(uuid.uuid4().hex, used)
         token_file.write_text(collected.token, encoding="ascii")
         return collected
 
@@ -193,7 +193,7 @@ class Collected:
     """A collect of a build cache: its ``token`` (written in the cache) and the keys it ``kept``."""
 
     token: str
-    kept: frozenset[str]
+    kept: AbstractSet[str]
 
 
 def _load(file: Path):

@@ -209,7 +209,7 @@ class _Update:
             self._forget(old.items())
         if changed:
             again = self._prune()
-            self._match(again | self._pair())
+            self._match(again | self._update_pairs())
         return changed
 
     def _load(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> None:
@@ -274,7 +274,8 @@ class _Update:
     def _band(self, each: int, grp: int, add: bool) -> None:
         """Put the group ``grp`` in the bucket ``each``, or take it out, noting the bucket's
         size before this build's first change to it."""
-        self.sizes.setdefault(each, self._size(each))
+        if each not in self.sizes:
+            self.sizes[each] = self._size(each)
         if add:
             self.db.execute("INSERT INTO buckets VALUES (?, ?)", (each, grp))
         else:
@@ -282,7 +283,7 @@ class _Update:
 
     def _group(self, fp: Fingerprint) -> int:
         """The group of ``fp``'s field and signature, made (with its buckets) when new; its
-        similar groups are found once every change is made (``_pair``)."""
+        similar groups are found once every change is made (``_update_pairs``)."""
         signature = SIGNATURE.pack(*fp.signature)
         row = self.db.execute("SELECT id FROM groups WHERE field = ? AND signature = ?", (fp.field, signature)).fetchone()
         if row is not None:
@@ -312,7 +313,7 @@ class _Update:
                 db.executemany("DELETE FROM similar WHERE a = ? AND b = ?", [(b, grp) for b in near])
         return {g for g in again if db.execute("SELECT 1 FROM groups WHERE id = ?", (g,)).fetchone()}
 
-    def _pair(self) -> set[int]:
+    def _update_pairs(self) -> set[int]:
         """Bring the similar pairs up to date with the groups made and the buckets that became
         crowded or stopped being (``copies.CROWDED``); the groups whose pairs changed.
 
@@ -339,10 +340,10 @@ class _Update:
                                         "JOIN buckets AS y ON y.bucket = x.bucket AND y.grp = s.b WHERE x.bucket = ? AND s.a < s.b", (each,)))
         changed: set[int] = set()
         for g, h in pairs:
-            a, b = self._signature(g), self._signature(h)
+            (field, packed), b = db.execute("SELECT field, signature FROM groups WHERE id = ?", (g,)).fetchone(), self._signature(h)
+            a = SIGNATURE.unpack(packed)
             score = _agreement(a, b)
-            field = db.execute("SELECT field FROM groups WHERE id = ?", (g,)).fetchone()[0]
-            shared = {bucket(field, band, SIGNATURE.pack(*a)) for band in range(BANDS) if a[band * _ROWS:(band + 1) * _ROWS] == b[band * _ROWS:(band + 1) * _ROWS]}
+            shared = {bucket(field, band, packed) for band in range(BANDS) if a[band * _ROWS:(band + 1) * _ROWS] == b[band * _ROWS:(band + 1) * _ROWS]}
             similar = score >= NEAR and any((sizes[each] if each in sizes else self._size(each)) <= crowded for each in shared)
             was = db.execute("SELECT 1 FROM similar WHERE a = ? AND b = ?", (g, h)).fetchone() is not None
             if similar and not was:
