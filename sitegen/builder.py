@@ -50,8 +50,9 @@ COPIES = "copies.sqlite"  # in the cache folder: the portal-wide copy check's st
 COMPILED_TEMPLATES = "templates"  # in the cache folder: Jinja's bytecode cache
 UNIT_KEYS = "unit-keys"  # the build cache's state: unit folder → (build key, unit key) of the last build
 NOT_FOUND = Page("404/", "404.html", {}, source="404")  # the same from the same templates
-# Above this many files, deleting the previous output (seconds) is left to a background process.
-BACKGROUND_DISCARD = 20_000
+# Above this many pages (each with its .gz and .br), deleting the previous output (seconds) is
+# left to a background process.
+BACKGROUND_DISCARD = 7_000
 
 
 class Renderer:
@@ -376,14 +377,13 @@ class Builder:
             # render the portal-wide pages
             wide = portal_pages(portal, findings, sources) + [broken_unit_page(portal, b) for b in portal.broken_units]
             page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
-            files = sum(len(e.files) + sum(d.file_count for d in e.documents) for e in units)
             last_key = digest("portal-pages", str(Path(output).resolve()))  # this output's last portal-wide pages
             previous = self._portal or store.get(last_key)
             if previous is None or previous.build != key:
                 previous = PortalEntry(key)
             made_portal = PortalEntry(key)
             rendered: list[str] = []
-            with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=files > BACKGROUND_DISCARD) as staging, \
+            with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=len(page_urls) > BACKGROUND_DISCARD) as staging, \
                     reused_from(output, staging) as reuse:
                 made: set[Path] = set()
                 for page, root in [(page, None) for page in wide] + [(NOT_FOUND, feeds.base_path(site.base_url))]:
@@ -442,7 +442,7 @@ class Builder:
                 # of its time is Pagefind's process, while the archives are zipped here.
                 with ThreadPoolExecutor(1) as indexer:
                     if search:
-                        places = [urls.file_for(page.url) for page in wide if page.template == "region.html"]
+                        places = [page.url for page in wide if page.template == "region.html"]
                         indexing = indexer.submit(_timed, build_index, staging, units, previous=output,
                                                   shard_pages=self.search_shard_pages, progress=self.progress,
                                                   extra_pages=places, reuse=reuse, compact=self.compact_search)

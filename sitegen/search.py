@@ -78,6 +78,7 @@ import cbor2
 from .assets import TEXT_SUFFIXES, write_compressed
 from .cache import digest
 from .progress import Progress
+from .render import urls
 from .write import link_or_copy
 
 BUNDLE = "pagefind"          # the index folder, relative to the output
@@ -105,7 +106,7 @@ class SearchIndexError(RuntimeError):
 class IndexReport:
     """What ``build_index`` did: shard numbers indexed (``compacted``: those of them re-indexed
     to empty the delta) and reused, pages in the delta index (``delta``), its ``layers``, the
-    pages (relative to the site) this build indexed into a new layer (``delta_indexed``), pages
+    pages (URLs) this build indexed into a new layer (``delta_indexed``), pages
     hidden in the shards and layers, seconds in Pagefind."""
 
     shards: int = 1
@@ -146,10 +147,10 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
     ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``stamp`` (the key of its
-    own pages' files), ``files`` and ``documents`` with their ``stamp`` and ``files``).
+    own pages' files), ``pages`` (URLs) and ``documents`` with their ``stamp`` and ``pages``).
     ``previous``: the output of the previous build, whose shard bundles are reused, the pages
     changed since they were indexed going to the delta index; ``progress`` shows the shards
-    done. ``extra_pages``: portal-wide pages (relative to ``site``: the place pages) indexed
+    done. ``extra_pages``: portal-wide pages (URLs: the place pages) indexed
     with the first shard. ``compact``: re-index every shard holding a change and leave no
     delta (also done when the delta would hold more than ``delta_pages`` pages, default
     ``DELTA_PAGES``). ``reuse``: ``write.reused_from``'s ``reuse(folder, key)``, which moves a
@@ -161,8 +162,8 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
     bundle = site / BUNDLE
     limit = DELTA_PAGES if delta_pages is None else delta_pages
     members: dict[int, list] = {}
-    pages = [sum(f.endswith(".html") for f in _files(unit)) for unit in units]
-    count = report.shards = shard_count(sum(pages), shard_pages)
+    pages = sum(len(unit.pages) + sum(len(doc.pages) for doc in unit.documents) for unit in units)
+    count = report.shards = shard_count(pages, shard_pages)
     for unit in units:
         members.setdefault(shard_of(unit.id, count), []).append(unit)
     version = pagefind_version()
@@ -201,8 +202,8 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
                 hide[plan.path] = {page: _decode_json(target / "fragment" / f"{page}.pf_fragment").get("filters", {})
                                    for page in hidden}
         else:
-            files = [page for part in sorted(plan.parts) for page in plan.parts[part]]
-            report.seconds += _index_shard(site, target, files, ui=not plan.path, tag=plan.tag)
+            report.seconds += _index_shard(site, target, [page for part in sorted(plan.parts) for page in plan.parts[part]],
+                                           ui=not plan.path, tag=plan.tag)
             _write_sources(target, plan.parts)
             _keep_folders(reuse, target, plan.path, plan.key)
             report.indexed.append(plan.number)
@@ -262,17 +263,18 @@ class _Shard:
 
 
 def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[str]]:
-    """The pages to index, by what they are made from: a unit's own pages under its id and
-    stamp, each document's under the unit's id and the document's stamp (hashes of their
+    """The pages (URLs) to index, by what they are made from: a unit's own pages under its id
+    and stamp, each document's under the unit's id and the document's stamp (hashes of their
     inputs and templates), each portal-wide page under its path and a hash of its bytes. A
-    part whose id is unchanged has unchanged pages."""
+    part whose id is unchanged has unchanged pages. The entries' own lists, not copies: every
+    rebuild lists the parts of the whole portal."""
     parts: dict[str, list[str]] = {}
     for unit in units:
-        parts[f"{unit.id} {unit.stamp}"] = [f for f in unit.files if f.endswith(".html")]
+        parts[f"{unit.id} {unit.stamp}"] = unit.pages
         for doc in unit.documents:
-            parts[f"{unit.id} {doc.stamp}"] = doc.page_files
-    for page in extra:
-        parts[f"{page} {hashlib.sha256((site / page).read_bytes()).hexdigest()}"] = [page]
+            parts[f"{unit.id} {doc.stamp}"] = doc.pages
+    for url in extra:
+        parts[f"{url} {hashlib.sha256((site / urls.file_for(url)).read_bytes()).hexdigest()}"] = [url]
     return {part: pages for part, pages in parts.items() if pages}
 
 
@@ -350,22 +352,13 @@ def _write_sources(bundle: Path, parts: dict[str, list[str]]) -> None:
     ids: dict[str, str] = {}
     for file in (bundle / "fragment").glob("*.pf_fragment"):
         ids[_decode_json(file)["url"]] = file.stem
-    by_part = {part: sorted(ids[_url(page)] for page in pages if _url(page) in ids) for part, pages in parts.items()}
+    by_part = {part: sorted(ids[f"/{url}"] for url in pages if f"/{url}" in ids) for part, pages in parts.items()}
     (bundle / SOURCES).write_text(json.dumps({"parts": by_part}, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     write_compressed(bundle / SOURCES)
 
 
-def _files(unit) -> list[str]:
-    return list(unit.files) + [f for doc in unit.documents for f in doc.files]
-
-
-def _url(page: str) -> str:
-    """The URL Pagefind gives the page at ``page`` (relative to the site)."""
-    return "/" + page.removesuffix("index.html")
-
-
 def _index_shard(site: Path, target: Path, pages: list[str], *, tag: str, ui: bool = True) -> float:
-    """Index ``pages`` (relative to ``site``) into the bundle ``target``: Pagefind sees them
+    """Index ``pages`` (URLs) of ``site`` into the bundle ``target``: Pagefind sees them
     hard-linked at the same relative paths under a scratch folder, so their URLs are unchanged.
     Without ``ui`` the bundle keeps only what Pagefind's search API loads (the search page
     takes its UI from the first shard's bundle). The ids of its pages begin with ``tag``
@@ -374,7 +367,8 @@ def _index_shard(site: Path, target: Path, pages: list[str], *, tag: str, ui: bo
     shutil.rmtree(scratch, ignore_errors=True)
     made: set[Path] = set()
     try:
-        for relative in pages:
+        for url in pages:
+            relative = urls.file_for(url)
             link = scratch / relative
             if link.parent not in made:
                 link.parent.mkdir(parents=True, exist_ok=True)

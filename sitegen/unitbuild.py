@@ -60,11 +60,6 @@ class DocumentEntry:
         """Its pages' output files (HTML), in page order: the first of ``files``."""
         return [urls.file_for(url) for url in self.pages]
 
-    @property
-    def file_count(self) -> int:
-        """``len(files)``, without listing them (every page is HTML: compressed twice)."""
-        return 3 * len(self.pages) + sum(len(compressed_names(relative)) for relative in self.downloads)
-
     @cached_property  # hashed once, when its templates are all recorded: every build reads it
     def stamp(self) -> str:
         """The key of its output files: its inputs and the templates they were rendered through."""
