@@ -49,9 +49,9 @@ def document_charts(doc, marks):
 def portal_outputs(output):
     """Sitemap(s), the Atom feed, the archive of each place (``export.PlaceArchive``: a zipped
     Frictionless data package), the Table Schema files their packages refer to, and the root
-    ``datapackage.json`` listing the archives. The sitemaps, archives and schemas are kept in
-    the build cache: only the archives of the places whose documents changed are zipped again,
-    and the root package has an entry per place, none per document."""
+    ``datapackage.json`` listing the archives. The sitemaps, feed, archives and schemas are kept
+    in the build cache: only the archives of the places whose documents changed are zipped
+    again, and the root package has an entry per place, none per document."""
     from .assets import compressed_names
     from .cache import digest
     from .export import DATAPACKAGE, archive_index, place_archives, schema_key
@@ -62,10 +62,16 @@ def portal_outputs(output):
         # Each sitemap file is kept in the cache under what it lists: at a province's scale
         # they hold most of a million addresses, and an edit seldom adds or removes a page.
         for name, listed, index in feeds.sitemap_parts(output.page_urls):
-            output.write_cached(digest("sitemap", base, name, str(index), *listed), name,
+            # One part for the URLs (a URL holds no line break): hashed every build.
+            output.write_cached(digest("sitemap", base, name, str(index), "\n".join(listed)), name,
                                 lambda listed=listed, index=index: feeds.sitemap_xml(listed, base, index).encode("utf-8"),
                                 compress=True)
-        output.write("feed.xml", feeds.atom(output.portal, site.base_url))
+        # The feed is kept under its documents' cache keys (their inputs, the unit's name among
+        # them): a rebuild reads no document's model unless the newest documents changed.
+        newest = feeds.newest(output.portal)
+        keys = {doc.slim.key: doc.key for entry in output.units for doc in entry.documents}
+        output.write_cached(digest("feed", site.base_url, site.title, site.publisher or "", *(keys[doc.key] for _, doc in newest)),
+                            "feed.xml", lambda: feeds.atom(output.portal, site.base_url, newest).encode("utf-8"), compress=True)
     else:
         output.warn(f"no sitemap.xml or feed.xml written — they need the portal's absolute address: set base_url, "
                     f"e.g. base_url: https://yjs.example.gov.cn/ (now {site.base_url!r})")

@@ -360,7 +360,7 @@ def store_schemas(cache: BuildCache, doc: LoadedDocument, tables: list[DataTable
 def resource_descriptor(doc: LoadedDocument, resource: TableResource) -> dict:
     """The Frictionless tabular-data-resource of one CSV of ``doc`` (a slim document will do)."""
     return {"name": f"{doc.unit_id}-{doc.year}-{doc.kind.replace('_', '-')}-{resource.table}",
-            "title": f"{doc.model.title}：{resource.title}", "path": f"{data_folder(doc)}{resource.table}.csv",
+            "title": f"{doc.title}：{resource.title}", "path": f"{data_folder(doc)}{resource.table}.csv",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource",
             "schema": resource.schema}
 
@@ -385,9 +385,9 @@ class PlaceArchive:
     the unit, up to a province holding a large share of the portal, and a rebuild would grow
     with the portal. A place's page links the places below it, each with its own archive.
     ``stamp`` hashes everything the bytes are made from — the documents' cache keys (their
-    inputs and sitegen's code, of which the downloads, resources and schemas are a function), the
-    members' names, the portal's title and the place — so an archive is zipped again only when
-    one of its own documents changed, and nothing of it is computed until then.
+    inputs and sitegen's code, of which the members, resources and schemas are a function), the
+    portal's title and the place — so an archive is zipped again only when one of its own
+    documents changed, and nothing of it is computed until then.
     """
 
     name: str           # the place's anchor: the package's name
@@ -411,7 +411,8 @@ class PlaceArchive:
 
     @property
     def stamp(self) -> str:
-        return digest("place-archive", self.relative, self.title, *self.names, *(doc.key for doc in self.documents))
+        # One part for all the keys (hex, so a space cannot be in one): a rebuild stamps every place.
+        return digest("place-archive", self.relative, self.title, " ".join(doc.key for doc in self.documents))
 
     def package(self) -> bytes:
         """Its ``datapackage.json``."""

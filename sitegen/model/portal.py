@@ -31,6 +31,10 @@ class LoadedDocument:
     def key(self) -> tuple[str, int, DocumentKind]:
         return (self.unit_id, self.year, self.kind)
 
+    @property
+    def title(self) -> str:
+        return self.model.title
+
     def locate(self, path: DataPath) -> tuple[int, int]:
         """(line, column) in ``file`` of the value at ``path``."""
         return self.source.locate(path)

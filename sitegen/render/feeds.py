@@ -123,13 +123,20 @@ def _required(base_url: str) -> str:
     return base
 
 
-def atom(portal: Portal, base_url: str) -> str:
-    """The ``FEED_ENTRIES`` most recently changed documents, newest first, under the site's
-    absolute ``base_url`` (``ValueError`` otherwise; RFC 4287 wants a ``rel="self"`` link to
-    the feed's own URL). Ids are tag: URIs, stable when the site moves."""
-    base = _required(base_url)
+def newest(portal: Portal) -> list[tuple[str, LoadedDocument]]:
+    """(``document_date``, document) of the ``FEED_ENTRIES`` most recently changed documents,
+    newest first (the same date: the greater key first)."""
     dated = [(document_date(doc), doc) for doc in portal.documents()]
-    dated = heapq.nlargest(FEED_ENTRIES, dated, key=lambda item: (item[0], item[1].key))
+    return heapq.nlargest(FEED_ENTRIES, dated, key=lambda item: (item[0], item[1].key))
+
+
+def atom(portal: Portal, base_url: str, dated: list[tuple[str, LoadedDocument]] | None = None) -> str:
+    """The ``FEED_ENTRIES`` most recently changed documents (``dated``: ``newest(portal)`` when
+    the caller has it), newest first, under the site's absolute ``base_url`` (``ValueError``
+    otherwise; RFC 4287 wants a ``rel="self"`` link to the feed's own URL). Ids are tag: URIs,
+    stable when the site moves."""
+    base = _required(base_url)
+    dated = newest(portal) if dated is None else dated
     updated = dated[0][0] if dated else "2000-01-01"
     names = {unit.id: unit.model.name for unit in portal.units}
     entries = []
@@ -142,7 +149,7 @@ def atom(portal: Portal, base_url: str) -> str:
             f'<link rel="alternate" type="text/html" href="{xml_text(base + urls.document(doc))}"/>'
             f"<published>{published_date(doc)}T00:00:00Z</published>"
             f"<updated>{date}T00:00:00Z</updated>"
-            f"<summary>{xml_text(doc.model.title)}：{xml_text(latest)}</summary>"
+            f"<summary>{xml_text(doc.title)}：{xml_text(latest)}</summary>"
             "</entry>\n")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
             "<id>tag:sitegen,2000:portal</id>"

@@ -36,16 +36,17 @@ KEPT_MODELS = 64
 class SlimDocument:
     """A ``LoadedDocument`` as ``slim_document`` trims it, with its model packed: the same
     attributes (``model``, ``key``, ``year``, ``kind``, ``unit_id``, ``unit``, ``file``,
-    ``locate``), no source map and no narratives. ``model`` is rebuilt from the packed bytes
-    (zlib of its pickle) on reading, so it must not be changed in place. What pages read of
-    every document of the portal is kept apart: ``dates`` (``feeds.document_dates``) and
-    ``key_figures`` (``keyfigures.key_figures`` of the trimmed model)."""
+    ``locate``, ``title``), no source map and no narratives. ``model`` is rebuilt from the packed
+    bytes (zlib of its pickle) on reading, so it must not be changed in place. What pages and
+    downloads read of every document of the portal is kept apart: ``title``, ``dates``
+    (``feeds.document_dates``) and ``key_figures`` (``keyfigures.key_figures`` of the trimmed
+    model)."""
 
-    __slots__ = ("unit_id", "kind", "year", "unit", "dates", "key_figures", "_file", "_packed")
+    __slots__ = ("unit_id", "kind", "year", "unit", "title", "dates", "key_figures", "_file", "_packed")
     narrative = None
 
     def __init__(self, doc: LoadedDocument, dates: tuple[str, str, bool], figures: KeyFigures):
-        self.unit_id, self.kind, self.year, self.unit = doc.unit_id, doc.kind, doc.year, doc.unit
+        self.unit_id, self.kind, self.year, self.unit, self.title = doc.unit_id, doc.kind, doc.year, doc.unit, doc.title
         self.dates, self.key_figures = dates, figures
         self._file = str(doc.file)
         self._packed = zlib.compress(pickle.dumps(doc.model, pickle.HIGHEST_PROTOCOL))
