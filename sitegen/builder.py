@@ -38,7 +38,7 @@ from .model.documents import SLUG, Site
 from .model.portal import BrokenUnit, LoadedUnit, Portal
 from .progress import Progress
 from .render import feeds, urls
-from .render.pages import LazyPage, Page, broken_unit_page, portal_pages
+from .render.pages import LazyPage, Page, UnitSummaries, broken_unit_page, portal_pages
 from .render.views import source_label
 from .search import BUNDLE, SHARD_PAGES, IndexReport, build_index
 from .theme import environment, static_files, theme_dirs
@@ -238,6 +238,7 @@ class Builder:
         self._template_hashes: dict[str, str] | None = None  # the renderer's, when the entries above were made
         self._collected: Collected | None = None  # this Builder's last collect of the cache
         self._portal: PortalEntry | None = None
+        self._summaries = UnitSummaries()  # what the portal-wide pages read of each unit, by unit source
         self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
 
     def build_all(self) -> BuildResult:
@@ -375,7 +376,7 @@ class Builder:
                 result.seconds = time.perf_counter() - begun
                 return result  # the last good output stays; the cache keeps what it served
             # render the portal-wide pages
-            wide = portal_pages(portal, findings, sources) + [broken_unit_page(portal, b) for b in portal.broken_units]
+            wide = portal_pages(portal, findings, sources, self._summaries) + [broken_unit_page(portal, b) for b in portal.broken_units]
             page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
             last_key = digest("portal-pages", str(Path(output).resolve()))  # this output's last portal-wide pages
             previous = self._portal or store.get(last_key)

@@ -4,6 +4,8 @@
 ``portal_pages`` given each unit's source (the digest of everything known of it) plans the
 portal-wide pages that list units or findings as ``LazyPage``: the digest of what the page
 is made from, and how to make it, so that a rebuild makes only those whose source changed.
+What those pages read of each unit (its counts, finding rows, card) is summarised once per
+unit source (``UnitSummaries``), so a rebuild after one edit summarises that unit alone.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from . import chartsets, feeds, urls
 from .keyfigures import headline
 from .markdown import render_markdown
 from .pagination import paginate
-from .quality import quality_rows, quality_view, severity_counts
+from .quality import quality_rows, quality_view
 from .regions import RegionNode, region_tree, walk
 from .views import (Cell, Marks, error_views, figure_tables, funding_table, group_findings, indicator_table, standard_table_view,
                     summary_table)
@@ -79,8 +81,61 @@ OVERVIEW_DEPTH = 2             # the data-quality overview counts findings down 
 LISTING_PAGES = 5
 
 
+@dataclass
+class UnitSummary:
+    """What the portal-wide pages read of one unit and the findings on its documents:
+    ``counts`` of the findings that count by severity and the number ``suppressed``, the
+    quality ``rows`` (``quality.QualityRow``, document order), ``by_rule`` (rule id → its
+    findings, and their source parts when pages are lazy: ``_Lazy.items``), the unit's
+    ``card`` on its place's page and its ``newest`` documents with their counts (at most
+    ``LATEST_DOCUMENTS``, newest first: ``feeds.document_date``)."""
+
+    counts: dict[str, int]
+    suppressed: int
+    rows: list
+    by_rule: dict[str, tuple[list[Finding], list[str]]]
+    card: dict
+    newest: list[tuple[LoadedDocument, dict[str, int]]]
+
+
+class UnitSummaries:
+    """Unit summaries kept between builds by unit source (``portal_pages``' ``sources``): a unit
+    whose source is unchanged is not summarised again. Holds only the last build's units."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, UnitSummary] = {}
+
+    def of(self, units: list[LoadedUnit], findings: dict[tuple, list[Finding]], lazy: _Lazy) -> dict[str, UnitSummary]:
+        """Unit id → its summary, for every unit of ``units``."""
+        if lazy.sources is None:
+            return {unit.id: _summary(unit, findings, lazy) for unit in units}
+        kept, self._kept = self._kept, {}
+        found = {}
+        for unit in units:
+            source = lazy.sources.get(unit.id, "")
+            summary = kept.get(source) or _summary(unit, findings, lazy)
+            found[unit.id] = self._kept[source] = summary
+        return found
+
+
+def _summary(unit: LoadedUnit, findings: dict[tuple, list[Finding]], lazy: _Lazy) -> UnitSummary:
+    found = [f for d in unit.documents for f in findings.get(d.key, [])]
+    by_rule: dict[str, tuple[list[Finding], list[str]]] = {}
+    for finding in found:
+        by_rule.setdefault(finding.rule_id, ([], []))[0].append(finding)
+    for listed, items in by_rule.values():
+        items.extend(lazy.items(listed))
+    counts = _counts(found)
+    card = {"unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
+            "documents": [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind)} for d in unit.documents],
+            "counts": counts}
+    newest = [(d, _counts(findings.get(d.key, [])))
+              for d in sorted(unit.documents, key=lambda d: (feeds.document_date(d), d.key), reverse=True)[:LATEST_DOCUMENTS]]
+    return UnitSummary(counts, sum(1 for f in found if not f.counts), quality_rows([unit], findings), by_rule, card, newest)
+
+
 def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
-                 sources: dict[str, str] | None = None) -> list[Page | LazyPage]:
+                 sources: dict[str, str] | None = None, summaries: UnitSummaries | None = None) -> list[Page | LazyPage]:
     """Pages that summarise the whole portal: home, places, rules, data quality, search.
     Listings that grow with the portal are paginated (``pagination``).
 
@@ -88,25 +143,28 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
     that its own inputs do not decide, e.g. a copy found in another unit) makes the place,
     rule and data-quality pages ``LazyPage``s whose source is the sources of the units they
     list, the finding rows' places on the page, and the page's place in its listing (the home
-    page's: every unit's). Without ``sources`` every page is a ``Page``, made at once."""
-    unit_counts = {unit.id: _counts([f for d in unit.documents for f in findings.get(d.key, [])]) for unit in portal.units}
-    tree = region_tree([(unit.model.region, unit.id, unit) for unit in portal.units])
-    place_counts = {node.anchor: _sum_counts(unit_counts[u.id] for u in node.all_units()) for node in walk(tree)}
-    all_findings = [f for doc in portal.documents() for f in findings.get(doc.key, [])]
-    by_rule: dict[str, list[Finding]] = {}
-    for finding in all_findings:
-        by_rule.setdefault(finding.rule_id, []).append(finding)
-    rule_counts = {r.id: len(by_rule.get(r.id, [])) for r in registered_rules()}
+    page's: every unit's). Without ``sources`` every page is a ``Page``, made at once.
+    ``summaries``: the units' summaries kept from the last build of the same portal."""
     lazy = _Lazy(sources)
+    summary = (summaries or UnitSummaries()).of(portal.units, findings, lazy)
+    tree = region_tree([(unit.model.region, unit.id, unit) for unit in portal.units])
+    place_counts = {node.anchor: _sum_counts(summary[u.id].counts for u in node.all_units()) for node in walk(tree)}
+    by_rule: dict[str, tuple[list[Finding], list[str]]] = {}
+    for unit in portal.units:
+        for rule_id, (listed, items) in summary[unit.id].by_rule.items():
+            found, parts = by_rule.setdefault(rule_id, ([], []))
+            found.extend(listed)
+            parts.extend(items)
+    rule_counts = {r.id: len(by_rule.get(r.id, ((), ()))[0]) for r in registered_rules()}
     subtree = lazy.subtrees(tree)
-    pages = [_home(portal, tree, place_counts, findings, _counts(all_findings), lazy),
+    pages = [_home(portal, tree, place_counts, summary, _sum_counts(s.counts for s in summary.values()), lazy),
              lazy.page(urls.RULES, "rules.html", (repr(rule_counts),), lambda: {"rules": registered_rules(), "counts": rule_counts})]
     placed_at = {unit.id: node for node in walk(tree) for unit in node.units}
     for rule in registered_rules():
-        pages.extend(_rule_pages(rule, by_rule.get(rule.id, []), placed_at, lazy))
+        pages.extend(_rule_pages(rule, *by_rule.get(rule.id, ([], [])), placed_at, lazy))
     for node in walk(tree):
-        pages.extend(_place_pages(node, unit_counts, place_counts, lazy, subtree))
-    pages.extend(_quality_pages(portal, findings, tree, place_counts, rule_counts, lazy))
+        pages.extend(_place_pages(node, summary, place_counts, lazy, subtree))
+    pages.extend(_quality_pages(portal, summary, tree, place_counts, rule_counts, lazy))
     pages.append(lazy.page(urls.SEARCH, "search.html", (), dict))
     return pages
 
@@ -151,12 +209,13 @@ class _Lazy:
         return found
 
 
-def _rule_pages(rule, found: list[Finding], placed_at: dict[str, RegionNode], lazy: _Lazy) -> list[Page | LazyPage]:
-    """A rule: what it checks and its findings (paginated). Past ``LISTING_PAGES`` pages, their
-    number at each place instead, linking the place's data-quality page filtered by the rule."""
+def _rule_pages(rule, found: list[Finding], parts: list[str], placed_at: dict[str, RegionNode], lazy: _Lazy) -> list[Page | LazyPage]:
+    """A rule: what it checks and its findings (paginated; ``parts``: their source parts,
+    ``_Lazy.items``). Past ``LISTING_PAGES`` pages, their number at each place instead, linking
+    the place's data-quality page filtered by the rule."""
     url = urls.rule(rule.id)
     if len(found) <= RULE_FINDINGS_PER_PAGE * LISTING_PAGES:
-        return [lazy.page(url, "rule.html", (rule.id, repr(pager), *lazy.items(items)),
+        return [lazy.page(url, "rule.html", (rule.id, repr(pager), *parts[pager.first_item - 1:pager.last_item]),
                           lambda items=items, pager=pager: {"rule": rule, "findings": items, "total": len(found), "by_place": None,
                                                             "pager": pager})
                 for url, items, pager in paginate(url, found, RULE_FINDINGS_PER_PAGE)]
@@ -186,14 +245,15 @@ def _place_links(tree: list[RegionNode], place_counts: dict) -> list[dict]:
 LATEST_DOCUMENTS = 8  # on the home page, newest first (``feeds.document_date``)
 
 
-def latest_documents(portal: Portal, findings: dict[tuple, list[Finding]], limit: int = LATEST_DOCUMENTS) -> list[dict]:
-    """The ``limit`` most recently published or revised documents, newest first, with their
-    finding counts."""
+def latest_documents(portal: Portal, summary: dict[str, UnitSummary]) -> list[dict]:
+    """The ``LATEST_DOCUMENTS`` most recently published or revised documents, newest first,
+    with their finding counts (from the units' summaries: each unit's newest)."""
     names = {unit.id: unit.model.name for unit in portal.units}
-    newest = sorted(portal.documents(), key=lambda d: (feeds.document_date(d), d.key), reverse=True)[:limit]
+    newest = sorted((item for unit in portal.units for item in summary[unit.id].newest),
+                    key=lambda item: (feeds.document_date(item[0]), item[0].key), reverse=True)[:LATEST_DOCUMENTS]
     return [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind), "unit": names[d.unit_id],
-             "date": feeds.document_date(d), "dated": feeds.states_a_date(d), "counts": _counts(findings.get(d.key, []))}
-            for d in newest]
+             "date": feeds.document_date(d), "dated": feeds.states_a_date(d), "counts": counts}
+            for d, counts in newest]
 
 
 def place_archive(node: RegionNode) -> dict | None:
@@ -207,13 +267,13 @@ def place_archive(node: RegionNode) -> dict | None:
             "unit_count": len(node.units), "document_count": documents}
 
 
-def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, findings: dict, counts: dict,
+def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, summary: dict[str, UnitSummary], counts: dict,
           lazy: _Lazy) -> Page | LazyPage:
     """The home page: counts, the place index, the latest documents and charts over the whole
     portal. Its source: every unit's, the broken units and the content errors."""
     def context() -> dict:
         return {"places": _place_links(tree, place_counts), "counts": counts,
-                "charts": chartsets.comparison_charts(portal.units), "latest": latest_documents(portal, findings),
+                "charts": chartsets.comparison_charts(portal.units), "latest": latest_documents(portal, summary),
                 "document_count": len(portal.documents()), "unit_count": len(portal.units),
                 "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
                 "content_error_count": len(portal.errors), "datapackage": export.DATAPACKAGE}
@@ -221,14 +281,13 @@ def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, findings: 
     return lazy.page("", "home.html", source, context, charts=lambda context: bool(context["charts"]))
 
 
-def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict, lazy: _Lazy, subtree: dict[str, str]) -> list[Page | LazyPage]:
+def _place_pages(node: RegionNode, summary: dict[str, UnitSummary], place_counts: dict, lazy: _Lazy,
+                 subtree: dict[str, str]) -> list[Page | LazyPage]:
     """A place: the places below it, the cards of the units placed exactly there (paginated)
     and, on its first page, charts comparing the units within it. Its source: the units at
     and below it (their counts and charts are on it) and the names of the places above."""
     breadcrumbs = [(name, urls.region(anchor)) for name, anchor in node.ancestors()] + [(node.name, None)]
-    cards = [{"unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
-              "documents": [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind)} for d in unit.documents],
-              "counts": unit_counts[unit.id]} for unit in node.units]
+    cards = [summary[unit.id].card for unit in node.units]
 
     def context(items, pager) -> dict:
         charts = chartsets.comparison_charts(node.all_units()) if pager.number == 1 else []
@@ -240,22 +299,25 @@ def _place_pages(node: RegionNode, unit_counts: dict, place_counts: dict, lazy: 
             for url, items, pager in paginate(urls.region(node.anchor), cards, UNITS_PER_PAGE)]
 
 
-def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place_counts: dict, rule_counts: dict,
-                   lazy: _Lazy) -> list[Page | LazyPage]:
+def _quality_pages(portal: Portal, summary: dict[str, UnitSummary], tree: list[RegionNode], place_counts: dict,
+                   rule_counts: dict, lazy: _Lazy) -> list[Page | LazyPage]:
     """``data-quality/``: the counts by place and by rule, and every finding of the portal in
     portal order (paginated) while they fit ``LISTING_PAGES`` pages; ``data-quality/<place>/``:
-    the findings of the units placed at each place (paginated)."""
-    rows = quality_rows(portal.units, findings)
+    the findings of the units placed at each place (paginated). A place's pages have for source
+    its units' (they decide the units' findings and rows), not every row's."""
+    total = sum(len(s.rows) for s in summary.values())
     # Provinces and cities only: a province has a hundred counties, and each place's page
     # (``region.html``) links the findings of its counties.
     places = [{"node": node, "counts": place_counts[node.anchor], "direct": bool(node.units),
                "url": urls.region_quality(node.anchor)} for node in walk(tree) if len(node.path) <= OVERVIEW_DEPTH]
-    overview = {"places": places, "rule_counts": rule_counts, "rules": registered_rules(), "portal": severity_counts(rows),
+    portal_counts = {"counts": _sum_counts(s.counts for s in summary.values()), "suppressed": sum(s.suppressed for s in summary.values())}
+    overview = {"places": places, "rule_counts": rule_counts, "rules": registered_rules(), "portal": portal_counts,
                 "content_errors": error_views(portal.errors, portal.root)}
     # Every page repeats the overview: its counts are part of each page's source.
     overview_source = repr(([(p["node"].anchor, p["counts"], p["direct"]) for p in places], rule_counts,
                             overview["portal"], [str(e) for e in portal.errors]))
-    if len(rows) <= FINDINGS_PER_PAGE * LISTING_PAGES:
+    if total <= FINDINGS_PER_PAGE * LISTING_PAGES:
+        rows = [row for unit in portal.units for row in summary[unit.id].rows]
         pages = [lazy.page(url, "data-quality.html", (overview_source, repr(pager), *lazy.items(items)),
                            lambda items=items, pager=pager: {**quality_view(items), "pager": pager, "overview": overview, "node": None,
                                                              "by_place": False})
@@ -264,17 +326,14 @@ def _quality_pages(portal: Portal, findings: dict, tree: list[RegionNode], place
         [(_, _, pager)] = paginate(urls.DATA_QUALITY, [], 1)
         pages = [lazy.page(urls.DATA_QUALITY, "data-quality.html", (overview_source,),
                            lambda: {"pager": pager, "overview": overview, "node": None, "by_place": True})]
-    by_unit: dict[str, list] = {}
-    for row in rows:
-        by_unit.setdefault(row.finding.unit_id, []).append(row)
     direct = {node.anchor for node in walk(tree) if node.units}
     for node in walk(tree):
         if not node.units:
             continue
-        place_rows = [row for unit in node.units for row in by_unit.get(unit.id, [])]
+        place_rows = [row for unit in node.units for row in summary[unit.id].rows]
         breadcrumbs = [("数据质量", urls.DATA_QUALITY)] + [(name, urls.region_quality(anchor) if anchor in direct else None)
                                                          for name, anchor in node.ancestors()] + [(node.name, None)]
-        pages.extend(lazy.page(url, "data-quality.html", (repr(breadcrumbs), repr(pager), *lazy.units(node.units), *lazy.items(items)),
+        pages.extend(lazy.page(url, "data-quality.html", (repr(breadcrumbs), repr(pager), *lazy.units(node.units)),
                                lambda items=items, pager=pager, node=node, breadcrumbs=breadcrumbs: {
                                    **quality_view(items), "pager": pager, "node": node, "breadcrumbs": breadcrumbs, "overview": None,
                                    "by_place": False})
