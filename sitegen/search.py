@@ -142,7 +142,7 @@ def pagefind_version() -> str:
 
 def build_index(site: Path, units: list, *, previous: Path | None = None,
                 shard_pages: int = SHARD_PAGES, progress: Progress | None = None,
-                extra_pages: list[str] = (), compact: bool = False, delta_pages: int | None = None,
+                extra_pages: dict[str, str] | None = None, compact: bool = False, delta_pages: int | None = None,
                 reuse: Callable[[str, str], bool] | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
@@ -150,8 +150,8 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
     own pages' files), ``pages`` (URLs) and ``documents`` with their ``stamp`` and ``pages``).
     ``previous``: the output of the previous build, whose shard bundles are reused, the pages
     changed since they were indexed going to the delta index; ``progress`` shows the shards
-    done. ``extra_pages``: portal-wide pages (URLs: the place pages) indexed
-    with the first shard. ``compact``: re-index every shard holding a change and leave no
+    done. ``extra_pages``: portal-wide pages (URL → a hash of the page's bytes: the place
+    pages) indexed with the first shard. ``compact``: re-index every shard holding a change and leave no
     delta (also done when the delta would hold more than ``delta_pages`` pages, default
     ``DELTA_PAGES``). ``reuse``: ``write.reused_from``'s ``reuse(folder, key)``, which moves a
     reused shard's page folders from ``previous`` (one rename each) where they would
@@ -175,7 +175,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
     plans: list[_Shard] = []
     for n, number in enumerate(sorted(members)):
         shard_units = sorted(members[number], key=lambda unit: unit.id)
-        plan = _Shard(number, "" if n == 0 else f"{SHARDS}/{number}/", _parts(site, shard_units, extra_pages if n == 0 else ()))
+        plan = _Shard(number, "" if n == 0 else f"{SHARDS}/{number}/", _parts(shard_units, (extra_pages or {}) if n == 0 else {}))
         was = old.get("shards", {}).get(str(number))
         if was:
             source = previous / BUNDLE / was["bundle"]
@@ -262,10 +262,10 @@ class _Shard:
         return sum(len(self.baseline[part]) for part in self.removed)
 
 
-def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[str]]:
+def _parts(units: list, extra: dict[str, str]) -> dict[str, list[str]]:
     """The pages (URLs) to index, by what they are made from: a unit's own pages under its id
     and stamp, each document's under the unit's id and the document's stamp (hashes of their
-    inputs and templates), each portal-wide page under its path and a hash of its bytes. A
+    inputs and templates), each portal-wide page under its URL and a hash of its bytes. A
     part whose id is unchanged has unchanged pages. The entries' own lists, not copies: every
     rebuild lists the parts of the whole portal."""
     parts: dict[str, list[str]] = {}
@@ -273,8 +273,8 @@ def _parts(site: Path, units: list, extra: list[str] | tuple) -> dict[str, list[
         parts[f"{unit.id} {unit.stamp}"] = unit.pages
         for doc in unit.documents:
             parts[f"{unit.id} {doc.stamp}"] = doc.pages
-    for url in extra:
-        parts[f"{url} {hashlib.sha256((site / urls.file_for(url)).read_bytes()).hexdigest()}"] = [url]
+    for url, page_hash in extra.items():
+        parts[f"{url} {page_hash}"] = [url]
     return {part: pages for part, pages in parts.items() if pages}
 
 
