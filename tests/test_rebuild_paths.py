@@ -158,3 +158,38 @@ def test_a_rebuild_deletes_the_cache_entries_it_no_longer_uses_without_listing_t
     builder.rebuild([edited])
     assert big <= set(listed)
     assert not (cache / "entries" / "left-behind.pickle").exists()
+
+
+def test_a_rebuild_summarises_only_the_changed_unit_and_makes_the_feed_only_when_its_documents_changed(site, tmp_path, monkeypatch):
+    """The portal-wide pages read each unit's summary, kept by unit source, and the feed is kept
+    under its documents' keys: after one edit a rebuild summarises that unit alone and makes
+    the feed again (all seven units' documents are among its newest), with the bytes of a clean
+    build's; after no edit it does neither."""
+    import gc
+
+    from sitegen import builder as builder_module
+    from sitegen.render import feeds, pages
+
+    summarised: list[str] = []
+    summary, atom = pages._summary, feeds.atom
+    monkeypatch.setattr(pages, "_summary", lambda unit, *args: summarised.append(unit.id) or summary(unit, *args))
+    fed: list[int] = []
+    monkeypatch.setattr(feeds, "atom", lambda *args: fed.append(1) or atom(*args))
+    monkeypatch.setattr(builder_module, "FREEZE_DOCUMENTS", 1)  # what a province's build does with its entries
+    builder = Builder(site, tmp_path / "out", search=False, cache=tmp_path / "cache", workers=1)
+    try:
+        builder.build_all()
+        assert len(summarised) == 7 and fed == [1] and gc.get_freeze_count() > 0
+        summarised.clear(), fed.clear()
+        _edit(site / "units" / "dingxi-zfw" / "2023" / "final-accounts.yaml", "title:", "title: 修订 ")
+        builder.rebuild([site / "units" / "dingxi-zfw" / "2023" / "final-accounts.yaml"])
+        assert summarised == ["dingxi-zfw"] and fed == [1]
+        clean = tmp_path / "clean"
+        Builder(site, clean, search=False, cache=tmp_path / "clean-cache", workers=1).build_all()
+        for name in ("feed.xml", "sitemap.xml", "index.html", "data-quality/index.html"):
+            assert (tmp_path / "out" / name).read_bytes() == (clean / name).read_bytes(), name
+        summarised.clear(), fed.clear()
+        builder.rebuild([])
+        assert summarised == [] and fed == []
+    finally:
+        gc.unfreeze()
