@@ -69,8 +69,9 @@ def portal_outputs(output):
         # The feed is kept under its documents' cache keys (their inputs, the unit's name among
         # them): a rebuild reads no document's model unless the newest documents changed.
         newest = feeds.newest(output.portal)
-        keys = {doc.slim.key: doc.key for entry in output.units for doc in entry.documents}
-        output.write_cached(digest("feed", site.base_url, site.title, site.publisher or "", *(keys[doc.key] for _, doc in newest)),
+        units = {entry.id: entry for entry in output.units}  # by unit, not by document: built every build
+        keys = [entry.key for _, doc in newest for entry in units[doc.unit_id].documents if entry.slim is doc]
+        output.write_cached(digest("feed", site.base_url, site.title, site.publisher or "", *keys),
                             "feed.xml", lambda: feeds.atom(output.portal, site.base_url, newest).encode("utf-8"), compress=True)
     else:
         output.warn(f"no sitemap.xml or feed.xml written — they need the portal's absolute address: set base_url, "
