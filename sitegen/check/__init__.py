@@ -75,9 +75,11 @@ def portal_findings(portal: Portal, prints: Sequence[copies.Fingerprint] = (), *
     (``copies.fingerprints``, computed where the document was checked), or ``copied``, the
     COPY-002 findings already joined (``copyindex.CopyIndex.update``), with the documents'
     and the site's suppressions applied. ``portal`` may hold slim documents."""
-    by_key = {doc.key: doc for doc in portal.documents()}
+    units = {unit.id: unit for unit in portal.units}  # by unit, not every document: a rebuild reads a few
     out: list[Finding] = []
     for finding in copies.portal_copies(prints) if copied is None else copied:
-        doc = by_key.get((finding.unit_id, finding.year, finding.document))
+        key = (finding.unit_id, finding.year, finding.document)
+        unit = units.get(finding.unit_id)
+        doc = next((d for d in unit.documents if d.key == key), None) if unit is not None else None
         out += suppress.apply([finding], doc, portal.site.suppress) if doc is not None else [finding]
     return out

@@ -29,7 +29,7 @@ def applies(rule: Suppression, finding: Finding) -> bool:
 def apply(findings: Iterable[Finding], doc: LoadedDocument, site_rules: Iterable[Suppression] = ()) -> list[Finding]:
     """``findings`` with ``suppressed`` set to the reason of the first covering suppression
     (the document's own before the site's)."""
-    rules = [*doc.model.suppress, *site_rules]
+    rules = [*doc.suppress, *site_rules]
     out = []
     for finding in findings:
         reason = next((rule.reason for rule in rules if applies(rule, finding)), None)

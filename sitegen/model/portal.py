@@ -35,6 +35,11 @@ class LoadedDocument:
     def title(self) -> str:
         return self.model.title
 
+    @property
+    def suppress(self) -> list:
+        """The document's own suppressions (``suppress:``), ``model.documents.Suppression`` each."""
+        return self.model.suppress
+
     def locate(self, path: DataPath) -> tuple[int, int]:
         """(line, column) in ``file`` of the value at ``path``."""
         return self.source.locate(path)

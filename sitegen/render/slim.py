@@ -21,7 +21,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..model.documents import Budget, DocumentKind, FinalAccounts, SelfEvaluation
+from ..model.documents import Budget, FinalAccounts, SelfEvaluation
 from ..model.portal import LoadedDocument
 from ..model.source import DataPath, SourceMap
 from .feeds import document_dates
@@ -36,17 +36,18 @@ KEPT_MODELS = 64
 class SlimDocument:
     """A ``LoadedDocument`` as ``slim_document`` trims it, with its model packed: the same
     attributes (``model``, ``key``, ``year``, ``kind``, ``unit_id``, ``unit``, ``file``,
-    ``locate``, ``title``), no source map and no narratives. ``model`` is rebuilt from the packed
+    ``locate``, ``title``, ``suppress``), no source map and no narratives. ``model`` is rebuilt from the packed
     bytes (zlib of its pickle) on reading, so it must not be changed in place. What pages and
-    downloads read of every document of the portal is kept apart: ``title``, ``dates``
+    downloads read of every document of the portal is kept apart: ``key``, ``title``, ``suppress``, ``dates``
     (``feeds.document_dates``) and ``key_figures`` (``keyfigures.key_figures`` of the trimmed
     model)."""
 
-    __slots__ = ("unit_id", "kind", "year", "unit", "title", "dates", "key_figures", "_file", "_packed")
+    __slots__ = ("unit_id", "kind", "year", "key", "unit", "title", "suppress", "dates", "key_figures", "_file", "_packed")
     narrative = None
 
     def __init__(self, doc: LoadedDocument, dates: tuple[str, str, bool], figures: KeyFigures):
         self.unit_id, self.kind, self.year, self.unit, self.title = doc.unit_id, doc.kind, doc.year, doc.unit, doc.title
+        self.key, self.suppress = doc.key, doc.suppress  # read for every document by the portal's checks and pages
         self.dates, self.key_figures = dates, figures
         self._file = str(doc.file)
         self._packed = zlib.compress(pickle.dumps(doc.model, pickle.HIGHEST_PROTOCOL))
@@ -58,10 +59,6 @@ class SlimDocument:
     @property
     def file(self) -> Path:
         return Path(self._file)
-
-    @property
-    def key(self) -> tuple[str, int, DocumentKind]:
-        return (self.unit_id, self.year, self.kind)
 
     @property
     def source(self) -> SourceMap:
