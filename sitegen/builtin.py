@@ -68,7 +68,7 @@ def portal_outputs(output):
                                 compress=True)
         # The feed is kept under its documents' cache keys (their inputs, the unit's name among
         # them): a rebuild reads no document's model unless the newest documents changed.
-        newest = feeds.newest(output.portal)
+        newest = feeds.newest(entry.newest_first for entry in output.units)
         units = {entry.id: entry for entry in output.units}  # by unit, not by document: built every build
         keys = [entry.key for _, doc in newest for entry in units[doc.unit_id].documents if entry.slim is doc]
         output.write_cached(digest("feed", site.base_url, site.title, site.publisher or "", *keys),
@@ -77,7 +77,7 @@ def portal_outputs(output):
         output.warn(f"no sitemap.xml or feed.xml written — they need the portal's absolute address: set base_url, "
                     f"e.g. base_url: https://yjs.example.gov.cn/ (now {site.base_url!r})")
     # the schemas first: an archive made now reads them from the build folder
-    schemas = {r.schema for entry in output.units for d in entry.documents for r in d.resources}
+    schemas = set().union(*(entry.schemas for entry in output.units))
     for path in sorted(schemas):
         for name in compressed_names(path):
             output.write_cached(schema_key(name), name, lambda name=name: _lost(name))

@@ -31,7 +31,7 @@ from .model.documents import Site
 from .plugins import kind_files, kind_tables
 from .model.portal import BrokenUnit, LoadedDocument, LoadedUnit, Portal
 from .render import pages as plan
-from .render import urls
+from .render import feeds, urls
 from .render.slim import SlimDocument, slim_document
 
 
@@ -85,6 +85,16 @@ class UnitEntry:
     def stamp(self) -> str:
         """The key of the unit pages' files: the unit's inputs and their templates."""
         return stamp(self.key, self.templates)
+
+    @cached_property  # the feed and the home page merge every unit's: sorted once per unit
+    def newest_first(self) -> list[SlimDocument]:
+        """Its documents, the most recently changed first (``feeds.newest_first``)."""
+        return feeds.newest_first(doc.slim for doc in self.documents)
+
+    @cached_property  # the build folder gets every schema a document refers to, read every build
+    def schemas(self) -> frozenset[str]:
+        """The Table Schema files its documents' open data refer to."""
+        return frozenset(r.schema for doc in self.documents for r in doc.resources)
 
     @cached_property
     def version(self) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
@@ -123,20 +125,31 @@ def _required(base_url: str) -> str:
     return base
 
 
-def newest(portal: Portal) -> list[tuple[str, LoadedDocument]]:
-    """(``document_date``, document) of the ``FEED_ENTRIES`` most recently changed documents,
-    newest first (the same date: the greater key first)."""
-    dated = [(document_date(doc), doc) for doc in portal.documents()]
-    return heapq.nlargest(FEED_ENTRIES, dated, key=lambda item: (item[0], item[1].key))
+def newness(doc: LoadedDocument) -> tuple[str, tuple]:
+    """The order of "most recently changed": ``document_date``, then the key (the greater first)."""
+    return _dates(doc)[1], doc.key
+
+
+def newest_first(documents: Iterable[LoadedDocument]) -> list[LoadedDocument]:
+    """``documents`` the most recently changed first (``newness``)."""
+    return sorted(documents, key=newness, reverse=True)
+
+
+def newest(by_unit: Iterable[Sequence[LoadedDocument]], count: int | None = None) -> list[tuple[str, LoadedDocument]]:
+    """(``document_date``, document) of the ``count`` (``FEED_ENTRIES``) most recently changed documents, newest
+    first, from each unit's documents ordered by ``newest_first``: the units' first ones are
+    compared, not every document (a rebuild of a province's portal makes the feed anew)."""
+    merged = heapq.merge(*by_unit, key=newness, reverse=True)
+    return [(document_date(doc), doc) for doc in islice(merged, FEED_ENTRIES if count is None else count)]
 
 
 def atom(portal: Portal, base_url: str, dated: list[tuple[str, LoadedDocument]] | None = None) -> str:
-    """The ``FEED_ENTRIES`` most recently changed documents (``dated``: ``newest(portal)`` when
-    the caller has it), newest first, under the site's absolute ``base_url`` (``ValueError``
+    """The ``FEED_ENTRIES`` most recently changed documents (``dated``: ``newest`` of the
+    portal's units when the caller has it), newest first, under the site's absolute ``base_url`` (``ValueError``
     otherwise; RFC 4287 wants a ``rel="self"`` link to the feed's own URL). Ids are tag: URIs,
     stable when the site moves."""
     base = _required(base_url)
-    dated = newest(portal) if dated is None else dated
+    dated = newest(newest_first(unit.documents) for unit in portal.units) if dated is None else dated
     updated = dated[0][0] if dated else "2000-01-01"
     names = {unit.id: unit.model.name for unit in portal.units}
     entries = []

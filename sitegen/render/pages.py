@@ -9,9 +9,11 @@ unit source (``UnitSummaries``), so a rebuild after one edit summarises that uni
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from ..cache import digest
 from ..check import Finding
@@ -129,8 +131,7 @@ def _summary(unit: LoadedUnit, findings: dict[tuple, list[Finding]], lazy: _Lazy
     card = {"unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
             "documents": [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind)} for d in unit.documents],
             "counts": counts}
-    newest = [(d, _counts(findings.get(d.key, [])))
-              for d in sorted(unit.documents, key=lambda d: (feeds.document_date(d), d.key), reverse=True)[:LATEST_DOCUMENTS]]
+    newest = [(d, _counts(findings.get(d.key, []))) for d in feeds.newest_first(unit.documents)[:LATEST_DOCUMENTS]]
     return UnitSummary(counts, sum(1 for f in found if not f.counts), quality_rows([unit], findings), by_rule, card, newest)
 
 
@@ -248,9 +249,9 @@ LATEST_DOCUMENTS = 8  # on the home page, newest first (``feeds.document_date``)
 def latest_documents(portal: Portal, summary: dict[str, UnitSummary]) -> list[dict]:
     """The ``LATEST_DOCUMENTS`` most recently published or revised documents, newest first,
     with their finding counts (from the units' summaries: each unit's newest)."""
+    newest = islice(heapq.merge(*(summary[unit.id].newest for unit in portal.units),
+                                key=lambda item: feeds.newness(item[0]), reverse=True), LATEST_DOCUMENTS)
     names = {unit.id: unit.model.name for unit in portal.units}
-    newest = sorted((item for unit in portal.units for item in summary[unit.id].newest),
-                    key=lambda item: (feeds.document_date(item[0]), item[0].key), reverse=True)[:LATEST_DOCUMENTS]
     return [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind), "unit": names[d.unit_id],
              "date": feeds.document_date(d), "dated": feeds.states_a_date(d), "counts": counts}
             for d, counts in newest]
