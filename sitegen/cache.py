@@ -223,14 +223,34 @@ class FileHashes:
     A file whose mtime was within ``RACY_NS`` of the moment its hash was taken is read again
     next time: a second write inside the file system's clock tick may leave the mtime as it
     was (git's "racy clean" case).
+
+    Kept in ``file``; a rebuild told which files changed appends their hashes to a journal
+    beside it (``file`` + ``.log``) instead of writing every file's hash again (0.3 s at
+    100,000 documents), and the journal is folded in once it holds ``JOURNAL_FILES``.
+    One object may serve many builds: ``begin`` starts the next.
     """
 
     RACY_NS = 2_000_000_000
+    JOURNAL_FILES = 2_000
 
     def __init__(self, file: Path):
         self.file = file
+        self.journal = file.with_name(file.name + ".log")
         self.known: dict[str, tuple] = _load(file) or {}
+        self.journaled = 0
+        try:
+            with open(self.journal, "rb") as handle:
+                while True:
+                    changes = pickle.load(handle)
+                    self.known.update(changes)
+                    self.journaled += len(changes)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass  # none, or its end (a journal cut short loses only its last hashes)
         self.used: dict[str, tuple] = {}
+
+    def begin(self) -> None:
+        """Forget which files the last build saw."""
+        self.used = {}
 
     def hash(self, path: str, stat: os.stat_result) -> str:
         """Hex SHA-256 of the bytes of ``path``, whose ``os.stat`` is ``stat``."""
@@ -248,8 +268,22 @@ class FileHashes:
     def save(self, *, keep_unseen: bool = False) -> None:
         """Keep the hashes of the files seen by this build (deleted files are forgotten), and
         with ``keep_unseen`` those of files it did not look at (a rebuild told which files
-        changed); nothing is written when they are those already kept."""
+        changed: only the changed hashes are written, to the journal); nothing is written
+        when they are those already kept."""
         if keep_unseen:
-            self.used = {**self.known, **self.used}
-        if self.used != self.known:
-            _dump(self.used, self.file)
+            changes = {path: value for path, value in self.used.items() if self.known.get(path) != value}
+            if not changes:
+                return
+            self.known.update(changes)
+            self.journaled += len(changes)
+            if self.journaled < self.JOURNAL_FILES:
+                with open(self.journal, "ab") as handle:
+                    pickle.dump(changes, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                return
+        elif self.used == self.known and not self.journaled:
+            return
+        else:
+            self.known = self.used
+        _dump(self.known, self.file)
+        self.journal.unlink(missing_ok=True)
+        self.journaled = 0

@@ -2,6 +2,7 @@
 and its output is byte-identical to a clean build's."""
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -195,3 +196,41 @@ def test_the_parent_holds_each_document_packed_and_small(tmp_path):
         assert entry.page_files == [f for f in entry.files if f.endswith(".html")]
         for n, relative in zip(stored, entry.files):
             assert os.path.samefile(store.files / entry.stamp / n, output / relative)
+
+
+def test_a_rebuild_told_what_changed_journals_those_hashes_and_a_full_build_folds_them_in(tmp_path, monkeypatch):
+    from sitegen.cache import FileHashes
+    files = [tmp_path / name for name in ("a.yaml", "b.yaml", "c.yaml")]
+    for file in files:
+        file.write_text(file.name, encoding="utf-8")
+    store = tmp_path / "hashes.pickle"
+    full = FileHashes(store)
+    for file in files:
+        full.hash(str(file), file.stat())
+    full.save()
+    assert store.is_file() and not full.journal.exists()
+    saved = store.read_bytes()
+
+    files[0].write_text("changed", encoding="utf-8")
+    rebuild = FileHashes(store)
+    rebuild.begin()
+    rebuild.hash(str(files[0]), files[0].stat())
+    rebuild.save(keep_unseen=True)
+    assert store.read_bytes() == saved and rebuild.journal.is_file()  # the rebuild wrote only its change
+    again = FileHashes(store)
+    assert again.known == rebuild.known and set(again.known) == {str(f) for f in files}
+    assert again.known[str(files[0])][1] == hashlib.sha256(b"changed").hexdigest()
+
+    monkeypatch.setattr(FileHashes, "JOURNAL_FILES", 2)  # the next journaled change folds the journal in
+    files[1].write_text("changed too", encoding="utf-8")
+    again.begin()
+    again.hash(str(files[1]), files[1].stat())
+    again.save(keep_unseen=True)
+    assert not again.journal.exists() and FileHashes(store).known == again.known
+
+    files[2].unlink()  # a full build forgets the files it did not see
+    again.begin()
+    for file in files[:2]:
+        again.hash(str(file), file.stat())
+    again.save()
+    assert set(FileHashes(store).known) == {str(f) for f in files[:2]}
