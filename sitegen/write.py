@@ -3,7 +3,8 @@
 An interrupted or failed build leaves the previous output untouched; files of deleted
 content do not survive, because every build starts from an empty folder. A folder whose
 inputs did not change (a unit's) is moved from the previous output into the staging folder
-rather than made again (``reused_from``), and moved back if the build fails. Builds of one
+rather than made again (``reused_from``; the folder of all units moves whole, the changed
+ones set aside), and moved back if the build fails. Builds of one
 output exclude each other (``output_lock``), so none touches another's staging folder.
 
 Beside ``output/`` (never inside it, where a web server would publish them)::
@@ -24,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -113,42 +114,118 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
     shutil.rmtree(previous, ignore_errors=True)
 
 
+class Reuse:
+    """``write.reused_from``'s record of the folders a build takes over from the previous output."""
+
+    ASIDE = ".sitegen-replaced"  # in the previous output: the folders ``within`` set aside
+    WRITTEN = ".sitegen-written"  # in the staging folder: what it held of a parent ``within`` takes over
+
+    def __init__(self, output: Path, staging: Path, previous: dict[str, str]):
+        self.output, self.staging, self.previous = output, staging, previous
+        self.keys: dict[str, str] = {}  # every folder asked for → its key now
+        self.moved: list[str] = []  # moved one by one (``__call__``)
+        self.parents: list[tuple[str, set[str], list[str]]] = []  # moved whole (``within``): names it held, names set aside
+
+    def __call__(self, folder: str, key: str) -> bool:
+        """If the previous output holds ``folder`` (relative) made from inputs hashed ``key``,
+        move it into the staging folder and return True; else False."""
+        self.keys[folder] = key
+        if self.previous.get(folder) != key or not (self.output / folder).is_dir():
+            return False
+        (self.staging / folder).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self.output / folder, self.staging / folder)
+        self.moved.append(folder)
+        return True
+
+    def unchanged(self, folder: str, key: str) -> bool:
+        """Whether the previous output's ``folder`` was recorded as made from inputs hashed ``key``
+        (``within`` takes it over if it is still there)."""
+        return self.previous.get(folder) == key
+
+    def within(self, parent: str, folders: dict[str, str]) -> set[str]:
+        """Of ``folders`` (relative paths directly in ``parent``) → key, the ones the previous
+        output holds made from the same key, taken over by moving ``parent`` whole: one rename,
+        then one for each entry of it that is not reused (set aside in the previous output,
+        deleted with it), so the cost grows with the changes, not the portal. What the staging
+        folder already holds in ``parent`` (a broken unit's page) is kept, in place of the
+        previous output's."""
+        source, target = self.output / parent, self.staging / parent
+        if not source.is_dir():
+            return {folder for folder, key in folders.items() if self(folder, key)}
+        self.keys.update(folders)
+        written = self.staging / self.WRITTEN
+        if target.exists():
+            os.rename(target, written)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, target)
+        with os.scandir(target) as entries:
+            kinds = {entry.name: entry.is_dir(follow_symlinks=False) for entry in entries}
+        held, aside = set(kinds), []
+        self.parents.append((parent, held, aside))
+        replaced = set(os.listdir(written)) if written.exists() else set()
+        reused = set()
+        for name, is_folder in kinds.items():
+            folder = f"{parent}/{name}"
+            if is_folder and name not in replaced and folder in folders and self.previous.get(folder) == folders[folder]:
+                reused.add(folder)
+            else:
+                (self.output / self.ASIDE / parent).mkdir(parents=True, exist_ok=True)
+                os.rename(target / name, self.output / self.ASIDE / parent / name)
+                aside.append(name)
+        for name in replaced:
+            os.rename(written / name, target / name)
+        if written.exists():
+            written.rmdir()
+        return reused
+
+    def undo(self) -> None:
+        """Give the previous output back what was taken from it."""
+        for parent, held, aside in reversed(self.parents):
+            target = self.staging / parent
+            for name in os.listdir(target):  # written by this build
+                if name not in held or name in aside:
+                    _remove(target / name)
+            for name in aside:
+                os.rename(self.output / self.ASIDE / parent / name, target / name)
+            os.rename(target, self.output / parent)
+        shutil.rmtree(self.output / self.ASIDE, ignore_errors=True)
+        for folder in reversed(self.moved):
+            os.rename(self.staging / folder, self.output / folder)
+
+
 @contextmanager
-def reused_from(output: Path, staging: Path) -> Iterator[Callable[[str, str], bool]]:
-    """Yield ``reuse(folder, key)``: if the previous ``output`` holds ``folder`` (relative)
-    made from inputs hashed ``key``, move it into ``staging`` and return True; else False.
+def reused_from(output: Path, staging: Path) -> Iterator[Reuse]:
+    """Yield a ``Reuse``: ``reuse(folder, key)`` moves one folder of the previous ``output``
+    made from inputs hashed ``key`` into ``staging`` (True) or says it cannot (False);
+    ``reuse.within(parent, folders)`` takes over many at once.
 
     Renaming a folder is one system call where remaking its files is one per file: an
-    incremental build of a large portal moves thousands of unchanged unit folders instead of
-    linking a million files. On leaving, ``staging/FOLDERS`` records the key of every folder
-    passed to ``reuse``, and ``staged_output`` moves that record beside the output with the
-    swap; if the body raises, every moved folder goes back to ``output``, so a failed build
-    leaves the previous output whole.
+    incremental build of a large portal takes over thousands of unchanged unit folders instead
+    of linking a million files. On leaving, ``staging/FOLDERS`` records the key of every folder
+    asked for, and ``staged_output`` moves that record beside the output with the swap; if the
+    body raises, every folder taken goes back to ``output``, so a failed build leaves the
+    previous output whole.
     """
     try:
         record = beside(output.resolve(), "folders.json")
         previous = json.loads(record.read_text(encoding="utf-8")) if (output / MARKER).exists() else {}
     except (OSError, ValueError):
         previous = {}
-    moved: list[str] = []
-    keys: dict[str, str] = {}
-
-    def reuse(folder: str, key: str) -> bool:
-        keys[folder] = key
-        if previous.get(folder) != key or not (output / folder).is_dir():
-            return False
-        (staging / folder).parent.mkdir(parents=True, exist_ok=True)
-        os.rename(output / folder, staging / folder)
-        moved.append(folder)
-        return True
-
+    reuse = Reuse(output, staging, previous)
     try:
         yield reuse
     except BaseException:
-        for folder in reversed(moved):
-            os.rename(staging / folder, output / folder)
+        reuse.undo()
         raise
-    (staging / FOLDERS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
+    (staging / FOLDERS).write_text(json.dumps(reuse.keys, sort_keys=True), encoding="utf-8")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def link_or_copy(source: Path, target: Path) -> None:
