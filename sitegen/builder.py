@@ -3,8 +3,9 @@ write → index.
 
 Units (their documents, projects and open data) are loaded, checked and rendered in worker
 processes or on a Dask cluster (``unitbuild``, ``executors``) and stored in the build cache
-(``cache``); the parent then renders the portal-wide pages, moves the unchanged unit folders of
-the previous output into a staging folder and links the cached files of the others, writes the
+(``cache``); the parent takes the previous output's unit folders over into a staging folder
+(setting aside those that changed), renders the portal-wide pages, links the cached files of
+the changed units, writes the
 sitemap, feed and data package, the places' archives (from the cache when their documents did
 not change) and the search index, and swaps the staging folder in
 (``write``).
@@ -19,8 +20,9 @@ no published page carries them.
 from __future__ import annotations
 
 import gc
+import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -246,6 +248,8 @@ class Builder:
         self._portal: PortalEntry | None = None
         self._summaries = UnitSummaries()  # what the portal-wide pages read of each unit, by unit source
         self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
+        self._hashes: FileHashes | None = None  # the content files' hashes, read once
+        self._copy_units: dict[str, dict] = {}  # unit key → its documents as given to the copy check
 
     def build_all(self) -> BuildResult:
         """Build everything that is stale (everything, on a first build with an empty cache)."""
@@ -286,6 +290,25 @@ class Builder:
         return any(theme.resolve() / sub in path.parents for theme in dirs for sub in ("templates", "static"))
 
     def _build(self, search: bool, *, carry_index: bool = False, changed: set[Path] | None = None) -> BuildResult:
+        # A rebuild of a large portal runs without the cyclic garbage collector: the objects it
+        # makes (maps over every document) set off full collections, three per rebuild at 100,000
+        # documents (0.5 s). What it leaves in cycles is collected once, at the end, before what it
+        # keeps is frozen.
+        pause = self.published is not None and self.published.documents >= FREEZE_DOCUMENTS and gc.isenabled()
+        if pause:
+            gc.disable()
+        try:
+            result = self._make(search, carry_index=carry_index, changed=changed)
+        finally:
+            if pause:
+                gc.enable()
+        if result.documents >= FREEZE_DOCUMENTS:
+            if pause:
+                gc.collect(0)  # no collection ran: every object the build made is in the youngest generation
+            gc.freeze()
+        return result
+
+    def _make(self, search: bool, *, carry_index: bool, changed: set[Path] | None) -> BuildResult:
         begun = time.perf_counter()
         timings: dict[str, float] = {}
         index: IndexReport | None = None
@@ -311,18 +334,22 @@ class Builder:
             # load
             entries: list = []
             unit_keys: dict[Path, tuple[str, str]] = {}
-            hashes = FileHashes(store.folder / "hashes.pickle")
+            if self._hashes is None or self._hashes.file != store.folder / "hashes.pickle":
+                self._hashes = FileHashes(store.folder / "hashes.pickle")
+            hashes = self._hashes
+            hashes.begin()
+            # the unit folders a changed path lies in (or above: a changed content folder)
+            touched = set() if changed is None else {folder for path in changed for folder in (path, *path.parents)}
             if changed is not None and not self._unit_keys:  # a new Builder told what changed: `build --changed`
                 self._unit_keys = store.get_state(UNIT_KEYS) or {}
             templates_as_before = renderer.template_hashes == self._template_hashes
             units_dir = content / "units"
-            for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
+            for unit_dir in _folders(units_dir):
                 if not SLUG.match(unit_dir.name):
                     entries.append(ContentError(unit_dir / "unit.yaml", 1, 1, f"unit folder '{unit_dir.name}' is not a slug — use lower-case ASCII letters, digits and '-'"))
                     continue
                 known = self._unit_keys.get(unit_dir)
-                if changed is not None and known is not None and known[0] == key \
-                        and not any(unit_dir in path.parents for path in changed):
+                if changed is not None and known is not None and known[0] == key and unit_dir not in touched:
                     job_key = known[1]
                 else:
                     job_key = unit_key(key, unit_dir, hashes)
@@ -359,8 +386,7 @@ class Builder:
                     portal.broken_units.append(entry.unit)
                 else:
                     portal.units.append(entry.unit)
-                    # copies: the portal's own findings are added to these lists, and the entries outlive this build
-                    findings.update((doc.slim.key, list(doc.findings)) for doc in entry.documents)
+                    findings.update((doc.slim.key, doc.findings) for doc in entry.documents)
             if self.strict and portal.errors:
                 raise ContentErrors(portal.errors)
             units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
@@ -368,10 +394,17 @@ class Builder:
             # findings show on the portal-wide pages (their documents' pages are built per unit).
             # The join is kept between builds: only the documents whose key changed are compared again,
             # their fingerprints read from the cache then (the entries in memory do not hold them).
-            copied = self.copies.update({d.slim.key: (d.key, partial(_fingerprints, store, d.key)) for e in units for d in e.documents})
+            documents: dict = {}
+            copy_units = {}
+            for e in units:  # a unit's documents as the copy check takes them, made once per unit entry
+                copy_units[e.key] = self._copy_units.get(e.key) or {d.slim.key: (d.key, partial(_fingerprints, store, d.key)) for d in e.documents}
+                documents.update(copy_units[e.key])
+            self._copy_units = copy_units
+            copied = self.copies.update(documents)
             found_across: dict[str, list[str]] = {}  # unit id → its findings that its own inputs do not decide
             for finding in portal_findings(portal, copied=copied):
-                findings.setdefault((finding.unit_id, finding.year, finding.document), []).append(finding)
+                at = (finding.unit_id, finding.year, finding.document)
+                findings[at] = [*findings.get(at, ()), finding]  # a new list: the entries' own outlive this build
                 found_across.setdefault(finding.unit_id, []).append(repr(finding))
             sources = {e.id: digest(e.key, *found_across.get(e.id, ())) for e in units}
             result = BuildResult(pages=0, documents=len(portal.documents()), findings=finding_counts(findings.values()),
@@ -410,14 +443,32 @@ class Builder:
                         if page is not NOT_FOUND:
                             rendered.append(page.url)
                     made_portal.pages[page.url] = (relative, templates, files_key, source)
-                    for n, name in enumerate(compressed_names(relative)):
-                        store.link(files_key, n, name, staging, made)
+                # A place's (or rule's) folder of pages whose files are those of the previous output
+                # is taken over whole, as unit folders are; the pages of the others are linked first,
+                # so that the previous output stays whole while the build can still be killed.
+                grouped: dict[str, dict[str, str]] = {}  # parent → its folder → digest of its pages' files
+                for relative, _, files_key, _ in made_portal.pages.values():
+                    folder = _folder_of(relative)
+                    if folder is not None and not folder.startswith(urls.unit("")):  # unit folders: below
+                        grouped.setdefault(folder.partition("/")[0], {}).setdefault(folder, []).append(f"{relative} {files_key}")
+                grouped = {parent: {folder: digest(*files) for folder, files in folders.items()} for parent, folders in grouped.items()}
+                expected = {folder for folders in grouped.values() for folder, key in folders.items() if reuse.unchanged(folder, key)}
+
+                def link_pages(linked: Callable[[str | None], bool]) -> None:
+                    for relative, _, files_key, _ in made_portal.pages.values():
+                        if linked(_folder_of(relative)):
+                            for n, name in enumerate(compressed_names(relative)):
+                                store.link(files_key, n, name, staging, made)
+                link_pages(lambda folder: folder not in expected)
+                taken = set().union(*(reuse.within(parent, folders) for parent, folders in grouped.items()))
+                link_pages(lambda folder: folder in expected and folder not in taken)  # gone from the previous output
                 store.put(last_key, made_portal, {})
                 lap("render")
 
                 # write: a unit folder made from the same inputs and templates as the previous
-                # output's moves over whole; the others are linked from the cache, by threads
-                # (system calls release the GIL).
+                # output's is taken over (with the folder of all units, in one move); the others are
+                # linked from the cache, by threads (system calls release the GIL).
+                reused = reuse.within(urls.unit("").rstrip("/"), {urls.unit(e.id).rstrip("/"): e.version for e in units})
                 def link_unit(entry: UnitEntry) -> None:
                     for n, relative in enumerate(entry.files):
                         store.link(entry.stamp, n, relative, staging, made)
@@ -425,7 +476,7 @@ class Builder:
                         for n, relative in enumerate(doc.files):
                             store.link(doc.stamp, n, relative, staging, made)
 
-                fresh = [entry for entry in units if not reuse(urls.unit(entry.id).rstrip("/"), entry.version)]
+                fresh = [entry for entry in units if urls.unit(entry.id).rstrip("/") not in reused]
                 with ThreadPoolExecutor(4) as pool:
                     list(pool.map(link_unit, fresh))
                 kept: set[str] = renderer.write_static(staging, store, made)  # stamps of the files linked from the cache
@@ -472,13 +523,29 @@ class Builder:
         self._entries = {e.key: e for e in units}
         self._template_hashes = renderer.template_hashes
         self._portal = made_portal
-        if result.documents >= FREEZE_DOCUMENTS:
-            gc.freeze()
         result.pages, result.index = len(page_urls), index
         result.rendered = rendered + [url for e in units if e.rendered for url in e.rendered]
         result.seconds = time.perf_counter() - begun
         self.published = result
         return result
+
+
+def _folder_of(relative: str) -> str | None:
+    """The folder two levels deep that holds an output file (``regions/x/2/index.html`` →
+    ``regions/x``), or ``None`` for a file less deep."""
+    parts = relative.split("/", 2)
+    return f"{parts[0]}/{parts[1]}" if len(parts) == 3 else None
+
+
+def _folders(folder: Path) -> list[Path]:
+    """The folders in ``folder`` (none if it is not one), sorted; the kind of each is read from
+    the listing, not one ``stat`` per folder."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if entry.is_dir())
+        return [folder / name for name in names]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def _fresh(renderer: Renderer, entry: UnitEntry) -> bool:

@@ -135,6 +135,32 @@ def test_a_failed_build_says_what_failed_in_one_line_and_keeps_the_previous_outp
     assert list(tmp_path.glob(".output-build-*")) == []
 
 
+def test_a_failed_rebuild_gives_back_every_folder_it_took_over_and_the_next_one_equals_a_clean_build(tmp_path):
+    """A rebuild takes the previous output's folder of units (and of places, rules, data quality)
+    over whole and sets aside the folders that changed: one unit edited, one removed, one broken.
+    A full disk after that, in a multi-process build, gives the previous output back byte for
+    byte; the next build equals a clean build of the same content."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    output = tmp_path / "output"
+    build_portal(content, output, search=False, cache=tmp_path / "cache")
+    before = snapshot(output)
+    with open(content / "units" / "dachang-zfw" / "unit.yaml", "a", encoding="utf-8") as unit_yaml:
+        unit_yaml.write("# edited\n")
+    shutil.rmtree(content / "units" / "dingxi-zfw")
+    (content / "units" / "laoting-zfw" / "unit.yaml").write_text("name: [broken\n", encoding="utf-8")
+    command = ["build", "--content", str(content), "--output", str(output), "--cache", str(tmp_path / "cache"), "--jobs", "2", "--no-search"]
+    failed = subprocess.run([sys.executable, "-c", FAILING, ".output-build-", *command], capture_output=True, text=True)
+    assert failed.returncode == 3 and "No space left on device" in failed.stderr, failed.stderr
+    assert snapshot(output) == before
+    assert list(tmp_path.glob(".output-build-*")) == []
+    rebuilt = subprocess.run([sys.executable, "-m", "sitegen", *command], capture_output=True, text=True)
+    assert rebuilt.returncode == 1 and "laoting-zfw/unit.yaml:2:1: YAML syntax" in rebuilt.stderr, rebuilt.stderr  # built, with its error page
+    build_portal(content, tmp_path / "clean", search=False, cache=tmp_path / "clean-cache")
+    assert snapshot(output) == snapshot(tmp_path / "clean") != before
+    assert (output / "units" / "laoting-zfw" / "index.html").is_file() and not (output / "units" / "dingxi-zfw").exists()
+
+
 def test_recovery_leaves_the_staging_folders_of_other_outputs_alone(tmp_path):
     """Stale staging folders of ``output`` go; those of ``output-build-2`` (another lock) stay."""
     other = tmp_path / "output-build-2"
