@@ -3,11 +3,11 @@ write → index.
 
 Units (their documents, projects and open data) are loaded, checked and rendered in worker
 processes or on a Dask cluster (``unitbuild``, ``executors``) and stored in the build cache
-(``cache``); the parent takes the previous output's unit folders over into a staging folder
-(setting aside those that changed), renders the portal-wide pages, links the cached files of
-the changed units, writes the
-sitemap, feed and data package, the places' archives (from the cache when their documents did
-not change) and the search index, and swaps the staging folder in
+(``cache``); the parent then renders the portal-wide pages into a staging folder, takes over
+the previous output's folders of pages made from the same inputs (the folder of every unit, of
+every place, in one move each, the changed ones set aside) and links the cached files of the
+others, writes the sitemap, feed and data package, the places' archives (from the cache when
+their documents did not change) and the search index, and swaps the staging folder in
 (``write``).
 
 Staleness is decided one way, for both commands: an output is made again when the content
@@ -446,12 +446,12 @@ class Builder:
                 # A place's (or rule's) folder of pages whose files are those of the previous output
                 # is taken over whole, as unit folders are; the pages of the others are linked first,
                 # so that the previous output stays whole while the build can still be killed.
-                grouped: dict[str, dict[str, str]] = {}  # parent → its folder → digest of its pages' files
+                files: dict[str, dict[str, list[str]]] = {}  # parent → its folder → its pages' files and their keys
                 for relative, _, files_key, _ in made_portal.pages.values():
                     folder = _folder_of(relative)
                     if folder is not None and not folder.startswith(urls.unit("")):  # unit folders: below
-                        grouped.setdefault(folder.partition("/")[0], {}).setdefault(folder, []).append(f"{relative} {files_key}")
-                grouped = {parent: {folder: digest(*files) for folder, files in folders.items()} for parent, folders in grouped.items()}
+                        files.setdefault(folder.partition("/")[0], {}).setdefault(folder, []).append(f"{relative} {files_key}")
+                grouped = {parent: {folder: digest(*listed) for folder, listed in folders.items()} for parent, folders in files.items()}
                 expected = {folder for folders in grouped.values() for folder, key in folders.items() if reuse.unchanged(folder, key)}
 
                 def link_pages(linked: Callable[[str | None], bool]) -> None:
