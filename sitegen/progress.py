@@ -28,6 +28,7 @@ class Progress:
 
         with tqdm(total=total, desc=name, unit="", file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
             yield bar.update
+            bar.refresh()  # tqdm skips updates within 0.1 s of the last it showed: show the end before clearing
 
     def iterate(self, name: str, items: list[T]) -> Iterable[T]:
         with self.stage(name, len(items)) as advance:
