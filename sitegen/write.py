@@ -167,7 +167,7 @@ class Reuse:
         reused = set()
         for name, is_folder in kinds.items():
             folder = f"{parent}/{name}"
-            if is_folder and name not in replaced and folder in folders and self.previous.get(folder) == folders[folder]:
+            if is_folder and name not in replaced and folder in folders and self.unchanged(folder, folders[folder]):
                 reused.add(folder)
             else:
                 (self.output / self.ASIDE / parent).mkdir(parents=True, exist_ok=True)
