@@ -511,7 +511,7 @@ class Builder:
                         index, timings["index"] = indexing.result()
                         lap("index.wait")
                 if carry_index and not search and (output / BUNDLE).is_dir():
-                    (output / BUNDLE).rename(staging / BUNDLE)
+                    reuse.take(BUNDLE)
                 for relative in written:
                     write_compressed(staging / relative)
                 lap("compress")

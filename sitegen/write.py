@@ -13,6 +13,8 @@ Beside ``output/`` (never inside it, where a web server would publish them)::
     .output-folders.json   {folder: key of the inputs it was made from}, for ``reused_from``
     .output-build-*/       a build's staging folder
     .output-previous/      the replaced output, deleted once the new one is in place
+    .output-takeovers.log  what a build took over from the output, until its staging folder is
+                           swapped in: a killed build's takeovers are given back (``Reuse``)
 """
 from __future__ import annotations
 
@@ -105,6 +107,7 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
     if output.exists():
         output.rename(previous)
     staging.rename(output)
+    beside(output, Reuse.JOURNAL).unlink(missing_ok=True)  # what it took over is in place
     if pending.exists():
         os.rename(pending, record)
     if discard_in_background and previous.exists():
@@ -115,16 +118,38 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
 
 
 class Reuse:
-    """``write.reused_from``'s record of the folders a build takes over from the previous output."""
+    """``write.reused_from``'s record of the folders a build takes over from the previous output.
+
+    Each takeover is written to a journal beside the output (``JOURNAL``, a JSON line each)
+    before it is made, so a build killed after it (SIGKILL, the OOM killer: no ``undo`` runs)
+    leaves a record from which the next build's recovery gives the previous output back
+    whole (``give_back``). Until then a web server publishing the output misses what was taken:
+    the takeovers happen late (after the pages are rendered) to keep that window short."""
 
     ASIDE = ".sitegen-replaced"  # in the previous output: the folders ``within`` set aside
     WRITTEN = ".sitegen-written"  # in the staging folder: what it held of a parent ``within`` takes over
+    JOURNAL = "takeovers.log"  # beside the output (``beside``)
 
     def __init__(self, output: Path, staging: Path, previous: dict[str, str]):
         self.output, self.staging, self.previous = output, staging, previous
         self.keys: dict[str, str] = {}  # every folder asked for → its key now
-        self.moved: list[str] = []  # moved one by one (``__call__``)
-        self.parents: list[tuple[str, set[str], list[str]]] = []  # moved whole (``within``): names it held, names set aside
+        self.taken: list[dict] = []  # the journal's entries, in order
+        self._journal = None
+
+    def _note(self, entry: dict) -> None:
+        """Journal a takeover before it is made (the recovery skips one that was not)."""
+        if self._journal is None:
+            self._journal = open(beside(self.output.resolve(), self.JOURNAL), "w", encoding="utf-8")
+            self._journal.write(json.dumps({"staging": self.staging.name}) + "\n")
+        self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._journal.flush()  # in the kernel's hands: a killed process loses nothing written
+        self.taken.append(entry)
+
+    def take(self, folder: str) -> None:
+        """Move the previous output's ``folder`` (relative) into the staging folder, whatever it was made from."""
+        (self.staging / folder).parent.mkdir(parents=True, exist_ok=True)
+        self._note({"move": folder})
+        os.rename(self.output / folder, self.staging / folder)
 
     def __call__(self, folder: str, key: str) -> bool:
         """If the previous output holds ``folder`` (relative) made from inputs hashed ``key``,
@@ -132,9 +157,7 @@ class Reuse:
         self.keys[folder] = key
         if self.previous.get(folder) != key or not (self.output / folder).is_dir():
             return False
-        (self.staging / folder).parent.mkdir(parents=True, exist_ok=True)
-        os.rename(self.output / folder, self.staging / folder)
-        self.moved.append(folder)
+        self.take(folder)
         return True
 
     def unchanged(self, folder: str, key: str) -> bool:
@@ -153,16 +176,15 @@ class Reuse:
         if not source.is_dir():
             return {folder for folder, key in folders.items() if self(folder, key)}
         self.keys.update(folders)
+        with os.scandir(source) as entries:
+            kinds = {entry.name: entry.is_dir(follow_symlinks=False) for entry in entries}
         written = self.staging / self.WRITTEN
         if target.exists():
             os.rename(target, written)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
+        self._note({"within": parent, "held": sorted(kinds)})
         os.rename(source, target)
-        with os.scandir(target) as entries:
-            kinds = {entry.name: entry.is_dir(follow_symlinks=False) for entry in entries}
-        held, aside = set(kinds), []
-        self.parents.append((parent, held, aside))
         replaced = set(os.listdir(written)) if written.exists() else set()
         reused = set()
         for name, is_folder in kinds.items():
@@ -172,7 +194,6 @@ class Reuse:
             else:
                 (self.output / self.ASIDE / parent).mkdir(parents=True, exist_ok=True)
                 os.rename(target / name, self.output / self.ASIDE / parent / name)
-                aside.append(name)
         for name in replaced:
             os.rename(written / name, target / name)
         if written.exists():
@@ -181,17 +202,38 @@ class Reuse:
 
     def undo(self) -> None:
         """Give the previous output back what was taken from it."""
-        for parent, held, aside in reversed(self.parents):
-            target = self.staging / parent
-            for name in os.listdir(target):  # written by this build
-                if name not in held or name in aside:
-                    _remove(target / name)
-            for name in aside:
-                os.rename(self.output / self.ASIDE / parent / name, target / name)
-            os.rename(target, self.output / parent)
-        shutil.rmtree(self.output / self.ASIDE, ignore_errors=True)
-        for folder in reversed(self.moved):
-            os.rename(self.staging / folder, self.output / folder)
+        give_back(self.output, self.staging, self.taken)
+        self.close()
+
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+
+def give_back(output: Path, staging: Path, taken: list[dict]) -> None:
+    """Undo the takeovers ``taken`` (``Reuse``'s journal entries, in the order made) of a build
+    into ``staging``, last first: each folder goes back to ``output``, a parent taken over whole
+    without what the build wrote into it and with what it set aside. A takeover the build did
+    not get to make (its folder still in ``output``) is skipped."""
+    for entry in reversed(taken):
+        if "move" in entry:
+            folder = entry["move"]
+            if (staging / folder).exists() and not (output / folder).exists():
+                os.rename(staging / folder, output / folder)
+            continue
+        parent, held = entry["within"], set(entry["held"])
+        target, aside = staging / parent, output / Reuse.ASIDE / parent
+        if not target.is_dir() or (output / parent).exists():
+            continue
+        returned = set(os.listdir(aside)) if aside.is_dir() else set()
+        for name in os.listdir(target):
+            if name not in held or name in returned:  # written by the build
+                _remove(target / name)
+        for name in returned:
+            os.rename(aside / name, target / name)
+        os.rename(target, output / parent)
+    shutil.rmtree(output / Reuse.ASIDE, ignore_errors=True)
 
 
 @contextmanager
@@ -217,7 +259,9 @@ def reused_from(output: Path, staging: Path) -> Iterator[Reuse]:
         yield reuse
     except BaseException:
         reuse.undo()
+        beside(output.resolve(), Reuse.JOURNAL).unlink(missing_ok=True)
         raise
+    reuse.close()  # the journal stays until the swap (``staged_output``)
     (staging / FOLDERS).write_text(json.dumps(reuse.keys, sort_keys=True), encoding="utf-8")
 
 
@@ -245,9 +289,21 @@ def discard(folder: Path) -> None:
 
 
 def _recover(output: Path, previous: Path) -> None:
-    """Undo what a killed build left: a half-done swap, stale staging folders."""
+    """Undo what a killed build left: a half-done swap, its takeovers from the output (the
+    journal of ``Reuse``), stale staging folders."""
     if previous.exists() and not output.exists():
         previous.rename(output)
+    journal = beside(output, Reuse.JOURNAL)
+    entries = []
+    if journal.exists():
+        for line in journal.read_text(encoding="utf-8").splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:  # killed while writing it: the takeover it names was not made
+                break
+    if entries:
+        give_back(output, output.parent / entries[0]["staging"], entries[1:])
+    journal.unlink(missing_ok=True)
     shutil.rmtree(previous, ignore_errors=True)
     beside(output, "folders.json.new").unlink(missing_ok=True)
     # Exactly this output's staging folders: another output's, such as that of "<name>-build-2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -159,6 +160,61 @@ def test_a_failed_rebuild_gives_back_every_folder_it_took_over_and_the_next_one_
     build_portal(content, tmp_path / "clean", search=False, cache=tmp_path / "clean-cache")
     assert snapshot(output) == snapshot(tmp_path / "clean") != before
     assert (output / "units" / "laoting-zfw" / "index.html").is_file() and not (output / "units" / "dingxi-zfw").exists()
+
+
+# Stalls a `sitegen build` right after it has taken the previous output's folder of units over.
+STALLED = """
+import pathlib, sys, time
+import sitegen.write
+marker = pathlib.Path(sys.argv.pop(1))
+within = sitegen.write.Reuse.within
+def stalled(self, parent, folders):
+    taken = within(self, parent, folders)
+    if parent == "units":
+        marker.write_text("taken over")
+        time.sleep(600)
+    return taken
+sitegen.write.Reuse.within = stalled
+from sitegen.cli import main
+sys.argv[0] = "sitegen"
+main()
+"""
+
+
+def test_a_rebuild_killed_after_its_takeovers_has_them_given_back_by_the_next_build(tmp_path):
+    """SIGKILL runs no ``undo``: a rebuild killed once it has taken over the folders of units,
+    places, rules and data quality (one unit edited, one removed, one broken) leaves the output
+    without them, and its journal. The next build gives them back before anything else: one
+    that then fails on a full disk leaves the previous output byte for byte; the one after
+    equals a clean build."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_portal(content, output, search=False, cache=cache)
+    before = snapshot(output)
+    with open(content / "units" / "dachang-zfw" / "unit.yaml", "a", encoding="utf-8") as unit_yaml:
+        unit_yaml.write("# edited\n")
+    shutil.rmtree(content / "units" / "dingxi-zfw")
+    (content / "units" / "laoting-zfw" / "unit.yaml").write_text("name: [broken\n", encoding="utf-8")
+    command = ["build", "--content", str(content), "--output", str(output), "--cache", str(cache), "--jobs", "2", "--no-search"]
+    marker = tmp_path / "taken"
+    process = subprocess.Popen([sys.executable, "-c", STALLED, str(marker), *command])
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert process.poll() is None and time.monotonic() < deadline, "the build never took the units over"
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (output / "units").exists() and not (output / "regions").exists()
+    assert (tmp_path / ".output-takeovers.log").is_file()
+    failed = subprocess.run([sys.executable, "-c", FAILING, ".output-build-", *command], capture_output=True, text=True)
+    assert failed.returncode == 3 and "No space left on device" in failed.stderr, failed.stderr
+    assert snapshot(output) == before
+    assert not (tmp_path / ".output-takeovers.log").exists() and list(tmp_path.glob(".output-build-*")) == []
+    rebuilt = subprocess.run([sys.executable, "-m", "sitegen", *command], capture_output=True, text=True)
+    assert rebuilt.returncode == 1, rebuilt.stderr
+    build_portal(content, tmp_path / "clean", search=False, cache=tmp_path / "clean-cache")
+    assert snapshot(output) == snapshot(tmp_path / "clean") != before
 
 
 def test_recovery_leaves_the_staging_folders_of_other_outputs_alone(tmp_path):
