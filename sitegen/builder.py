@@ -416,14 +416,14 @@ class Builder:
                 return result  # the last good output stays; the cache keeps what it served
             # render the portal-wide pages
             wide = portal_pages(portal, findings, sources, self._summaries) + [broken_unit_page(portal, b) for b in portal.broken_units]
-            page_urls = [page.url for page in wide] + [url for e in units for url in e.pages + [u for d in e.documents for u in d.pages]]
+            page_count = len(wide) + sum(e.page_count for e in units)
             last_key = digest("portal-pages", str(Path(output).resolve()))  # this output's last portal-wide pages
             previous = self._portal or store.get(last_key)
             if previous is None or previous.build != key:
                 previous = PortalEntry(key)
             made_portal = PortalEntry(key)
             rendered: list[str] = []
-            with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=len(page_urls) > BACKGROUND_DISCARD) as staging, \
+            with staged_output(output, protect=(content, renderer.dirs[0]), discard_in_background=page_count > BACKGROUND_DISCARD) as staging, \
                     reused_from(output, staging) as reuse:
                 made: set[Path] = set()
                 for page, root in [(page, None) for page in wide] + [(NOT_FOUND, feeds.base_path(site.base_url))]:
@@ -505,7 +505,7 @@ class Builder:
                                                   shard_pages=self.search_shard_pages, progress=self.progress,
                                                   extra_pages=places, reuse=reuse, compact=self.compact_search)
                     # sitemap, feed, data package, the places' archives and every plugin's portal-wide files
-                    plugins.portal_outputs(plugins.PortalOutput(portal, findings, page_urls, units, staging, put, warn, put_cached))
+                    plugins.portal_outputs(plugins.PortalOutput(portal, findings, [page.url for page in wide], units, staging, put, warn, put_cached))
                     lap("downloads")
                     if search:
                         index, timings["index"] = indexing.result()
@@ -523,7 +523,7 @@ class Builder:
         self._entries = {e.key: e for e in units}
         self._template_hashes = renderer.template_hashes
         self._portal = made_portal
-        result.pages, result.index = len(page_urls), index
+        result.pages, result.index = page_count, index
         result.rendered = rendered + [url for e in units if e.rendered for url in e.rendered]
         result.seconds = time.perf_counter() - begun
         self.published = result

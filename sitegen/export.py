@@ -384,16 +384,22 @@ class PlaceArchive:
     Not the place's whole subtree: then one edit would re-zip the archive of every place above
     the unit, up to a province holding a large share of the portal, and a rebuild would grow
     with the portal. A place's page links the places below it, each with its own archive.
-    ``stamp`` hashes everything the bytes are made from — the documents' cache keys (their
-    inputs and sitegen's code, of which the members, resources and schemas are a function), the
-    portal's title and the place — so an archive is zipped again only when one of its own
-    documents changed, and nothing of it is computed until then.
+    ``stamp`` hashes everything the bytes are made from — the cache keys of its units (each a
+    hash of sitegen's code and every file of the unit folder, of which its documents, their
+    members, resources and schemas are a function), the portal's title and the place — so an
+    archive is zipped again only when one of its own units changed, and nothing of it is
+    computed until then, its documents not even listed.
     """
 
     name: str           # the place's anchor: the package's name
     place: str          # the place's names, province first (``上海市普陀区``)
     title: str          # of its data package
-    documents: list     # ``unitbuild.DocumentEntry`` of the units placed there
+    units: list         # ``unitbuild.UnitEntry`` of the units placed there that have documents
+
+    @property
+    def documents(self) -> list:
+        """``unitbuild.DocumentEntry`` of its units, in order."""
+        return [doc for entry in self.units for doc in entry.documents]
 
     @property
     def relative(self) -> str:
@@ -412,7 +418,7 @@ class PlaceArchive:
     @property
     def stamp(self) -> str:
         # One part for all the keys (hex, so a space cannot be in one): a rebuild stamps every place.
-        return digest("place-archive", self.relative, self.title, " ".join(doc.key for doc in self.documents))
+        return digest("place-archive", self.relative, self.title, " ".join(entry.key for entry in self.units))
 
     def package(self) -> bytes:
         """Its ``datapackage.json``."""
@@ -428,10 +434,12 @@ def place_archives(title: str, units: list) -> list[PlaceArchive]:
     """The archive of every place where a unit with documents is placed, in tree order.
     ``units``: the build's ``unitbuild.UnitEntry`` of loaded units; ``title``: the portal's,
     the data packages are titled ``<title>：<place names>``."""
-    return [PlaceArchive(node.anchor, "".join(node.path), f"{title}：{''.join(node.path)}",
-                         [doc for entry in node.units for doc in entry.documents])
-            for node in walk(region_tree([(entry.unit.model.region, entry.id, entry) for entry in units]))
-            if any(entry.documents for entry in node.units)]
+    found = []
+    for node in walk(region_tree([(entry.unit.model.region, entry.id, entry) for entry in units])):
+        holding = [entry for entry in node.units if entry.documents]
+        if holding:
+            found.append(PlaceArchive(node.anchor, "".join(node.path), f"{title}：{''.join(node.path)}", holding))
+    return found
 
 
 def archive_index(title: str, archives: list[PlaceArchive], root: Path) -> bytes:

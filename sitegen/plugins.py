@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -169,8 +169,9 @@ def document_charts(doc, marks) -> list:
 @dataclass
 class PortalOutput:
     """What a ``portal_outputs`` hook gets: ``portal`` (``Portal``: site, units, errors),
-    ``findings`` ((unit, year, kind) → findings), ``page_urls`` (every page, relative),
-    ``units`` (the build's unit entries: their documents' ``resources`` and ``downloads``),
+    ``findings`` ((unit, year, kind) → findings), ``page_urls`` (every page, relative: the
+    portal-wide ones, ``wide_urls``, then each unit's and its documents'; listed when first read,
+    as it holds most of a million addresses at a province's scale), ``units`` (the build's unit entries: their documents' ``resources`` and ``downloads``),
     ``folder`` (the staging folder being written). ``write(relative, data)`` writes text or bytes
     (compressed beside it, ``.gz``/``.br``, with the other portal-wide files); ``warn(message)``
     reports something the site should fix (shown after the build, attributed to ``site.yaml``).
@@ -182,12 +183,16 @@ class PortalOutput:
 
     portal: object
     findings: dict
-    page_urls: list
+    wide_urls: list
     units: list
     folder: Path
     write: Callable[[str, str | bytes], None]
     warn: Callable[[str], None]
     write_cached: Callable[..., None]
+
+    @cached_property
+    def page_urls(self) -> list[str]:
+        return [*self.wide_urls, *(url for entry in self.units for url in entry.page_urls)]
 
 
 def portal_outputs(output: PortalOutput) -> None:

@@ -91,6 +91,15 @@ class UnitEntry:
         """Its documents, the most recently changed first (``feeds.newest_first``)."""
         return feeds.newest_first(doc.slim for doc in self.documents)
 
+    @property
+    def page_urls(self) -> list[str]:
+        """Its pages, then each document's, in order."""
+        return [*self.pages, *(url for doc in self.documents for url in doc.pages)]
+
+    @cached_property  # every build counts the portal's pages: once per unit
+    def page_count(self) -> int:
+        return len(self.pages) + sum(len(doc.pages) for doc in self.documents)
+
     @cached_property  # the build folder gets every schema a document refers to, read every build
     def schemas(self) -> frozenset[str]:
         """The Table Schema files its documents' open data refer to."""

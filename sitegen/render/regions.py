@@ -66,18 +66,22 @@ def region_tree(placed: list[tuple[Region, str, Entry]]) -> list[RegionNode[Entr
     entry)``: the entry (whatever the page shows of a unit) goes to the node of its region."""
     roots: dict[str, RegionNode[Entry]] = {}
     nodes: dict[tuple[str, ...], RegionNode[Entry]] = {}
-    for region, _, entry in sorted(placed, key=lambda item: (region_path(item[0]), item[1])):
-        path = region_path(region)
-        for depth in range(1, len(path) + 1):
-            prefix = path[:depth]
-            if prefix not in nodes:
-                node = RegionNode(prefix[-1], LEVELS[depth - 1], prefix, anchor(prefix))
-                nodes[prefix] = node
-                if depth == 1:
-                    roots[prefix[0]] = node
-                else:
-                    nodes[prefix[:-1]].children.append(node)
-        nodes[path].units.append(entry)
+    # Each region's path once (a rebuild of a province's portal places every unit again).
+    paths = [(region_path(region), unit_id, n) for n, (region, unit_id, _) in enumerate(placed)]
+    paths.sort()
+    for path, _, n in paths:
+        node = nodes.get(path)
+        if node is None:
+            for depth in range(1, len(path) + 1):
+                prefix = path[:depth]
+                if prefix not in nodes:
+                    nodes[prefix] = RegionNode(prefix[-1], LEVELS[depth - 1], prefix, anchor(prefix))
+                    if depth == 1:
+                        roots[prefix[0]] = nodes[prefix]
+                    else:
+                        nodes[prefix[:-1]].children.append(nodes[prefix])
+            node = nodes[path]
+        node.units.append(placed[n][2])
     return list(roots.values())
 
 
