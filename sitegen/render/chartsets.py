@@ -181,14 +181,23 @@ def comparison_charts(units: list[LoadedUnit]) -> list[Chart]:
     """Units of the same year and level side by side, for every (year, level) with two to
     ``MAX_COMPARED_UNITS`` of them (home page and place pages)."""
     ids = _ids()
-    groups: dict[tuple[int, str], list[tuple[str, LoadedDocument]]] = defaultdict(list)
+    # The groups compared are found from the units' names and years first: a province's home
+    # page holds thousands of units in every group and compares none, and a rebuild makes it again.
+    placed, names = [], defaultdict(set)
     for unit in units:
-        for doc in unit.documents:
-            groups[(doc.year, unit.model.level)].append((unit.model.short_name or unit.model.name, doc))
+        level, name, years = unit.model.level, unit.model.short_name or unit.model.name, {doc.year for doc in unit.documents}
+        placed.append((unit, level, name, years))
+        for year in years:
+            names[(year, level)].add(name)
+    compared = {group for group, found in names.items() if 2 <= len(found) <= MAX_COMPARED_UNITS}
+    groups: dict[tuple[int, str], list[tuple[str, LoadedDocument]]] = defaultdict(list)
+    for unit, level, name, years in placed:
+        if any((year, level) in compared for year in years):
+            for doc in unit.documents:
+                if (doc.year, level) in compared:
+                    groups[(doc.year, level)].append((name, doc))
     found = []
     for (year, level), entries in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
-        if not 2 <= len({name for name, _ in entries}) <= MAX_COMPARED_UNITS:
-            continue
         rates, scores, three = [], [], []
         for name, doc in sorted(entries, key=lambda e: e[0]):
             figures = key_figures(doc)
