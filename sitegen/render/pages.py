@@ -149,7 +149,7 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
     lazy = _Lazy(sources)
     summary = (summaries or UnitSummaries()).of(portal.units, findings, lazy)
     tree = region_tree([(unit.model.region, unit.id, unit) for unit in portal.units])
-    place_counts = {node.anchor: _sum_counts(summary[u.id].counts for u in node.all_units()) for node in walk(tree)}
+    place_counts = _place_counts(tree, summary)
     by_rule: dict[str, tuple[list[Finding], list[str]]] = {}
     for unit in portal.units:
         for rule_id, (listed, items) in summary[unit.id].by_rule.items():
@@ -227,6 +227,19 @@ def _rule_pages(rule, found: list[Finding], parts: list[str], placed_at: dict[st
                 for anchor, count in sorted(counted.items(), key=lambda item: nodes[item[0]].path)]
     return [lazy.page(url, "rule.html", (rule.id, str(len(found)), repr(sorted(counted.items()))),
                       lambda: {"rule": rule, "findings": [], "total": len(found), "by_place": by_place, "pager": pager})]
+
+
+def _place_counts(tree: list[RegionNode], summary: dict[str, UnitSummary]) -> dict[str, dict[str, int]]:
+    """Place anchor → the counts of the findings of the units at and below it (each place's from its
+    own units' and its children's: a unit is counted once, not once for every place above it)."""
+    found: dict[str, dict[str, int]] = {}
+
+    def visit(node: RegionNode) -> dict[str, int]:
+        found[node.anchor] = _sum_counts([*(summary[unit.id].counts for unit in node.units), *map(visit, node.children)])
+        return found[node.anchor]
+    for node in tree:
+        visit(node)
+    return found
 
 
 def _sum_counts(counts) -> dict[str, int]:
