@@ -60,11 +60,13 @@ def portal_outputs(output):
     base = feeds.absolute_base(site.base_url)
     if base:
         # Each sitemap file is kept in the cache under what it lists: at a province's scale
-        # they hold most of a million addresses, and an edit seldom adds or removes a page.
-        for name, listed, index in feeds.sitemap_parts(output.page_urls):
-            # One part for the URLs (a URL holds no line break): hashed every build.
-            output.write_cached(digest("sitemap", base, name, str(index), "\n".join(listed)), name,
-                                lambda listed=listed, index=index: feeds.sitemap_xml(listed, base, index).encode("utf-8"),
+        # they hold most of a million addresses, and an edit seldom adds or removes a page. What
+        # a file lists is named by the runs of pages it holds: the portal-wide pages, then each
+        # unit's (its entry hashes its URLs once).
+        runs = [(digest(*output.wide_urls), output.wide_urls), *((entry.pages_digest, entry.page_urls) for entry in output.units)]
+        for name, source, listed, index in feeds.sitemap_files(runs):
+            output.write_cached(digest("sitemap", base, name, str(index), *source), name,
+                                lambda listed=listed, index=index: feeds.sitemap_xml(listed(), base, index).encode("utf-8"),
                                 compress=True)
         # The feed is kept under its documents' cache keys (their inputs, the unit's name among
         # them): a rebuild reads no document's model unless the newest documents changed.

@@ -192,7 +192,10 @@ class PortalOutput:
 
     @cached_property
     def page_urls(self) -> list[str]:
-        return [*self.wide_urls, *(url for entry in self.units for url in entry.page_urls)]
+        listed = list(self.wide_urls)
+        for entry in self.units:
+            listed += entry.page_urls
+        return listed
 
 
 def portal_outputs(output: PortalOutput) -> None:

@@ -29,7 +29,9 @@ from: its *parts* (a unit's own pages under its id and key, each document's page
 unit's id and the document's key — both hashes of their inputs —, each portal-wide page under
 its path and a hash of its bytes) and the page ids Pagefind gave their pages (a page's
 fragment name, the ``id`` of a search result). A rebuild takes the shard's bundle from the
-previous output (its page folders moved, the rest hard-linked) and compares: the pages of parts the shard lacks go to the delta index,
+previous output (its page folders moved, the rest hard-linked) and, unless ``shards.json`` says it
+was indexed from the shard's parts as they are now (``indexed``, a hash of them: then its
+``sources.json`` is not even read), compares: the pages of parts the shard lacks go to the delta index,
 and ``shards.json``'s ``delta.hide`` lists, by bundle, the page ids (with their filter values) of
 parts that are gone (a changed document's old pages, a removed unit's), which the search page
 drops from that bundle's answers.
@@ -68,7 +70,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -128,11 +130,13 @@ def shard_count(pages: int, shard_pages: int = SHARD_PAGES) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=1 << 20)  # every rebuild places every unit
 def shard_of(unit_id: str, count: int) -> int:
     """The shard of a unit: a hash of its id only, so a unit stays in its shard while ``count`` does."""
     return int.from_bytes(hashlib.sha256(unit_id.encode("utf-8")).digest()[:8], "big") % count
 
 
+@functools.cache  # read for every shard of every rebuild
 def pagefind_version() -> str:
     try:
         return metadata.version("pagefind")
@@ -146,7 +150,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
                 reuse: Callable[[str, str], bool] | None = None) -> IndexReport:
     """Index the unit pages under ``site`` into ``site/pagefind/``, shard by shard.
 
-    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``stamp`` (the key of its
+    ``units``: the built units (``unitbuild.UnitEntry``: ``id``, ``page_count``, ``stamp`` (the key of its
     own pages' files), ``pages`` (URLs) and ``documents`` with their ``stamp`` and ``pages``).
     ``previous``: the output of the previous build, whose shard bundles are reused, the pages
     changed since they were indexed going to the delta index; ``progress`` shows the shards
@@ -162,7 +166,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
     bundle = site / BUNDLE
     limit = DELTA_PAGES if delta_pages is None else delta_pages
     members: dict[int, list] = {}
-    pages = sum(len(unit.pages) + sum(len(doc.pages) for doc in unit.documents) for unit in units)
+    pages = sum(unit.page_count for unit in units)
     count = report.shards = shard_count(pages, shard_pages)
     for unit in units:
         members.setdefault(shard_of(unit.id, count), []).append(unit)
@@ -179,13 +183,17 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
         was = old.get("shards", {}).get(str(number))
         if was:
             source = previous / BUNDLE / was["bundle"]
-            plan.baseline = _read_sources(source)
-            plan.source = source if plan.baseline is not None else None
+            if was.get("indexed") == plan.key and (source / "pagefind-entry.json").is_file():
+                plan.source, plan.indexed = source, plan.key  # indexed from these very parts: what it holds is not read
+            else:
+                plan.baseline = _read_sources(source)
+                if plan.baseline is not None:
+                    plan.source, plan.indexed = source, _key(plan.path, plan.baseline)
         plans.append(plan)
-    changed = [plan for plan in plans if plan.baseline is not None and (plan.added or plan.removed)]
+    changed = [plan for plan in plans if plan.source is not None and (plan.added or plan.removed)]
     if compact or sum(plan.added_pages + plan.removed_pages for plan in changed) > limit:
         for plan in changed:
-            plan.source = plan.baseline = None
+            plan.source = plan.baseline = plan.indexed = None
         report.compacted = sorted(plan.number for plan in changed)
 
     delta: dict[str, list[str]] = {}  # the parts the delta holds: those the reused shards lack
@@ -193,7 +201,7 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
     for plan in (progress or Progress(enabled=False)).iterate("search index", plans):
         target = bundle / plan.path
         if plan.source is not None:
-            moved = _move_folders(reuse, plan.path, plan.baseline_key) if plan.source == previous / BUNDLE / plan.path else ()
+            moved = _move_folders(reuse, plan.path, plan.indexed) if plan.source == previous / BUNDLE / plan.path else ()
             _link_bundle(plan.source, target, skip=moved)
             report.reused.append(plan.number)
             delta.update((part, plan.parts[part]) for part in plan.added)
@@ -206,12 +214,13 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
                                            ui=not plan.path, tag=plan.tag)
             _write_sources(target, plan.parts)
             _keep_folders(reuse, target, plan.path, plan.key)
+            plan.indexed = plan.key
             report.indexed.append(plan.number)
     record = {"format": FORMAT, "count": count, "pagefind": version,
               "merge": [plan.path for plan in plans if plan.path],
               "tags": {plan.path: plan.tag for plan in plans},
-              "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]), "key": plan.key}
-                         for plan in plans}}
+              "shards": {str(plan.number): {"bundle": plan.path, "units": len(members[plan.number]), "key": plan.key,
+                                            "indexed": plan.indexed} for plan in plans}}
     if delta or hide:
         record["delta"] = _delta(site, bundle, previous, old.get("delta"), delta, hide, report)
     _write_record(bundle, record)
@@ -222,35 +231,37 @@ def build_index(site: Path, units: list, *, previous: Path | None = None,
 @dataclass
 class _Shard:
     """One shard of this build: its parts (part id → its pages) and, when its bundle in the
-    previous output can be reused, that bundle and the parts it was indexed from (part id →
-    the page ids Pagefind gave their pages)."""
+    previous output can be reused, that bundle (``source``), the key of the parts it was
+    indexed from (``indexed``) and, unless those are this shard's parts, the parts themselves
+    (``baseline``: part id → the page ids Pagefind gave their pages)."""
 
     number: int
     path: str
     parts: dict[str, list[str]]
     source: Path | None = None
     baseline: dict[str, list[str]] | None = None
+    indexed: str | None = None
 
     @property
     def tag(self) -> str:
         """What the ids of the shard's pages begin with (``_canonical``)."""
         return f"s{self.number}"
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """A hash of the parts: the shard's bundle is a function of them (they name their pages' contents)."""
-        return digest(pagefind_version(), self.path, *sorted(self.parts))
-
-    @property
-    def baseline_key(self) -> str:
-        return digest(pagefind_version(), self.path, *sorted(self.baseline or {}))
+        return _key(self.path, self.parts)
 
     @property
     def added(self) -> list[str]:
+        if self.indexed == self.key:
+            return []
         return sorted(part for part in self.parts if part not in (self.baseline or {}))
 
     @property
     def removed(self) -> list[str]:
+        if self.indexed == self.key:
+            return []
         return sorted(part for part in (self.baseline or {}) if part not in self.parts)
 
     @property
@@ -260,6 +271,11 @@ class _Shard:
     @property
     def removed_pages(self) -> int:
         return sum(len(self.baseline[part]) for part in self.removed)
+
+
+def _key(path: str, parts: Iterable[str]) -> str:
+    """The key of a bundle at ``path`` indexed from ``parts`` (ids: no line break in one)."""
+    return digest(pagefind_version(), path, "\n".join(sorted(parts)))
 
 
 def _parts(units: list, extra: dict[str, str]) -> dict[str, list[str]]:

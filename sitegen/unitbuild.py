@@ -91,10 +91,18 @@ class UnitEntry:
         """Its documents, the most recently changed first (``feeds.newest_first``)."""
         return feeds.newest_first(doc.slim for doc in self.documents)
 
-    @property
+    @cached_property  # the sitemap files list every unit's: once per unit entry
     def page_urls(self) -> list[str]:
         """Its pages, then each document's, in order."""
-        return [*self.pages, *(url for doc in self.documents for url in doc.pages)]
+        listed = list(self.pages)
+        for doc in self.documents:
+            listed += doc.pages
+        return listed
+
+    @cached_property  # the sitemap files are named by what they list: hashed once per unit
+    def pages_digest(self) -> str:
+        """A hash of ``page_urls``."""
+        return digest(*self.page_urls)
 
     @cached_property  # every build counts the portal's pages: once per unit
     def page_count(self) -> int:

@@ -212,6 +212,22 @@ def test_a_large_sitemap_becomes_an_index_of_sitemaps():
     assert list(sitemaps(page_urls, "https://x.example.org/", per_file=7)) == ["sitemap.xml"]
 
 
+def test_sitemap_files_are_named_by_the_runs_of_pages_they_hold():
+    """A file's source names the runs it holds and the stretch of each, so an edit that changes
+    one unit's run changes the source of the files holding its pages, and only theirs."""
+    from sitegen.render.feeds import sitemap_files
+    runs = [("wide", ["", "rules/", "search/"]), ("u1", ["units/u1/", "units/u1/2023/budget/"]), ("u2", []),
+            ("u3", ["units/u3/", "units/u3/2023/budget/", "units/u3/2023/final-accounts/"])]
+    files = sitemap_files(runs, per_file=3)
+    every = [url for _, urls in runs for url in urls]
+    assert [name for name, *_ in files] == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
+    assert [listed() for _, _, listed, _ in files[:3]] == [every[0:3], every[3:6], every[6:8]]  # u1 and u3 straddle a file
+    assert files[3][2]() == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"] and files[3][3]
+    edited = sitemap_files([runs[0], runs[1], runs[2], ("u3 edited", runs[3][1])], per_file=3)
+    assert [a[1] != b[1] for a, b in zip(files, edited)] == [False, True, True, False]
+    assert [a[2]() for a in files] == [b[2]() for b in edited]
+
+
 def test_the_feed_keeps_the_newest_documents(portal, monkeypatch):
     import xml.etree.ElementTree as ET
     from sitegen.render import feeds

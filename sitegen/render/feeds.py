@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -100,10 +100,35 @@ def sitemap_parts(page_urls: list[str], per_file: int = SITEMAP_URLS) -> list[tu
     """``(file name, what it lists, whether it is a sitemap index)`` of each sitemap file. Up to
     ``per_file`` pages, ``sitemap.xml`` lists them; beyond, ``sitemap.xml`` is a sitemap index of
     ``sitemap-<n>.xml`` files of ``per_file`` pages each (sitemaps.org allows 50,000 URLs a file)."""
-    chunks = [page_urls[i:i + per_file] for i in range(0, len(page_urls), per_file)] or [[]]
-    names = ["sitemap.xml"] if len(chunks) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
-    parts = [(name, chunk, False) for name, chunk in zip(names, chunks)]
-    return parts + [("sitemap.xml", names, True)] if len(chunks) > 1 else parts
+    return [(name, listed(), index) for name, _, listed, index in sitemap_files([("", page_urls)], per_file)]
+
+
+def sitemap_files(runs: Sequence[tuple[str, list[str]]], per_file: int = SITEMAP_URLS
+                  ) -> list[tuple[str, list[str], Callable[[], list[str]], bool]]:
+    """The files of ``sitemap_parts`` for the pages of ``runs``, ``(id, URLs)`` in order (a run's
+    id names its URLs: a hash of them, or anything that changes when they do), each file as
+    ``(file name, source, listed, whether it is a sitemap index)``: ``source`` names what it
+    lists (the ids of the runs it holds, with the stretch of each), ``listed()`` lists it. A
+    build then knows which files changed without joining every URL of the portal: at a
+    province's scale most of a million, of which an edit changes none."""
+    bounds, total = [], 0  # (first URL's number, run) of the runs holding a URL
+    for run in runs:
+        if run[1]:
+            bounds.append((total, run))
+            total += len(run[1])
+    count = max(1, -(-total // per_file))
+    files = []
+    for n in range(count):
+        first, last = n * per_file, min(total, (n + 1) * per_file)
+        held = [(max(first, start) - start, min(last, start + len(urls)) - start, run_id, urls)
+                for start, (run_id, urls) in bounds if start < last and start + len(urls) > first]
+        source = [f"{run_id} {begin} {end}" for begin, end, run_id, _ in held]
+        files.append((f"sitemap-{n + 1}.xml" if count > 1 else "sitemap.xml", source,
+                      lambda held=held: [url for begin, end, _, urls in held for url in urls[begin:end]], False))
+    if count > 1:
+        names = [name for name, *_ in files]
+        files.append(("sitemap.xml", names, lambda: names, True))
+    return files
 
 
 def sitemap_xml(listed: list[str], base: str, index: bool = False) -> str:
