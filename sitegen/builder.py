@@ -33,6 +33,7 @@ from .assets import Assets, asset_quality, compressed_names, with_compressed, wr
 from .cache import BuildCache, Collected, FileHashes, build_key, digest
 from .check import RULES_BY_ID, portal_findings
 from .check.copyindex import CopyIndex
+from .check.findings import severity_counts, summed_counts
 from .content import ContentErrors
 from .content.errors import ContentError
 from .content.loader import load_site
@@ -184,16 +185,6 @@ class BuildResult:
                 f"documents{errors}; findings: {counts}{index}; {stages}")
 
 
-def finding_counts(findings: Iterable[list]) -> dict[str, int]:
-    """Findings per severity over every document's list (suppressed ones do not count)."""
-    counts = dict.fromkeys(("error", "warning", "notice"), 0)
-    for document_findings in findings:
-        for finding in document_findings:
-            if finding.counts:
-                counts[finding.severity] += 1
-    return counts
-
-
 class Builder:
     """Builds the portal from ``content`` into ``output``, again and again.
 
@@ -247,6 +238,7 @@ class Builder:
         self._collected: Collected | None = None  # this Builder's last collect of the cache
         self._portal: PortalEntry | None = None
         self._summaries = UnitSummaries()  # what the portal-wide pages read of each unit, by unit source
+        self._sources: dict[tuple, str] = {}  # (unit key, findings across units) → the unit's source (``portal_pages``)
         self._unit_keys: dict[Path, tuple[str, str]] = {}  # unit folder → (build key, unit key) of the last build
         self._hashes: FileHashes | None = None  # the content files' hashes, read once
         self._copy_units: dict[str, dict] = {}  # unit key → its documents as given to the copy check
@@ -386,7 +378,7 @@ class Builder:
                     portal.broken_units.append(entry.unit)
                 else:
                     portal.units.append(entry.unit)
-                    findings.update((doc.slim.key, doc.findings) for doc in entry.documents)
+                    findings.update(entry.findings)
             if self.strict and portal.errors:
                 raise ContentErrors(portal.errors)
             units = [e for e in entries if isinstance(e, UnitEntry) and isinstance(e.unit, LoadedUnit)]
@@ -402,12 +394,18 @@ class Builder:
             self._copy_units = copy_units
             copied = self.copies.update(documents)
             found_across: dict[str, list[str]] = {}  # unit id → its findings that its own inputs do not decide
-            for finding in portal_findings(portal, copied=copied):
+            across = portal_findings(portal, copied=copied)
+            for finding in across:
                 at = (finding.unit_id, finding.year, finding.document)
                 findings[at] = [*findings.get(at, ()), finding]  # a new list: the entries' own outlive this build
                 found_across.setdefault(finding.unit_id, []).append(repr(finding))
-            sources = {e.id: digest(e.key, *found_across.get(e.id, ())) for e in units}
-            result = BuildResult(pages=0, documents=len(portal.documents()), findings=finding_counts(findings.values()),
+            kept_sources, self._sources = self._sources, {}
+            sources = {}
+            for e in units:  # a unit's source is hashed again only when it or what is found across units changed
+                source = (e.key, *found_across.get(e.id, ()))
+                sources[e.id] = self._sources[source] = kept_sources.get(source) or digest(*source)
+            counts = summed_counts([*(e.finding_counts for e in units), severity_counts(across)])
+            result = BuildResult(pages=0, documents=portal.document_count, findings=counts,
                                  timings=timings, content_errors=list(portal.errors))
             warn = lambda message: result.warnings.append(f"{content / 'site.yaml'}: {message}")  # noqa: E731
             if self.keep_last_good and self.published is not None and not _known(portal.errors, self.published.content_errors):
@@ -516,7 +514,7 @@ class Builder:
                     write_compressed(staging / relative)
                 lap("compress")
             self._collected = store.collect({last_key} | kept | {files_key for _, _, files_key, _ in made_portal.pages.values()}
-                          | {k for e in units for k in (e.key, e.stamp)} | {k for e in units for d in e.documents for k in (d.key, d.stamp)}, since=self._collected)
+                                            | set().union(*(e.cache_keys for e in units)), since=self._collected)
             hashes.save(keep_unseen=changed is not None)
             store.put_state(UNIT_KEYS, unit_keys)
             lap("cache")

@@ -23,6 +23,7 @@ from .assets import compressed_names, with_compressed
 from .cache import BuildCache, FileHashes, digest, stamp
 from .check import Finding, check_document
 from .check.copies import fingerprints
+from .check.findings import severity_counts
 from .content.errors import ContentError
 from .content.files import MARKDOWN_LIMIT, YAML_LIMIT, inside, key_bytes, within
 from .content.loader import content_folder, load_document, load_unit
@@ -103,6 +104,21 @@ class UnitEntry:
     def pages_digest(self) -> str:
         """A hash of ``page_urls``."""
         return digest(*self.page_urls)
+
+    @cached_property  # every build maps every document to its findings: one dict per unit
+    def findings(self) -> dict[tuple, list[Finding]]:
+        """Its documents' findings (of the unit's own inputs) by document key."""
+        return {doc.slim.key: doc.findings for doc in self.documents}
+
+    @cached_property  # every build counts the portal's findings
+    def finding_counts(self) -> dict[str, int]:
+        """``severity_counts`` of its documents' findings."""
+        return severity_counts(finding for doc in self.documents for finding in doc.findings)
+
+    @cached_property  # every build tells the build cache what it still uses
+    def cache_keys(self) -> frozenset[str]:
+        """The cache keys of its entry and files and of its documents'."""
+        return frozenset((self.key, self.stamp, *(key for doc in self.documents for key in (doc.key, doc.stamp))))
 
     @cached_property  # every build counts the portal's pages: once per unit
     def page_count(self) -> int:

@@ -1,6 +1,7 @@
 """A finding: one place where a document's own numbers disagree (or need a remark)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,3 +75,24 @@ class Finding:
             "difference": self.difference, "message": self.message, "project": self.project,
             "suppressed": self.suppressed,
         }
+
+
+SEVERITIES = ("error", "warning", "notice")
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per severity (``SEVERITIES``, in that order); suppressed ones do not count."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for finding in findings:
+        if finding.counts:
+            counts[finding.severity] += 1
+    return counts
+
+
+def summed_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """The sum, severity by severity, of ``severity_counts`` results."""
+    total = dict.fromkeys(SEVERITIES, 0)
+    for found in counts:
+        for severity, n in found.items():
+            total[severity] += n
+    return total

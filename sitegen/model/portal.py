@@ -92,3 +92,7 @@ class Portal:
 
     def documents(self) -> list[LoadedDocument]:
         return [doc for unit in self.units for doc in unit.documents]
+
+    @property
+    def document_count(self) -> int:
+        return sum(len(unit.documents) for unit in self.units)

@@ -117,11 +117,16 @@ def sitemap_files(runs: Sequence[tuple[str, list[str]]], per_file: int = SITEMAP
             bounds.append((total, run))
             total += len(run[1])
     count = max(1, -(-total // per_file))
-    files = []
+    files, at = [], 0  # at: the first run not wholly in the files before
     for n in range(count):
         first, last = n * per_file, min(total, (n + 1) * per_file)
-        held = [(max(first, start) - start, min(last, start + len(urls)) - start, run_id, urls)
-                for start, (run_id, urls) in bounds if start < last and start + len(urls) > first]
+        held = []
+        while at < len(bounds) and bounds[at][0] < last:
+            start, (run_id, urls) = bounds[at]
+            held.append((max(first, start) - start, min(last, start + len(urls)) - start, run_id, urls))
+            if start + len(urls) > last:
+                break  # it goes on in the next file
+            at += 1
         source = [f"{run_id} {begin} {end}" for begin, end, run_id, _ in held]
         files.append((f"sitemap-{n + 1}.xml" if count > 1 else "sitemap.xml", source,
                       lambda held=held: [url for begin, end, _, urls in held for url in urls[begin:end]], False))

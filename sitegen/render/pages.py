@@ -17,6 +17,7 @@ from itertools import islice
 
 from ..cache import digest
 from ..check import Finding
+from ..check.findings import severity_counts, summed_counts
 from ..check.rules import registered_rules
 from ..plugins import document_charts, kind as kind_spec, kind_label, kind_tables
 from ..model.documents import Evaluation
@@ -52,11 +53,6 @@ class LazyPage:
     template: str
     source: str
     make: Callable[[], Page]
-
-
-def _counts(findings: list[Finding]) -> dict[str, int]:
-    counter = Counter(f.severity for f in findings if f.counts)
-    return {s: counter.get(s, 0) for s in ("error", "warning", "notice")}
 
 
 def plan_pages(portal: Portal, findings: dict[tuple, list[Finding]]) -> list[Page]:
@@ -127,11 +123,11 @@ def _summary(unit: LoadedUnit, findings: dict[tuple, list[Finding]], lazy: _Lazy
         by_rule.setdefault(finding.rule_id, ([], []))[0].append(finding)
     for listed, items in by_rule.values():
         items.extend(lazy.items(listed))
-    counts = _counts(found)
+    counts = severity_counts(found)
     card = {"unit": unit, "url": urls.unit(unit.id), "latest": unit.years[0] if unit.years else None,
             "documents": [{"doc": d, "url": urls.document(d), "kind": kind_label(d.kind)} for d in unit.documents],
             "counts": counts}
-    newest = [(d, _counts(findings.get(d.key, []))) for d in feeds.newest_first(unit.documents)[:LATEST_DOCUMENTS]]
+    newest = [(d, severity_counts(findings.get(d.key, []))) for d in feeds.newest_first(unit.documents)[:LATEST_DOCUMENTS]]
     return UnitSummary(counts, sum(1 for f in found if not f.counts), quality_rows([unit], findings), by_rule, card, newest)
 
 
@@ -158,7 +154,7 @@ def portal_pages(portal: Portal, findings: dict[tuple, list[Finding]],
             parts.extend(items)
     rule_counts = {r.id: len(by_rule.get(r.id, ((), ()))[0]) for r in registered_rules()}
     subtree = lazy.subtrees(tree)
-    pages = [_home(portal, tree, place_counts, summary, _sum_counts(s.counts for s in summary.values()), lazy),
+    pages = [_home(portal, tree, place_counts, summary, summed_counts(s.counts for s in summary.values()), lazy),
              lazy.page(urls.RULES, "rules.html", (repr(rule_counts),), lambda: {"rules": registered_rules(), "counts": rule_counts})]
     placed_at = {unit.id: node for node in walk(tree) for unit in node.units}
     for rule in registered_rules():
@@ -235,19 +231,11 @@ def _place_counts(tree: list[RegionNode], summary: dict[str, UnitSummary]) -> di
     found: dict[str, dict[str, int]] = {}
 
     def visit(node: RegionNode) -> dict[str, int]:
-        found[node.anchor] = _sum_counts([*(summary[unit.id].counts for unit in node.units), *map(visit, node.children)])
+        found[node.anchor] = summed_counts([*(summary[unit.id].counts for unit in node.units), *map(visit, node.children)])
         return found[node.anchor]
     for node in tree:
         visit(node)
     return found
-
-
-def _sum_counts(counts) -> dict[str, int]:
-    total = dict.fromkeys(("error", "warning", "notice"), 0)
-    for c in counts:
-        for severity, n in c.items():
-            total[severity] += n
-    return total
 
 
 def _place_links(tree: list[RegionNode], place_counts: dict) -> list[dict]:
@@ -288,7 +276,7 @@ def _home(portal: Portal, tree: list[RegionNode], place_counts: dict, summary: d
     def context() -> dict:
         return {"places": _place_links(tree, place_counts), "counts": counts,
                 "charts": chartsets.comparison_charts(portal.units), "latest": latest_documents(portal, summary),
-                "document_count": len(portal.documents()), "unit_count": len(portal.units),
+                "document_count": portal.document_count, "unit_count": len(portal.units),
                 "broken_units": [{"id": b.id, "url": urls.unit(b.id)} for b in portal.broken_units],
                 "content_error_count": len(portal.errors), "datapackage": export.DATAPACKAGE}
     source = (*lazy.units(portal.units), *(b.id for b in portal.broken_units), *map(str, portal.errors))
@@ -324,7 +312,7 @@ def _quality_pages(portal: Portal, summary: dict[str, UnitSummary], tree: list[R
     # (``region.html``) links the findings of its counties.
     places = [{"node": node, "counts": place_counts[node.anchor], "direct": bool(node.units),
                "url": urls.region_quality(node.anchor)} for node in walk(tree) if len(node.path) <= OVERVIEW_DEPTH]
-    portal_counts = {"counts": _sum_counts(s.counts for s in summary.values()), "suppressed": sum(s.suppressed for s in summary.values())}
+    portal_counts = {"counts": summed_counts(s.counts for s in summary.values()), "suppressed": sum(s.suppressed for s in summary.values())}
     overview = {"places": places, "rule_counts": rule_counts, "rules": registered_rules(), "portal": portal_counts,
                 "content_errors": error_views(portal.errors, portal.root)}
     # Every page repeats the overview: its counts are part of each page's source.
@@ -391,7 +379,7 @@ def _unit_page(unit: LoadedUnit, findings: dict) -> Page:
     for year in unit.years:
         docs = [d for d in unit.documents if d.year == year]
         years.append({"year": year, "documents": [{
-            "doc": d, "url": urls.document(d), "kind": kind_label(d.kind), "counts": _counts(findings.get(d.key, [])),
+            "doc": d, "url": urls.document(d), "kind": kind_label(d.kind), "counts": severity_counts(findings.get(d.key, [])),
             "projects": len(getattr(d.model, "projects", [])),
         } for d in docs], "failed": [{"url": urls.document_at(unit.id, f.year, f.kind), "kind": kind_label(f.kind),
                                       "count": len(f.errors)} for f in unit.failed if f.year == year]})
@@ -413,7 +401,7 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     for i, project in enumerate(projects):
         budget, executed = funding_totals(project)
         project_rows.append({"project": project, "url": urls.project(doc, project.slug), "budget": budget, "executed": executed,
-                             "counts": _counts([f for f in doc_findings if f.project == project.slug])})
+                             "counts": severity_counts([f for f in doc_findings if f.project == project.slug])})
     same_kind = sorted((d for d in unit.documents if d.kind == doc.kind), key=lambda d: d.year)
     position = same_kind.index(doc)
     neighbours = {"previous": same_kind[position - 1] if position > 0 else None,
@@ -423,7 +411,7 @@ def _document_page(unit: LoadedUnit, doc: LoadedDocument, doc_findings: list[Fin
     context = {
         "unit": unit, "doc": doc, "model": model, "kind": kind_label(doc.kind), "heading": heading,
         "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{kind_label(doc.kind)}", None)],
-        "findings": group_findings(doc_findings), "finding_count": len(doc_findings), "counts": _counts(doc_findings),
+        "findings": group_findings(doc_findings), "finding_count": len(doc_findings), "counts": severity_counts(doc_findings),
         "headline": [{"figure": h, "cell": Cell(h.text, numeric=True, marks=marks.at(h.path) if h.path else [])}
                      for h in headline(doc)],
         "charts": chart_list, "figure_tables": figure_tables(model.figures, marks, unit_name),
@@ -476,7 +464,7 @@ def _project_page(unit: LoadedUnit, doc: LoadedDocument, index: int, project: Ev
         "distinction": distinction,
         "breadcrumbs": [(unit.model.name, urls.unit(unit.id)), (f"{doc.year}年{kind_label(doc.kind)}", urls.document(doc)),
                         (project.name, None)],
-        "findings": group_findings(project_findings), "finding_count": len(project_findings), "counts": _counts(project_findings),
+        "findings": group_findings(project_findings), "finding_count": len(project_findings), "counts": severity_counts(project_findings),
         "charts": chart_list, "tables": _evaluation_tables(project, ("projects", index), marks, unit_name),
         "narrative": render_markdown(narrative) if narrative else None,
     }
