@@ -388,11 +388,16 @@ class Builder:
             # their fingerprints read from the cache then (the entries in memory do not hold them).
             documents: dict = {}
             copy_units = {}
+            new: list = []  # the documents of units made or changed since the last build
             for e in units:  # a unit's documents as the copy check takes them, made once per unit entry
-                copy_units[e.key] = self._copy_units.get(e.key) or {d.slim.key: (d.key, partial(_fingerprints, store, d.key)) for d in e.documents}
+                kept = self._copy_units.get(e.key)
+                copy_units[e.key] = kept or {d.slim.key: (d.key, partial(_fingerprints, store, d.key)) for d in e.documents}
                 documents.update(copy_units[e.key])
+                if kept is None:
+                    new.extend(copy_units[e.key])
+            went = [key for unit_key, docs in self._copy_units.items() if unit_key not in copy_units for key in docs]
+            copied = self.copies.update(documents, (new, went) if self._copy_units else None)
             self._copy_units = copy_units
-            copied = self.copies.update(documents)
             found_across: dict[str, list[str]] = {}  # unit id → its findings that its own inputs do not decide
             across = portal_findings(portal, copied=copied)
             for finding in across:

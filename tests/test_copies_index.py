@@ -51,6 +51,10 @@ def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_
     rng = random.Random(16)
     index = CopyIndex(tmp_path / "copies.sqlite")
     assert index.update(docs) == fresh(docs) != []  # the synthetic plants are found
+    # Told what can have changed, as the Builder tells it: every document of a unit that changed.
+    hinted = CopyIndex(tmp_path / "hinted.sqlite")
+    hinted.update(docs)
+    before = dict(docs)
     removed: dict = {}
     seen = set()
     for round_ in range(1, 41):
@@ -104,6 +108,10 @@ def test_incremental_findings_equal_a_fresh_join_over_many_rebuilds(corpus, tmp_
             at_usual.setattr(copies, "CROWDED", usual)
             crowding += len(expected) < len(fresh(docs))
         assert index.update(docs) == expected, f"round {round_}"
+        units = {key[0] for key in docs if before.get(key) != docs[key]} | {key[0] for key in before if key not in docs}
+        changes = ([key for key in docs if key[0] in units], [key for key in before if key[0] in units])
+        assert hinted.update(docs, changes) == expected, f"round {round_}, told what changed"
+        before = dict(docs)
         assert CopyIndex(index.file).update(docs) == expected  # read back from the database alone
         seen.add(tuple(f.message for f in expected))
     assert len(seen) > 20  # the rounds changed the findings

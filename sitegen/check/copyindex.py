@@ -76,7 +76,12 @@ class CopyIndex:
     (version, fingerprints); the fingerprints (a list, or a function returning it) are read
     only for documents whose version differs from the stored one. It returns the findings of
     ``copies.portal_copies`` over all of them, in its order. A database of another schema, or
-    that SQLite cannot read, is replaced by one built from every document."""
+    that SQLite cannot read, is replaced by one built from every document.
+
+    ``changes`` (keys that may be new or of a new version, keys that may be gone, each in the
+    order of ``documents``) says which documents can differ from those of this object's last
+    update, so that one edit is not looked for among every document of a province; it is not
+    used when the database changed since (another build wrote it), nor on a first update."""
 
     def __init__(self, file: Path):
         self.file = file
@@ -85,31 +90,35 @@ class CopyIndex:
         self._listed: list[Finding] | None = None  # _found in order, until it changes
         self._known: dict[DocumentKey, tuple[int, str]] | None = None  # the documents table: key → (row, version)
 
-    def update(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> list[Finding]:
+    def update(self, documents: Mapping[DocumentKey, tuple[str, Prints]],
+               changes: tuple[Iterable[DocumentKey], Iterable[DocumentKey]] | None = None) -> list[Finding]:
         """Raises ``OSError`` when the database cannot be written (a full disk, an I/O error)."""
         try:
             try:
-                return self._update(documents)
+                return self._update(documents, changes)
             except sqlite3.OperationalError:
                 raise
             except sqlite3.DatabaseError:  # not a database, damaged, or of another schema
                 self._remove()
-                return self._update(documents)
+                return self._update(documents, None)
         except sqlite3.OperationalError as exc:
             raise OSError(errno.EIO, f"the copy check's database: {exc}", str(self.file)) from exc
 
-    def _update(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> list[Finding]:
+    def _update(self, documents: Mapping[DocumentKey, tuple[str, Prints]],
+                changes: tuple[Iterable[DocumentKey], Iterable[DocumentKey]] | None) -> list[Finding]:
         with self._connection() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 token = db.execute("SELECT token FROM state").fetchone()[0]
+                if token != self._token or self._known is None:
+                    changes = None  # known only against the state this object last left
                 if token != self._token:
                     self._found = {sort: pickle.loads(finding) for sort, finding in db.execute("SELECT sort, finding FROM matches")}
                     self._token, self._listed, self._known = token, None, None
                 if self._known is None:  # read once, then kept as the database changes (0.4 s at 100,000 documents)
                     self._known = {(unit, year, document): (id_, version) for id_, unit, year, document, version
                                    in db.execute("SELECT id, unit, year, document, version FROM documents")}
-                if _Update(db, self._found, self._known).run(documents):
+                if _Update(db, self._found, self._known).run(documents, changes):
                     self._token, self._listed = uuid.uuid4().hex, None
                     db.execute("UPDATE state SET token = ?", (self._token,))
                 db.execute("COMMIT")
@@ -169,11 +178,17 @@ class _Update:
             del self.texts[next(iter(self.texts))]
         return texts
 
-    def run(self, documents: Mapping[DocumentKey, tuple[str, Prints]]) -> bool:
-        """Apply ``documents``; whether anything changed."""
+    def run(self, documents: Mapping[DocumentKey, tuple[str, Prints]],
+            changes: tuple[Iterable[DocumentKey], Iterable[DocumentKey]] | None = None) -> bool:
+        """Apply ``documents`` (``changes``: as ``CopyIndex.update``'s); whether anything changed."""
         db, known = self.db, self.known
-        stale = [key for key, (version, _) in documents.items() if known.get(key, (0, None))[1] != version]
-        gone = [key for key in known if key not in documents]
+        if changes is None:
+            stale = [key for key, (version, _) in documents.items() if known.get(key, (0, None))[1] != version]
+            gone = [key for key in known if key not in documents]
+        else:
+            maybe, went = changes
+            stale = [key for key in maybe if known.get(key, (0, None))[1] != documents[key][0]]
+            gone = [key for key in went if key in known and key not in documents]
         if len(stale) + len(gone) > len(documents) // 2:  # most of the portal (a first build): joined anew, stored at once
             self._load(documents)
             return True

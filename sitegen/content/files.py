@@ -45,10 +45,11 @@ def within(real: str, root: Path) -> bool:
 def relative_file(file: Path, root: Path) -> str:
     """``file`` as the editor named it, relative to ``root`` when inside it: symbolic links are
     not followed (where a link leads is no business of a page, and a loop of links leads nowhere)."""
-    try:
-        return Path(os.path.abspath(file)).relative_to(os.path.abspath(root)).as_posix()
-    except ValueError:
-        return file.as_posix()
+    # Strings, not paths: a data-quality page names the files of hundreds of findings.
+    inside, top = os.path.abspath(file), os.path.join(os.path.abspath(root), "")
+    if inside.startswith(top):
+        return inside[len(top):].replace(os.sep, "/")
+    return Path(file).as_posix()
 
 
 def read_content(file: Path, root: Path, limit: int) -> bytes:
