@@ -257,12 +257,12 @@ def reused_from(output: Path, staging: Path) -> Iterator[Reuse]:
     reuse = Reuse(output, staging, previous)
     try:
         yield reuse
+        (staging / FOLDERS).write_text(json.dumps(reuse.keys, sort_keys=True), encoding="utf-8")
     except BaseException:
         reuse.undo()
         beside(output.resolve(), Reuse.JOURNAL).unlink(missing_ok=True)
         raise
     reuse.close()  # the journal stays until the swap (``staged_output``)
-    (staging / FOLDERS).write_text(json.dumps(reuse.keys, sort_keys=True), encoding="utf-8")
 
 
 def _remove(path: Path) -> None:

@@ -102,12 +102,14 @@ if where == "worker-dies":
         return build_unit(job, renderer)
     sitegen.executors.build_unit = dying
 else:
-    write_bytes = pathlib.Path.write_bytes
-    def full(self, data):
-        if where in str(self):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-        return write_bytes(self, data)
-    pathlib.Path.write_bytes = full
+    write_bytes, write_text = pathlib.Path.write_bytes, pathlib.Path.write_text
+    def full(write):
+        def failing(self, data, *args, **kwargs):
+            if where in str(self):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+            return write(self, data, *args, **kwargs)
+        return failing
+    pathlib.Path.write_bytes, pathlib.Path.write_text = full(write_bytes), full(write_text)
 from sitegen.cli import main
 sys.argv[0] = "sitegen"
 main()
@@ -121,6 +123,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("where, message", [
     ("/cache/files/", "build failed: No space left on device: {tmp}/cache/files/"),  # a worker storing a unit
     (".output-build-", "build failed: No space left on device: {tmp}/.output-build-"),  # writing the output
+    (".sitegen-folders.json", "build failed: No space left on device: {tmp}/.output-build-"),  # the last write, all taken over
     ("worker-dies", "build failed: a worker process died (killed, or out of memory)"),
 ])
 def test_a_failed_build_says_what_failed_in_one_line_and_keeps_the_previous_output(tmp_path, where, message):
