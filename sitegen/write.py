@@ -107,7 +107,7 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
     if output.exists():
         output.rename(previous)
     staging.rename(output)
-    beside(output, Reuse.JOURNAL).unlink(missing_ok=True)  # what it took over is in place
+    _journal(output).unlink(missing_ok=True)  # what it took over is in place
     if pending.exists():
         os.rename(pending, record)
     if discard_in_background and previous.exists():
@@ -120,7 +120,7 @@ def staged_output(output: Path, protect: tuple[Path, ...] = (), *, discard_in_ba
 class Reuse:
     """``write.reused_from``'s record of the folders a build takes over from the previous output.
 
-    Each takeover is written to a journal beside the output (``JOURNAL``, a JSON line each)
+    Each takeover is written to a journal beside the output (``_journal``, a JSON line each)
     before it is made, so a build killed after it (SIGKILL, the OOM killer: no ``undo`` runs)
     leaves a record from which the next build's recovery gives the previous output back
     whole (``give_back``). Until then a web server publishing the output misses what was taken:
@@ -128,7 +128,6 @@ class Reuse:
 
     ASIDE = ".sitegen-replaced"  # in the previous output: the folders ``within`` set aside
     WRITTEN = ".sitegen-written"  # in the staging folder: what it held of a parent ``within`` takes over
-    JOURNAL = "takeovers.log"  # beside the output (``beside``)
 
     def __init__(self, output: Path, staging: Path, previous: dict[str, str]):
         self.output, self.staging, self.previous = output, staging, previous
@@ -139,7 +138,7 @@ class Reuse:
     def _note(self, entry: dict) -> None:
         """Journal a takeover before it is made (the recovery skips one that was not)."""
         if self._journal is None:
-            self._journal = open(beside(self.output.resolve(), self.JOURNAL), "w", encoding="utf-8")
+            self._journal = open(_journal(self.output), "w", encoding="utf-8")
             self._journal.write(json.dumps({"staging": self.staging.name}) + "\n")
         self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._journal.flush()  # in the kernel's hands: a killed process loses nothing written
@@ -201,14 +200,20 @@ class Reuse:
         return reused
 
     def undo(self) -> None:
-        """Give the previous output back what was taken from it."""
+        """Give the previous output back what was taken from it; the journal goes."""
         give_back(self.output, self.staging, self.taken)
         self.close()
+        _journal(self.output).unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
+
+
+def _journal(output: Path) -> Path:
+    """The journal of the takeovers from ``output`` (``Reuse``)."""
+    return beside(output.resolve(), "takeovers.log")
 
 
 def give_back(output: Path, staging: Path, taken: list[dict]) -> None:
@@ -260,7 +265,6 @@ def reused_from(output: Path, staging: Path) -> Iterator[Reuse]:
         (staging / FOLDERS).write_text(json.dumps(reuse.keys, sort_keys=True), encoding="utf-8")
     except BaseException:
         reuse.undo()
-        beside(output.resolve(), Reuse.JOURNAL).unlink(missing_ok=True)
         raise
     reuse.close()  # the journal stays until the swap (``staged_output``)
 
@@ -293,7 +297,7 @@ def _recover(output: Path, previous: Path) -> None:
     journal of ``Reuse``), stale staging folders."""
     if previous.exists() and not output.exists():
         previous.rename(output)
-    journal = beside(output, Reuse.JOURNAL)
+    journal = _journal(output)
     entries = []
     if journal.exists():
         for line in journal.read_text(encoding="utf-8").splitlines():

@@ -83,3 +83,16 @@ def deadline(seconds: int, what: str):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def kill_when_marked(process, marker: Path, what: str, seconds: int = 60) -> None:
+    """SIGKILL ``process`` (no handler, no cleanup runs) once it has written ``marker``; fail
+    with ``what`` if it ends or takes ``seconds`` first."""
+    import os
+    import time
+    deadline = time.monotonic() + seconds
+    while not marker.exists():
+        assert process.poll() is None and time.monotonic() < deadline, what
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()

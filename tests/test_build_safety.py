@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from sitegen.builder import build_portal
 from sitegen.content import load_portal
 from sitegen.render import urls
 
-from .conftest import CONTENT
+from .conftest import CONTENT, kill_when_marked
 
 
 def sitegen(*args: str, env: dict | None = None) -> subprocess.Popen:
@@ -202,12 +201,7 @@ def test_a_rebuild_killed_after_its_takeovers_has_them_given_back_by_the_next_bu
     command = ["build", "--content", str(content), "--output", str(output), "--cache", str(cache), "--jobs", "2", "--no-search"]
     marker = tmp_path / "taken"
     process = subprocess.Popen([sys.executable, "-c", STALLED, str(marker), *command])
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        assert process.poll() is None and time.monotonic() < deadline, "the build never took the units over"
-        time.sleep(0.05)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_when_marked(process, marker, "the build never took the units over", seconds=120)
     assert not (output / "units").exists() and not (output / "regions").exists()
     assert (tmp_path / ".output-takeovers.log").is_file()
     failed = subprocess.run([sys.executable, "-c", FAILING, ".output-build-", *command], capture_output=True, text=True)

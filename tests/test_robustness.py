@@ -2,13 +2,10 @@
 a build killed midway leaves the previous output intact."""
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,7 @@ from hypothesis import strategies as st
 from sitegen.check import check_document
 from sitegen.content import ContentErrors, load_portal
 
-from .conftest import CONTENT, SITE, UNIT
+from .conftest import CONTENT, SITE, UNIT, kill_when_marked
 
 numbers = st.one_of(
     st.decimals(min_value=-10**6, max_value=10**7, places=2, allow_nan=False, allow_infinity=False).map(str),
@@ -128,12 +125,7 @@ def test_killed_build_leaves_previous_output_intact(tmp_path):
     before = snapshot(output)
     marker = tmp_path / "midway"
     process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(CONTENT), str(output), str(marker)])
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert process.poll() is None and time.monotonic() < deadline, "the build never got midway"
-        time.sleep(0.05)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_when_marked(process, marker, "the build never got midway")
     assert snapshot(output) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output-build-")] != []  # the half-written staging folder
     build_portal(CONTENT, output, search=False)  # the next build clears it away
